@@ -1,0 +1,75 @@
+"""Configuration classes per environment; every setting can be overridden by a BAHI_* variable.
+
+`BAHI_DATABASE_URL=...` overrides `DATABASE_URL`, `BAHI_RATELIMIT_DEFAULT=...` overrides
+`RATELIMIT_DEFAULT`, and so on. No secret lives in this file: tokens are created with
+`flask tokens create` and stored only as hashes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+
+
+class BaseConfig:
+    DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'bahi.sqlite3'}"
+    DATABASE_ECHO = False
+    # Request bodies above this are refused with 413 before any parsing.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Per-token limits (Flask-Limiter syntax). Storage is per process unless a shared
+    # backend such as redis:// is configured.
+    RATELIMIT_DEFAULT = "1200 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    TIMEZONE = "Asia/Kolkata"
+    API_TITLE = "Bahi"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_SORT_KEYS = False
+
+
+class DevelopmentConfig(BaseConfig):
+    pass
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    DATABASE_URL = "sqlite://"
+    RATELIMIT_ENABLED = False
+
+
+class ProductionConfig(BaseConfig):
+    DATABASE_URL = "postgresql+psycopg://bahi@/bahi"
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def _coerce(current: Any, raw: str) -> Any:
+    if isinstance(current, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(raw)
+    return raw
+
+
+def load(environment: str | None = None) -> dict[str, Any]:
+    """The settings for `environment` (default: `BAHI_ENV` or development), env vars applied."""
+    name = environment or os.environ.get("BAHI_ENV", "development")
+    cls = CONFIGS[name]
+    settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+    for key, current in settings.items():
+        raw = os.environ.get(f"BAHI_{key}")
+        if raw is not None:
+            settings[key] = _coerce(current, raw)
+    settings["BAHI_ENV"] = name
+    return settings

@@ -1,0 +1,37 @@
+"""Tables and the rules the database enforces. Importing this package registers every table."""
+
+from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
+from models.base import Base
+from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
+from models.ledger import (
+    Account,
+    AccountType,
+    Book,
+    EntrySet,
+    JournalEntry,
+    PeriodEvent,
+    Posting,
+    Side,
+)
+
+__all__ = [
+    "AccessLogEntry",
+    "Account",
+    "AccountType",
+    "ApiToken",
+    "Bank",
+    "BankBranch",
+    "Base",
+    "Book",
+    "EntrySet",
+    "IdempotencyRecord",
+    "Institution",
+    "InstitutionKind",
+    "JournalEntry",
+    "Member",
+    "PeriodEvent",
+    "Posting",
+    "Role",
+    "Side",
+    "Status",
+]

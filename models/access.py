@@ -1,0 +1,78 @@
+"""API tokens, idempotency records and the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, UtcDateTime, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BOOKKEEPER = "bookkeeper"  # writes in one CLF and everything under it
+    AUDITOR = "auditor"  # reads a district or a state
+    BANK_PARTNER = "bank_partner"  # one bank
+
+
+class ApiToken(Base):
+    """A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin','bookkeeper','auditor','bank_partner')", name="role"),
+        CheckConstraint(
+            "(role = 'admin' AND institution_id IS NULL AND bank_id IS NULL)"
+            " OR (role IN ('bookkeeper','auditor') AND institution_id IS NOT NULL"
+            " AND bank_id IS NULL)"
+            " OR (role = 'bank_partner' AND bank_id IS NOT NULL AND institution_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(12))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a write, replayed for a retry with the same key and body."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AccessLogEntry(Base):
+    """Every write, and every read of member data by a bank, with who and the outcome."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_token_at", "token_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    role: Mapped[str | None] = mapped_column(String(12))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(400))
+    status_code: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
