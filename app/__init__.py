@@ -1,0 +1,66 @@
+"""Bahi: double-entry books and credit readiness for SHGs and their federations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_limiter import Limiter
+from flask_smorest import Api
+from werkzeug.routing import BaseConverter
+
+import config as bahi_config
+from app.schemas.fields import Rupees
+
+
+class IdConverter(BaseConverter):
+    """Ids in URLs: 1 to 18 digits, so no URL can overflow a 64-bit column."""
+
+    regex = r"[1-9][0-9]{0,17}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Nothing runs on import; the scheduler never starts here."""
+    app = Flask(__name__)
+    app.config.from_mapping(bahi_config.load((test_config or {}).get("BAHI_ENV")))
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.url_map.converters["id"] = IdConverter
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    from app import auth, cli, db, docs, errors, requestdb, writes
+
+    app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
+    requestdb.init_app(app)
+    Limiter(
+        key_func=auth.rate_limit_key, app=app, default_limits=[app.config["RATELIMIT_DEFAULT"]],
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"], enabled=app.config["RATELIMIT_ENABLED"],
+    )
+    auth.init_app(app)
+    writes.init_app(app)
+    _register_api(app)
+    errors.init_app(app)  # after the Api, so problem+json replaces its error format
+    docs.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _register_api(app: Flask) -> None:
+    from app.api import banks, books, institutions, journal, members, tokens
+
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "info": {"description": "Double-entry books for SHGs, VOs and CLFs. Amounts are decimal rupee strings."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    })
+    api = Api(app)
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18})
+    api.register_field(Rupees, "string", None)
+    for module in (institutions, members, banks, journal, books, tokens):
+        api.register_blueprint(module.blp)

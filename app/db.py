@@ -35,3 +35,15 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, echo=echo, **kwargs)
+
+
+def session_factory_for(app_config: dict[str, Any]) -> Any:
+    """A sessionmaker for the app: on the configured URL, or joined to a test's connection."""
+    from sqlalchemy.orm import sessionmaker
+
+    connection = app_config.get("DATABASE_CONNECTION")
+    if connection is not None:
+        # Tests: every commit becomes a SAVEPOINT release inside the test's outer transaction.
+        return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    engine = make_engine(app_config["DATABASE_URL"], echo=app_config.get("DATABASE_ECHO", False))
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,9 +19,12 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, BigId, UtcDateTime, utcnow
+
+if TYPE_CHECKING:
+    from models.ledger import Account, Book
 
 
 class InstitutionKind(StrEnum):
@@ -91,6 +95,11 @@ class Institution(Audited, Base):
     formed_on: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    book: Mapped[Book | None] = relationship(
+        "Book", primaryjoin="Book.institution_id == Institution.id",
+        foreign_keys="Book.institution_id", viewonly=True, lazy="selectin", uselist=False,
+    )
+
 
 class Member(Audited, Base):
     __tablename__ = "members"
@@ -109,6 +118,11 @@ class Member(Audited, Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=Status.ACTIVE.value)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    accounts: Mapped[list[Account]] = relationship(
+        "Account", primaryjoin="Account.member_id == Member.id", foreign_keys="Account.member_id",
+        viewonly=True, order_by="Account.id",
+    )
 
 
 class Bank(Audited, Base):

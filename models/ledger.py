@@ -87,6 +87,7 @@ class Account(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "code"),
         UniqueConstraint("id", "book_id"),
+        UniqueConstraint("book_id", "role"),
         ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
         CheckConstraint("type IN ('asset','liability','fund','income','expense')", name="type"),
         CheckConstraint("normal_side IN ('D','C')", name="normal_side"),
@@ -99,6 +100,8 @@ class Account(Base):
     book_id: Mapped[int] = mapped_column(BigId)
     state_code: Mapped[str] = mapped_column(String(4))
     code: Mapped[str] = mapped_column(String(40))
+    # What the account is for ("cash", "member_savings", ...): services find accounts by role.
+    role: Mapped[str | None] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(10))
     normal_side: Mapped[str] = mapped_column(String(1))

@@ -161,6 +161,7 @@ def upgrade() -> None:
     sa.Column('book_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('state_code', sa.String(length=4), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('role', sa.String(length=40), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('type', sa.String(length=10), nullable=False),
     sa.Column('normal_side', sa.String(length=1), nullable=False),
@@ -181,6 +182,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['parent_id'], ['accounts.id'], name=op.f('fk_accounts_parent_id_accounts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
     sa.UniqueConstraint('book_id', 'code', name=op.f('uq_accounts_book_id_code')),
+    sa.UniqueConstraint('book_id', 'role', name=op.f('uq_accounts_book_id_role')),
     sa.UniqueConstraint('id', 'book_id', name=op.f('uq_accounts_id_book_id'))
     )
     with op.batch_alter_table('accounts', schema=None) as batch_op:

@@ -1,0 +1,42 @@
+# Two commands for a new machine: `make run` (service with demo data) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+export BAHI_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bahi.sqlite3
+
+.PHONY: run test lint typecheck bench clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+var:
+	mkdir -p var
+
+run: $(BIN)/activate var
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "Bahi is serving on http://127.0.0.1:5000/  (API docs: http://127.0.0.1:5000/api/v1/docs)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Runs the whole suite on SQLite, and on PostgreSQL when BAHI_TEST_DATABASE_URL is set or a
+# local server can be started (scripts/local_postgres.sh).
+test: $(BIN)/activate
+	@url="$${BAHI_TEST_DATABASE_URL:-$$(scripts/local_postgres.sh 2>/dev/null)}"; \
+	if [ -n "$$url" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: skipped (no server)"; fi; \
+	BAHI_TEST_DATABASE_URL="$$url" $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: $(BIN)/activate
+	$(BIN)/python scripts/bench_ledger.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

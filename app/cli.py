@@ -1,0 +1,152 @@
+"""Command line: `flask db ...`, `flask tokens ...`, `flask ledger ...`, `flask demo load`."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from app.services import tokens as token_service
+from app.services.clock import today_in_india
+from app.services.errors import DomainError
+from app.services.journal import readable_book
+from app.services.principal import cli_principal
+from app.services.reports import trial_balance
+from app.services.verify import books_in_scope, verify_books
+from models.access import Role
+from models.base import utcnow
+from models.money import format_inr
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    return cfg
+
+
+@contextmanager
+def cli_session() -> Iterator[Session]:
+    """A session for one command: committed if the command succeeds, else rolled back."""
+    session: Session = current_app.extensions["bahi.sessions"]()
+    try:
+        yield session
+        session.commit()
+    except DomainError as error:
+        session.rollback()
+        raise click.ClickException(error.detail) from None
+    finally:
+        session.close()
+
+
+db_cli = click.Group("db", help="Schema migrations (Alembic).")
+tokens_cli = click.Group("tokens", help="Create, list and revoke API tokens.")
+ledger_cli = click.Group("ledger", help="Check and report on the books.")
+demo_cli = click.Group("demo", help="Demo data.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Roll migrations back to REVISION ("base" for an empty database)."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+
+
+@tokens_cli.command("create")
+@click.option("--name", required=True, help="Who holds the token, e.g. 'Sunita, CLF bookkeeper'.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--institution", "institution_id", type=int, help="CLF (bookkeeper) or district/state (auditor).")
+@click.option("--bank", "bank_id", type=int, help="Bank id (bank_partner).")
+@click.option("--expires-days", type=int, help="Days until the token stops working.")
+def tokens_create(name: str, role: str, institution_id: int | None, bank_id: int | None,
+                  expires_days: int | None) -> None:
+    """Issue a token and print its secret once."""
+    expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
+    with cli_session() as session:
+        issued = token_service.issue_token(
+            session, cli_principal(getpass.getuser()), name=name, role=Role(role),
+            institution_id=institution_id, bank_id=bank_id, expires_at=expires_at,
+        )
+        click.echo(f"token {issued.token.id} ({role}): {issued.secret}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token at once."""
+    with cli_session() as session:
+        token_service.revoke_token(session, cli_principal(getpass.getuser()), token_id)
+        click.echo(f"token {token_id} revoked")
+
+
+@tokens_cli.command("list")
+def tokens_list() -> None:
+    """List tokens (never their secrets)."""
+    with cli_session() as session:
+        for t in token_service.list_tokens(session):
+            state = "revoked" if t.revoked_at else "active"
+            scope = t.institution_id or t.bank_id or "-"
+            click.echo(f"{t.id:>5}  {t.prefix}…  {t.role:<12} scope={scope:<6} {state:<8} {t.name}")
+
+
+@ledger_cli.command("verify")
+@click.option("--book", "book_id", type=int, help="Only this book (default: every book).")
+def ledger_verify(book_id: int | None) -> None:
+    """Recompute every balance and hash chain; exit 1 on any mismatch."""
+    with cli_session() as session:
+        report = verify_books(session, books_in_scope(session, cli_principal(getpass.getuser()), book_id))
+    click.echo(
+        f"checked {report.books} books, {report.accounts} accounts, {report.entries} entries,"
+        f" {report.postings} postings"
+    )
+    for mismatch in report.mismatches:
+        click.echo(f"MISMATCH book {mismatch.book_id} [{mismatch.kind}] {mismatch.detail}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+    click.echo("all balances and hash chains verify")
+
+
+@ledger_cli.command("trial-balance")
+@click.argument("book_id", type=int)
+def ledger_trial_balance(book_id: int) -> None:
+    """Print a book's trial balance as of today, in Indian format."""
+    with cli_session() as session:
+        book = readable_book(session, cli_principal(getpass.getuser()), book_id)
+        tb = trial_balance(session, book, today_in_india())
+        for row in tb.rows:
+            debit = format_inr(row.debit_paise) if row.debit_paise else ""
+            credit = format_inr(row.credit_paise) if row.credit_paise else ""
+            click.echo(f"{row.account.code:<14} {row.account.name[:40]:<40} {debit:>16} {credit:>16}")
+        click.echo(f"{'Total':<55} {format_inr(tb.total_debit_paise):>16} {format_inr(tb.total_credit_paise):>16}")
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo federation (once) and print fresh demo tokens, one per role."""
+    from app.demo import load_demo
+
+    with cli_session() as session:
+        lines = load_demo(session)
+    for line in lines:
+        click.echo(line)
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, tokens_cli, ledger_cli, demo_cli):
+        app.cli.add_command(group)

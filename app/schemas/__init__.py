@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the API contract. Commands (...CreateSchema) and reads are separate."""

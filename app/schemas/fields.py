@@ -1,0 +1,64 @@
+"""Field types shared by every schema: rupees as decimal strings, bounded ids and text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields, validate
+
+from models.money import MoneyError, format_rupees, parse_rupees
+
+MAX_ID = 10**18  # inside a signed 64-bit integer on both databases
+
+
+class Rupees(fields.Field):
+    """Paise inside, a decimal rupee string outside ("1500.50"). Never a JSON number."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_negative = allow_negative
+        pattern = r"^-?\d{1,13}(\.\d{1,2})?$" if allow_negative else r"^\d{1,13}(\.\d{1,2})?$"
+        kwargs.setdefault("metadata", {}).update({"type": "string", "pattern": pattern, "example": "1500.50"})
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else format_rupees(int(value))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        try:
+            return parse_rupees(value, allow_negative=self.allow_negative)
+        except MoneyError as error:
+            raise ValidationError(str(error)) from None
+
+
+def _no_control_characters(text: str) -> None:
+    if any(ord(c) < 32 and c not in "\t" for c in text):
+        raise ValidationError("must not contain control characters")
+
+
+def Text(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.String:  # noqa: N802
+    """A bounded single-line string (no NUL or other control characters)."""
+    return fields.String(
+        validate=[validate.Length(min=min_length, max=max_length), _no_control_characters], **kwargs
+    )
+
+
+def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Limit() -> fields.Integer:  # noqa: N802
+    return fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+def Enum(values: list[str], **kwargs: Any) -> fields.String:  # noqa: N802
+    return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
+class SafeDate(fields.Date):
+    """An ISO date within years 1900-2200: older or later dates are typing mistakes."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not 1900 <= day.year <= 2200:
+            raise ValidationError("must be a date between 1900 and 2200")
+        return day

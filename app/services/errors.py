@@ -1,0 +1,54 @@
+"""Domain errors. The API turns each into application/problem+json in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    reason: str
+
+
+class DomainError(Exception):
+    status = 400
+    title = "Request refused"
+
+    def __init__(self, detail: str, problems: list[FieldProblem] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.problems = problems or []
+
+
+class Invalid(DomainError):
+    """The request is well-formed but breaks a business rule; `problems` name the fields."""
+
+    status = 422
+    title = "Invalid request"
+
+    @classmethod
+    def field(cls, field: str, reason: str) -> Invalid:
+        return cls(f"{field}: {reason}", [FieldProblem(field, reason)])
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(DomainError):
+    """The request clashes with the current state (closed period, already reversed, ...)."""
+
+    status = 409
+    title = "Conflict"
+
+
+def require_no_problems(problems: list[FieldProblem], summary: str) -> None:
+    if problems:
+        raise Invalid(f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems)

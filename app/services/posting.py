@@ -1,0 +1,248 @@
+"""Posting journal entries: one entry, or a linked set across books, all or nothing.
+
+Order of work, chosen so two concurrent requests can neither overdraw an account nor
+deadlock: validate the drafts' shape; lock the books (by id), then the accounts (by id);
+check every rule against the locked rows; write postings before their entry row (the entry
+row seals them, see models/ledger.py); move the maintained balances and the hash chains.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.services.chain import ChainedEntry, ChainedPosting, entry_hash
+from app.services.clock import today_in_india
+from app.services.errors import Conflict, FieldProblem, Forbidden, Invalid, require_no_problems
+from app.services.principal import Principal
+from models.base import utcnow
+from models.institutions import Institution, Status
+from models.ledger import Account, Book, EntrySet, JournalEntry, Posting, Side
+from models.money import MAX_AMOUNT_PAISE, format_inr
+
+MAX_POSTINGS_PER_ENTRY = 200
+MAX_ENTRIES_PER_SET = 20
+MAX_NARRATION = 500
+
+
+@dataclass(frozen=True)
+class PostingDraft:
+    account_id: int
+    side: Side
+    amount_paise: int
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    book_id: int
+    value_date: date
+    narration: str
+    postings: tuple[PostingDraft, ...]
+    reverses_entry_id: uuid.UUID | None = None
+
+
+@dataclass
+class _Locked:
+    books: dict[int, Book] = field(default_factory=dict)
+    accounts: dict[int, Account] = field(default_factory=dict)
+
+
+def shape_problems(draft: EntryDraft, today: date, at: str = "") -> list[FieldProblem]:
+    """Rules that need no database: counts, amounts, balance, dates."""
+    problems: list[FieldProblem] = []
+    if not draft.narration.strip():
+        problems.append(FieldProblem(f"{at}narration", "must not be blank"))
+    if len(draft.narration) > MAX_NARRATION:
+        problems.append(FieldProblem(f"{at}narration", f"at most {MAX_NARRATION} characters"))
+    if draft.value_date > today:
+        problems.append(FieldProblem(f"{at}value_date", f"is after today ({today.isoformat()})"))
+    count = len(draft.postings)
+    if count < 2 or count > MAX_POSTINGS_PER_ENTRY:
+        problems.append(
+            FieldProblem(f"{at}postings", f"needs 2 to {MAX_POSTINGS_PER_ENTRY} postings, got {count}")
+        )
+    for i, posting in enumerate(draft.postings):
+        if not 0 < posting.amount_paise <= MAX_AMOUNT_PAISE:
+            problems.append(FieldProblem(f"{at}postings[{i}].amount", "must be more than zero"))
+    debits = sum(p.amount_paise for p in draft.postings if p.side is Side.DEBIT)
+    credits = sum(p.amount_paise for p in draft.postings if p.side is Side.CREDIT)
+    if debits != credits:
+        problems.append(
+            FieldProblem(
+                f"{at}postings",
+                f"debits ({format_inr(debits)}) do not equal credits ({format_inr(credits)})",
+            )
+        )
+    return problems
+
+
+def _lock(session: Session, who: Principal, drafts: Sequence[EntryDraft]) -> _Locked:
+    locked = _Locked()
+    book_ids = sorted({d.book_id for d in drafts})
+    rows = session.execute(
+        select(Book, Institution)
+        .join(Institution, Institution.id == Book.institution_id)
+        .where(Book.id.in_(book_ids))
+        .order_by(Book.id)
+        .with_for_update(of=Book)
+        .execution_options(populate_existing=True)
+    ).all()
+    for book, institution in rows:
+        if not who.can_read(institution.path):
+            continue  # reported as not found below: existence must not leak
+        if not who.can_write(institution.path):
+            raise Forbidden(f"{who.role.value} tokens may not post to book {book.id}")
+        if institution.status == Status.CLOSED.value:
+            raise Conflict(f"book {book.id} belongs to a closed institution")
+        locked.books[book.id] = book
+    account_ids = sorted({p.account_id for d in drafts for p in d.postings})
+    accounts = session.scalars(
+        select(Account)
+        .where(Account.id.in_(account_ids), Account.book_id.in_(list(locked.books)))
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    locked.accounts = {a.id: a for a in accounts}
+    return locked
+
+
+def _balance_change(account: Account, posting: PostingDraft) -> int:
+    signed = posting.amount_paise if posting.side is Side.DEBIT else -posting.amount_paise
+    return signed if account.normal_side == Side.DEBIT.value else -signed
+
+
+def _rule_problems(drafts: Sequence[EntryDraft], locked: _Locked, prefix: str) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    states = {b.state_code for b in locked.books.values()}
+    if len(states) > 1:
+        problems.append(FieldProblem("entries", "a linked set cannot span two states"))
+    change: dict[int, int] = defaultdict(int)
+    first_line: dict[int, str] = {}
+    for i, draft in enumerate(drafts):
+        at = prefix.format(i=i)
+        book = locked.books.get(draft.book_id)
+        if book is None:
+            problems.append(FieldProblem(f"{at}book_id", f"no book {draft.book_id} in your scope"))
+            continue
+        if book.closed_through is not None and draft.value_date <= book.closed_through:
+            problems.append(
+                FieldProblem(
+                    f"{at}value_date",
+                    f"book {book.id} is closed through {book.closed_through.isoformat()}",
+                )
+            )
+        for j, posting in enumerate(draft.postings):
+            where = f"{at}postings[{j}].account_id"
+            account = locked.accounts.get(posting.account_id)
+            if account is None or account.book_id != draft.book_id:
+                problems.append(FieldProblem(where, f"no account {posting.account_id} in book {draft.book_id}"))
+            elif not account.postable:
+                problems.append(FieldProblem(where, f"{account.name} is a control account; post to a member's sub-account"))
+            elif account.status != "open":
+                problems.append(FieldProblem(where, f"{account.name} is closed"))
+            else:
+                change[account.id] += _balance_change(account, posting)
+                first_line.setdefault(account.id, where)
+    for account_id, delta in change.items():
+        account = locked.accounts[account_id]
+        if not account.allow_negative and account.balance_paise + delta < 0:
+            problems.append(
+                FieldProblem(
+                    first_line[account_id],
+                    f"would take {account.name} below zero: balance {format_inr(account.balance_paise)},"
+                    f" change {format_inr(delta)}",
+                )
+            )
+    return problems
+
+
+def _write(session: Session, who: Principal, draft: EntryDraft, book: Book, set_id: uuid.UUID | None) -> JournalEntry:
+    entry_id = uuid.uuid4()
+    recorded_at = utcnow()
+    seq = book.last_seq + 1
+    postings = [
+        ChainedPosting(line_no=i + 1, account_id=p.account_id, side=p.side.value, amount_paise=p.amount_paise)
+        for i, p in enumerate(draft.postings)
+    ]
+    digest = entry_hash(
+        book.head_hash,
+        ChainedEntry(
+            entry_id=entry_id, book_id=book.id, seq=seq, value_date=draft.value_date,
+            narration=draft.narration, recorded_at=recorded_at, recorded_by=who.label,
+            set_id=set_id, reverses_entry_id=draft.reverses_entry_id, postings=postings,
+        ),
+    )
+    session.execute(
+        insert(Posting),
+        [
+            {
+                "entry_id": entry_id, "book_id": book.id, "account_id": p.account_id,
+                "line_no": p.line_no, "value_date": draft.value_date, "side": p.side,
+                "amount_paise": p.amount_paise,
+                "delta_paise": p.amount_paise if p.side == Side.DEBIT.value else -p.amount_paise,
+            }
+            for p in postings
+        ],
+    )
+    entry = JournalEntry(
+        id=entry_id, book_id=book.id, state_code=book.state_code, seq=seq,
+        value_date=draft.value_date, narration=draft.narration, set_id=set_id,
+        reverses_entry_id=draft.reverses_entry_id, posting_count=len(postings),
+        recorded_at=recorded_at, recorded_by=who.label, prev_hash=book.head_hash, hash=digest,
+    )
+    session.add(entry)
+    session.flush()
+    book.last_seq = seq
+    book.head_hash = digest
+    return entry
+
+
+def _post(
+    session: Session, who: Principal, drafts: Sequence[EntryDraft], new_set: EntrySet | None,
+    today: date | None, prefix: str,
+) -> list[JournalEntry]:
+    today = today or today_in_india()
+    problems = [p for i, d in enumerate(drafts) for p in shape_problems(d, today, prefix.format(i=i))]
+    require_no_problems(problems, "the entry cannot be posted")
+    locked = _lock(session, who, drafts)
+    require_no_problems(_rule_problems(drafts, locked, prefix), "the entry cannot be posted")
+    set_id = None
+    if new_set is not None:
+        new_set.state_code = next(iter(locked.books.values())).state_code
+        session.add(new_set)
+        session.flush()
+        set_id = new_set.id
+    entries = [_write(session, who, d, locked.books[d.book_id], set_id) for d in drafts]
+    for draft in drafts:
+        for posting in draft.postings:
+            account = locked.accounts[posting.account_id]
+            account.balance_paise += _balance_change(account, posting)
+    session.flush()
+    return entries
+
+
+def post_entry(session: Session, who: Principal, draft: EntryDraft, today: date | None = None) -> JournalEntry:
+    """Post one balanced entry into one book."""
+    return _post(session, who, [draft], None, today, prefix="")[0]
+
+
+def post_linked_set(
+    session: Session, who: Principal, drafts: Sequence[EntryDraft], today: date | None = None,
+    reverses_set_id: uuid.UUID | None = None,
+) -> tuple[EntrySet, list[JournalEntry]]:
+    """Post entries into several books of one state as one unit: all are posted, or none."""
+    if not 1 <= len(drafts) <= MAX_ENTRIES_PER_SET:
+        raise Invalid.field("entries", f"a linked set holds 1 to {MAX_ENTRIES_PER_SET} entries")
+    entry_set = EntrySet(
+        id=uuid.uuid4(), narration=drafts[0].narration, reverses_set_id=reverses_set_id,
+        recorded_at=utcnow(), recorded_by=who.label,
+    )
+    entries = _post(session, who, drafts, entry_set, today, prefix="entries[{i}].")
+    return entry_set, entries

@@ -1,0 +1,53 @@
+"""Who is acting, and what they may see and change.
+
+Scopes are subtrees of the federation tree: a token is tied to an institution and reaches
+everything whose materialised path starts with that institution's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.access import Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    label: str  # recorded as "who" on every write: "token:7 Sunita (bookkeeper)"
+    token_id: int | None = None
+    scope_path: str | None = None  # bookkeeper: a CLF's path; auditor: a district's or state's
+    bank_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def can_read(self, path: str) -> bool:
+        if self.role is Role.ADMIN:
+            return True
+        if self.role in (Role.BOOKKEEPER, Role.AUDITOR):
+            return self.scope_path is not None and path.startswith(self.scope_path)
+        return False
+
+    def can_write(self, path: str) -> bool:
+        if self.role is Role.ADMIN:
+            return True
+        if self.role is Role.BOOKKEEPER:
+            return self.scope_path is not None and path.startswith(self.scope_path)
+        return False
+
+    def read_prefix(self) -> str | None:
+        """The path prefix a listing must be filtered by; None means everything (admin)."""
+        if self.role is Role.ADMIN:
+            return None
+        if self.role in (Role.BOOKKEEPER, Role.AUDITOR) and self.scope_path:
+            return self.scope_path
+        return "\x00"  # matches nothing
+
+
+SYSTEM = Principal(role=Role.ADMIN, label="system")
+
+
+def cli_principal(user: str) -> Principal:
+    return Principal(role=Role.ADMIN, label=f"cli:{user}")

@@ -1,0 +1,111 @@
+"""API tokens: created and revoked by an admin (or the CLI), stored only as SHA-256 hashes.
+
+Tokens are 256-bit random secrets, so a fast hash is enough: there is nothing to brute-force
+the way there is with a password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.principal import Principal
+from models.access import ApiToken, Role
+from models.base import utcnow
+from models.institutions import Bank, Institution, InstitutionKind
+
+SCOPE_KINDS = {
+    Role.BOOKKEEPER: {InstitutionKind.CLF.value},
+    Role.AUDITOR: {InstitutionKind.DISTRICT.value, InstitutionKind.STATE.value},
+}
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once; only its hash is stored
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.token, name)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _check_scope(session: Session, role: Role, institution_id: int | None, bank_id: int | None) -> None:
+    if role in SCOPE_KINDS:
+        institution = session.get(Institution, institution_id) if institution_id else None
+        if institution is None or institution.kind not in SCOPE_KINDS[role]:
+            kinds = " or ".join(sorted(SCOPE_KINDS[role]))
+            raise Invalid.field("institution_id", f"a {role.value} token is scoped to a {kinds}")
+    elif institution_id is not None:
+        raise Invalid.field("institution_id", f"a {role.value} token has no institution scope")
+    if role is Role.BANK_PARTNER:
+        if bank_id is None or session.get(Bank, bank_id) is None:
+            raise Invalid.field("bank_id", "a bank_partner token needs an existing bank")
+    elif bank_id is not None:
+        raise Invalid.field("bank_id", f"a {role.value} token has no bank")
+
+
+def issue_token(
+    session: Session, who: Principal, *, name: str, role: Role, institution_id: int | None = None,
+    bank_id: int | None = None, expires_at: datetime | None = None,
+) -> IssuedToken:
+    if not who.is_admin:
+        raise Forbidden("only an admin may issue tokens")
+    _check_scope(session, role, institution_id, bank_id)
+    secret = f"bahi_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        name=name, token_hash=hash_secret(secret), prefix=secret[:12], role=role.value,
+        institution_id=institution_id, bank_id=bank_id, created_by=who.label, expires_at=expires_at,
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(token, secret)
+
+
+def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
+    if not who.is_admin:
+        raise Forbidden("only an admin may revoke tokens")
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"token {token_id} not found")
+    if token.revoked_at is not None:
+        raise Conflict(f"token {token_id} was already revoked")
+    token.revoked_at = utcnow()
+    session.flush()
+    return token
+
+
+def principal_for(session: Session, token: ApiToken) -> Principal:
+    scope_path = None
+    if token.institution_id is not None:
+        scope_path = session.scalar(select(Institution.path).where(Institution.id == token.institution_id))
+    return Principal(
+        role=Role(token.role),
+        label=f"token:{token.id} {token.name} ({token.role})",
+        token_id=token.id,
+        scope_path=scope_path,
+        bank_id=token.bank_id,
+    )
+
+
+def authenticate(session: Session, secret: str) -> Principal | None:
+    """The principal for a bearer secret, or None when unknown, revoked or expired."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= utcnow():
+        return None
+    return principal_for(session, token)
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))

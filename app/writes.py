@@ -1,0 +1,110 @@
+"""Writes: an Idempotency-Key on each, one commit at the end, and an access-log row.
+
+A retry with the same key and the same body gets the first response back (and nothing is
+posted twice); the same key with a different body is refused with 409.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import IntegrityError
+
+from app.auth import current_principal
+from app.requestdb import db
+from app.services.access_log import record_access
+from app.services.errors import Conflict, DomainError, FieldProblem
+from app.services.idempotency import MAX_KEY_LENGTH, find_record, fingerprint, remember
+
+HEADER = "Idempotency-Key"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+HEADER_DOC = {
+    "in": "header",
+    "name": HEADER,
+    "required": True,
+    "description": "Unique per intended write. Retrying with the same key and body returns the first result.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+
+
+class MissingKey(DomainError):
+    status = 400
+    title = "Idempotency-Key required"
+
+
+def _key() -> str:
+    key = request.headers.get(HEADER, "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        reason = f"send a unique printable key of 1 to {MAX_KEY_LENGTH} characters with every write"
+        raise MissingKey(f"{HEADER}: {reason}", [FieldProblem(HEADER, reason)])
+    return key
+
+
+def _replay(token_id: int, key: str, print_: str) -> Response | None:
+    record = find_record(db(), token_id, key)
+    if record is None:
+        return None
+    if record.fingerprint != print_:
+        raise Conflict(f"{HEADER} {key!r} was already used for a different request")
+    response = Response(record.response_body, status=record.status_code, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a write view (outside its schema decorators) to make it idempotent and logged."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        who = current_principal()
+        assert who.token_id is not None
+        key = _key()
+        print_ = fingerprint(request.method, request.path, request.get_data(cache=True))
+        replayed = _replay(who.token_id, key, print_)
+        if replayed is not None:
+            return replayed
+        response: Response = view(*args, **kwargs)
+        session = db()
+        try:
+            remember(session, who.token_id, key, print_, response.status_code, response.get_data(as_text=True))
+            _log(response.status_code, key)
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            replayed = _replay(who.token_id, key, print_)
+            if replayed is None:
+                raise
+            return replayed
+        g.access_logged = True
+        return response
+
+    return wrapper
+
+
+def _log(status_code: int, key: str | None) -> None:
+    record_access(
+        db(), g.get("principal"), method=request.method, path=request.full_path.rstrip("?"),
+        status_code=status_code, idempotency_key=key[:MAX_KEY_LENGTH] if key else None, remote_addr=request.remote_addr,
+    )
+
+
+def _log_refused_writes_and_bank_reads(response: Response) -> Response:
+    """Log what the write path did not: refused writes, and every request by a bank."""
+    if not request.path.startswith("/api/v1") or g.get("access_logged"):
+        return response
+    who = g.get("principal")
+    is_bank = who is not None and who.role.value == "bank_partner"
+    if request.method in WRITE_METHODS or is_bank:
+        session = db()
+        session.rollback()
+        _log(response.status_code, request.headers.get(HEADER))
+        session.commit()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_log_refused_writes_and_bank_reads)
