@@ -11,9 +11,9 @@ import re
 from enum import Enum
 
 PAISE_PER_RUPEE = 100
-# ₹1 lakh crore: larger than any single SHG, VO or CLF transaction, small enough that sums of
+# About ₹1 lakh crore: larger than any single SHG, VO or CLF transaction, small enough that sums of
 # many postings stay far inside a signed 64-bit integer.
-MAX_AMOUNT_PAISE = 10**15
+MAX_AMOUNT_PAISE = 10**15 - 1  # "9999999999999.99": 13 rupee digits
 
 _RUPEES = re.compile(r"^(?P<sign>-?)(?P<whole>\d{1,13})(?:\.(?P<frac>\d{1,2}))?$")
 
