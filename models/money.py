@@ -85,10 +85,8 @@ def divide(numerator: int, denominator: int, rounding: Rounding = Rounding.HALF_
     quotient, remainder = divmod(abs(numerator), denominator)
     sign = -1 if numerator < 0 else 1
     twice = 2 * remainder
-    if rounding is Rounding.HALF_UP and twice >= denominator:
-        quotient += 1
-    elif rounding is Rounding.HALF_EVEN and (
+    if (rounding is Rounding.HALF_UP and twice >= denominator) or (rounding is Rounding.HALF_EVEN and (
         twice > denominator or (twice == denominator and quotient % 2 == 1)
-    ):
+    )):
         quotient += 1
     return sign * quotient

@@ -147,9 +147,8 @@ class TestDatabaseGuards:
                 self._raw_entry(session, fed, (100, 99))
 
     def test_refuses_a_non_positive_amount(self, session, fed):
-        with pytest.raises(IntegrityError):
-            with session.begin_nested():
-                self._raw_entry(session, fed, (0, 0))
+        with pytest.raises(IntegrityError), session.begin_nested():
+            self._raw_entry(session, fed, (0, 0))
 
     def test_accepts_a_balanced_raw_entry_but_then_no_more_postings(self, session, fed):
         with session.begin_nested():
@@ -169,15 +168,13 @@ class TestDatabaseGuards:
     )
     def test_journal_is_append_only(self, session, fed, statement):
         fund_cash(session, fed)
-        with pytest.raises(IntegrityError, match="append-only"):
-            with session.begin_nested():
-                session.execute(text(statement))
+        with pytest.raises(IntegrityError, match="append-only"), session.begin_nested():
+            session.execute(text(statement))
 
     def test_refuses_a_posting_into_a_closed_period(self, session, fed):
         periods.close_month(session, ADMIN, fed.book_id(session, fed.shg), "2026-06", today=LATER)
-        with pytest.raises(IntegrityError, match="closed"):
-            with session.begin_nested():
-                self._raw_entry(session, fed, (100, 100))
+        with pytest.raises(IntegrityError, match="closed"), session.begin_nested():
+            self._raw_entry(session, fed, (100, 100))
 
 
 class TestReversals:

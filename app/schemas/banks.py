@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Id, Limit, Text
+from app.schemas.fields import Limit, QueryId, Text
 
 
 class BankCreateSchema(Schema):
@@ -17,7 +17,7 @@ class BranchCreateSchema(Schema):
 
 
 class PageArgsSchema(Schema):
-    after = Id()
+    after = QueryId()
     limit = Limit()
 
 

@@ -35,22 +35,27 @@ def _no_control_characters(text: str) -> None:
         raise ValidationError("must not contain control characters")
 
 
-def Text(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.String:  # noqa: N802
+def Text(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.String:
     """A bounded single-line string (no NUL or other control characters)."""
     return fields.String(
         validate=[validate.Length(min=min_length, max=max_length), _no_control_characters], **kwargs
     )
 
 
-def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802
-    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
+    """A row id. Strict in JSON bodies (5.5 is refused, not truncated); query strings use QueryId."""
+    return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
-def Limit() -> fields.Integer:  # noqa: N802
+def QueryId(**kwargs: Any) -> fields.Integer:
+    return Id(strict=False, **kwargs)
+
+
+def Limit() -> fields.Integer:
     return fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
-def Enum(values: list[str], **kwargs: Any) -> fields.String:  # noqa: N802
+def Enum(values: list[str], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(values), **kwargs)
 
 

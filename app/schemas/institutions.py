@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Enum, Id, Limit, SafeDate, Text
+from app.schemas.fields import Enum, Id, Limit, QueryId, SafeDate, Text
 from models.institutions import InstitutionKind, Status
 
 KINDS = [k.value for k in InstitutionKind]
@@ -25,11 +25,11 @@ class InstitutionUpdateSchema(Schema):
 
 class InstitutionQueryArgsSchema(Schema):
     kind = Enum(KINDS)
-    parent_id = Id()
+    parent_id = QueryId()
     state_code = Text(4, min_length=2)
     status = Enum([s.value for s in Status])
     q = Text(100, metadata={"description": "Name contains (case-insensitive)"})
-    after = Id(metadata={"description": "The next_after value of the previous page"})
+    after = QueryId(metadata={"description": "The next_after value of the previous page"})
     limit = Limit()
 
 
@@ -43,7 +43,7 @@ class InstitutionSchema(Schema):
     path = fields.String()
     status = fields.String()
     formed_on = fields.Date(allow_none=True)
-    book_id = fields.Integer(allow_none=True)
+    book_id = fields.Function(lambda i: i.book.id if i.book else None, metadata={"type": "integer", "nullable": True})
     created_at = fields.DateTime()
     created_by = fields.String()
     updated_at = fields.DateTime()

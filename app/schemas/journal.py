@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Id, Limit, Rupees, SafeDate, Text
+from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
 from app.services.posting import MAX_ENTRIES_PER_SET, MAX_POSTINGS_PER_ENTRY
 
 
@@ -36,7 +36,7 @@ class ReverseSchema(Schema):
 class EntryQueryArgsSchema(Schema):
     from_ = SafeDate(data_key="from")
     to = SafeDate()
-    after = Id(metadata={"description": "Sequence number of the last entry of the previous page"})
+    after = QueryId(metadata={"description": "Sequence number of the last entry of the previous page"})
     limit = Limit()
 
 

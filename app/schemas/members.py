@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Enum, Id, Limit, Rupees, SafeDate, Text
+from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
 from models.institutions import Status
 
 
@@ -19,8 +19,8 @@ class MemberUpdateSchema(Schema):
 
 
 class MemberQueryArgsSchema(Schema):
-    shg_id = Id()
-    after = Id()
+    shg_id = QueryId()
+    after = QueryId()
     limit = Limit()
 
 

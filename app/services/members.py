@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.services.books import book_of, open_member_account, refuse_if_balances
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.institutions import readable_institution, writable_institution
+from app.services.institutions import writable_institution
 from app.services.paging import Page, fetch_page
 from app.services.principal import Principal
 from models.base import utcnow

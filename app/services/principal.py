@@ -43,7 +43,7 @@ class Principal:
             return None
         if self.role in (Role.BOOKKEEPER, Role.AUDITOR) and self.scope_path:
             return self.scope_path
-        return "\x00"  # matches nothing
+        return "#"  # paths all start with "/": this prefix matches nothing
 
 
 SYSTEM = Principal(role=Role.ADMIN, label="system")
