@@ -39,8 +39,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
     requestdb.init_app(app)
     Limiter(
-        key_func=auth.rate_limit_key, app=app, default_limits=[app.config["RATELIMIT_DEFAULT"]],
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"], enabled=app.config["RATELIMIT_ENABLED"],
+        key_func=auth.rate_limit_key,
+        app=app,
+        default_limits=[app.config["RATELIMIT_DEFAULT"]],
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        enabled=app.config["RATELIMIT_ENABLED"],
     )
     auth.init_app(app)
     writes.init_app(app)
@@ -54,13 +57,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_api(app: Flask) -> None:
     from app.api import banks, books, institutions, journal, members, tokens
 
-    app.config.setdefault("API_SPEC_OPTIONS", {
-        "info": {"description": "Double-entry books for SHGs, VOs and CLFs. Amounts are decimal rupee strings."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "security": [{"bearer": []}],
-    })
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "info": {
+                "description": (
+                    "Double-entry books for SHGs, VOs and CLFs. Amounts are decimal rupee strings."
+                )
+            },
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+        },
+    )
     api = Api(app)
-    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18})
+    api.register_converter(
+        IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18}
+    )
     api.register_field(Rupees, "string", None)
     for module in (institutions, members, banks, journal, books, tokens):
         api.register_blueprint(module.blp)

@@ -39,7 +39,9 @@ def _authenticate_request() -> Response | None:
     principal = authenticate(db(), secret) if secret else None
     if principal is None:
         return problem(
-            401, "Unauthorized", "a valid bearer token is required",
+            401,
+            "Unauthorized",
+            "a valid bearer token is required",
             headers={"WWW-Authenticate": 'Bearer realm="bahi"'},
         )
     g.principal = principal

@@ -12,6 +12,7 @@ import click
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from app.services import tokens as token_service
@@ -48,10 +49,10 @@ def cli_session() -> Iterator[Session]:
         session.close()
 
 
-db_cli = click.Group("db", help="Schema migrations (Alembic).")
-tokens_cli = click.Group("tokens", help="Create, list and revoke API tokens.")
-ledger_cli = click.Group("ledger", help="Check and report on the books.")
-demo_cli = click.Group("demo", help="Demo data.")
+db_cli = AppGroup("db", help="Schema migrations (Alembic).")
+tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
+ledger_cli = AppGroup("ledger", help="Check and report on the books.")
+demo_cli = AppGroup("demo", help="Demo data.")
 
 
 @db_cli.command("upgrade")
@@ -71,17 +72,28 @@ def db_downgrade(revision: str) -> None:
 @tokens_cli.command("create")
 @click.option("--name", required=True, help="Who holds the token, e.g. 'Sunita, CLF bookkeeper'.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--institution", "institution_id", type=int, help="CLF (bookkeeper) or district/state (auditor).")
+@click.option(
+    "--institution",
+    "institution_id",
+    type=int,
+    help="CLF (bookkeeper) or district/state (auditor).",
+)
 @click.option("--bank", "bank_id", type=int, help="Bank id (bank_partner).")
 @click.option("--expires-days", type=int, help="Days until the token stops working.")
-def tokens_create(name: str, role: str, institution_id: int | None, bank_id: int | None,
-                  expires_days: int | None) -> None:
+def tokens_create(
+    name: str, role: str, institution_id: int | None, bank_id: int | None, expires_days: int | None
+) -> None:
     """Issue a token and print its secret once."""
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
     with cli_session() as session:
         issued = token_service.issue_token(
-            session, cli_principal(getpass.getuser()), name=name, role=Role(role),
-            institution_id=institution_id, bank_id=bank_id, expires_at=expires_at,
+            session,
+            cli_principal(getpass.getuser()),
+            name=name,
+            role=Role(role),
+            institution_id=institution_id,
+            bank_id=bank_id,
+            expires_at=expires_at,
         )
         click.echo(f"token {issued.token.id} ({role}): {issued.secret}")
 
@@ -110,13 +122,17 @@ def tokens_list() -> None:
 def ledger_verify(book_id: int | None) -> None:
     """Recompute every balance and hash chain; exit 1 on any mismatch."""
     with cli_session() as session:
-        report = verify_books(session, books_in_scope(session, cli_principal(getpass.getuser()), book_id))
+        report = verify_books(
+            session, books_in_scope(session, cli_principal(getpass.getuser()), book_id)
+        )
     click.echo(
         f"checked {report.books} books, {report.accounts} accounts, {report.entries} entries,"
         f" {report.postings} postings"
     )
     for mismatch in report.mismatches:
-        click.echo(f"MISMATCH book {mismatch.book_id} [{mismatch.kind}] {mismatch.detail}", err=True)
+        click.echo(
+            f"MISMATCH book {mismatch.book_id} [{mismatch.kind}] {mismatch.detail}", err=True
+        )
     if not report.ok:
         raise SystemExit(1)
     click.echo("all balances and hash chains verify")
@@ -132,8 +148,13 @@ def ledger_trial_balance(book_id: int) -> None:
         for row in tb.rows:
             debit = format_inr(row.debit_paise) if row.debit_paise else ""
             credit = format_inr(row.credit_paise) if row.credit_paise else ""
-            click.echo(f"{row.account.code:<14} {row.account.name[:40]:<40} {debit:>16} {credit:>16}")
-        click.echo(f"{'Total':<55} {format_inr(tb.total_debit_paise):>16} {format_inr(tb.total_credit_paise):>16}")
+            click.echo(
+                f"{row.account.code:<14} {row.account.name[:40]:<40} {debit:>16} {credit:>16}"
+            )
+        click.echo(
+            f"{'Total':<55} {format_inr(tb.total_debit_paise):>16}"
+            f" {format_inr(tb.total_credit_paise):>16}"
+        )
 
 
 @demo_cli.command("load")

@@ -44,6 +44,8 @@ def session_factory_for(app_config: dict[str, Any]) -> Any:
     connection = app_config.get("DATABASE_CONNECTION")
     if connection is not None:
         # Tests: every commit becomes a SAVEPOINT release inside the test's outer transaction.
-        return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        return sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
     engine = make_engine(app_config["DATABASE_URL"], echo=app_config.get("DATABASE_ECHO", False))
     return sessionmaker(bind=engine, expire_on_commit=False)

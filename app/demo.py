@@ -25,7 +25,9 @@ SHG_MEMBERS = {
 }
 
 
-def _inst(session: Session, kind: InstitutionKind, name: str, parent: Institution | None, **kw: object) -> Institution:
+def _inst(
+    session: Session, kind: InstitutionKind, name: str, parent: Institution | None, **kw: object
+) -> Institution:
     new = NewInstitution(kind=kind, name=name, parent_id=parent.id if parent else None, **kw)  # type: ignore[arg-type]
     return institutions.create_institution(session, DEMO, new)
 
@@ -37,23 +39,43 @@ def _book(session: Session, institution: Institution) -> Book:
 
 
 def _pay(book: Book, day: date, narration: str, debit: int, credit: int, paise: int) -> EntryDraft:
-    return EntryDraft(book.id, day, narration, (
-        PostingDraft(debit, Side.DEBIT, paise), PostingDraft(credit, Side.CREDIT, paise),
-    ))
+    return EntryDraft(
+        book.id,
+        day,
+        narration,
+        (
+            PostingDraft(debit, Side.DEBIT, paise),
+            PostingDraft(credit, Side.CREDIT, paise),
+        ),
+    )
 
 
 def _shg_books(session: Session, vo: Institution, start: date) -> None:
     for shg_name, names in SHG_MEMBERS.items():
-        shg = _inst(session, InstitutionKind.SHG, shg_name, vo, formed_on=start - timedelta(days=400))
+        shg = _inst(
+            session, InstitutionKind.SHG, shg_name, vo, formed_on=start - timedelta(days=400)
+        )
         book = _book(session, shg)
         cash = account_by_role(session, book.id, "cash").id
         bank = account_by_role(session, book.id, "bank").id
         for week in range(4):
             day = start + timedelta(days=7 * week)
             for name in names:
-                member = members.create_member(session, DEMO, members.NewMember(shg.id, name)) if week == 0 else None
-                savings_id = _savings_account(session, shg, name) if member is None else member.accounts[0].id
-                post_entry(session, DEMO, _pay(book, day, f"Weekly saving – {name}", cash, savings_id, 10000))
+                member = (
+                    members.create_member(session, DEMO, members.NewMember(shg.id, name))
+                    if week == 0
+                    else None
+                )
+                savings_id = (
+                    _savings_account(session, shg, name)
+                    if member is None
+                    else member.accounts[0].id
+                )
+                post_entry(
+                    session,
+                    DEMO,
+                    _pay(book, day, f"Weekly saving – {name}", cash, savings_id, 10000),
+                )
             post_entry(session, DEMO, _pay(book, day, "Cash deposited in bank", bank, cash, 40000))
 
 
@@ -68,36 +90,78 @@ def _savings_account(session: Session, shg: Institution, name: str) -> int:
 def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -> None:
     clf_book, vo_book = _book(session, clf), _book(session, vo)
     clf_bank = account_by_role(session, clf_book.id, "bank").id
-    post_entry(session, DEMO, _pay(
-        clf_book, day, "CIF received from JSLPS", clf_bank, account_by_role(session, clf_book.id, "cif_corpus").id,
-        50_00_000_00,
-    ))
-    post_linked_set(session, DEMO, [
-        _pay(clf_book, day, "CIF loan disbursed to Pragati VO",
-             account_by_role(session, clf_book.id, "cif_loans_to_vos").id, clf_bank, 3_00_000_00),
-        _pay(vo_book, day, "CIF loan received from Ujala CLF", account_by_role(session, vo_book.id, "bank").id,
-             account_by_role(session, vo_book.id, "cif_payable").id, 3_00_000_00),
-    ])
+    post_entry(
+        session,
+        DEMO,
+        _pay(
+            clf_book,
+            day,
+            "CIF received from JSLPS",
+            clf_bank,
+            account_by_role(session, clf_book.id, "cif_corpus").id,
+            50_00_000_00,
+        ),
+    )
+    post_linked_set(
+        session,
+        DEMO,
+        [
+            _pay(
+                clf_book,
+                day,
+                "CIF loan disbursed to Pragati VO",
+                account_by_role(session, clf_book.id, "cif_loans_to_vos").id,
+                clf_bank,
+                3_00_000_00,
+            ),
+            _pay(
+                vo_book,
+                day,
+                "CIF loan received from Ujala CLF",
+                account_by_role(session, vo_book.id, "bank").id,
+                account_by_role(session, vo_book.id, "cif_payable").id,
+                3_00_000_00,
+            ),
+        ],
+    )
 
 
-def _fresh_tokens(session: Session, clf: Institution, district: Institution, bank_id: int) -> list[str]:
-    for old in session.scalars(select(ApiToken).where(ApiToken.name.startswith("demo ", autoescape=True))):
+def _fresh_tokens(
+    session: Session, clf: Institution, district: Institution, bank_id: int
+) -> list[str]:
+    for old in session.scalars(
+        select(ApiToken).where(ApiToken.name.startswith("demo ", autoescape=True))
+    ):
         if old.revoked_at is None:
             old.revoked_at = utcnow()
     issued = [
         tokens.issue_token(session, DEMO, name="demo admin", role=Role.ADMIN),
-        tokens.issue_token(session, DEMO, name="demo bookkeeper, Ujala CLF", role=Role.BOOKKEEPER,
-                           institution_id=clf.id),
-        tokens.issue_token(session, DEMO, name="demo auditor, Ranchi district", role=Role.AUDITOR,
-                           institution_id=district.id),
-        tokens.issue_token(session, DEMO, name="demo bank partner, SBI", role=Role.BANK_PARTNER, bank_id=bank_id),
+        tokens.issue_token(
+            session,
+            DEMO,
+            name="demo bookkeeper, Ujala CLF",
+            role=Role.BOOKKEEPER,
+            institution_id=clf.id,
+        ),
+        tokens.issue_token(
+            session,
+            DEMO,
+            name="demo auditor, Ranchi district",
+            role=Role.AUDITOR,
+            institution_id=district.id,
+        ),
+        tokens.issue_token(
+            session, DEMO, name="demo bank partner, SBI", role=Role.BANK_PARTNER, bank_id=bank_id
+        ),
     ]
     return [f"  {t.token.role:<13} {t.secret}" for t in issued]
 
 
 def load_demo(session: Session) -> list[str]:
     """Create the demo federation if it is missing; always issue fresh demo tokens."""
-    state = session.scalar(select(Institution).where(Institution.kind == "state", Institution.state_code == "JH"))
+    state = session.scalar(
+        select(Institution).where(Institution.kind == "state", Institution.state_code == "JH")
+    )
     if state is None:
         today = today_in_india()
         start = today - timedelta(days=40)
@@ -116,5 +180,7 @@ def load_demo(session: Session) -> list[str]:
 
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
     assert district and clf and bank_row
-    return ["Demo API tokens (shown once; `make run` issues new ones each time):",
-            *_fresh_tokens(session, clf, district, bank_row.id)]
+    return [
+        "Demo API tokens (shown once; `make run` issues new ones each time):",
+        *_fresh_tokens(session, clf, district, bank_row.id),
+    ]

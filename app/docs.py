@@ -16,10 +16,12 @@ li{margin:.2rem 0} h2{border-bottom:1px solid #ccc}
 </style></head><body>
 <h1>Bahi API {{ version }}</h1>
 <p>{{ description }} Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>; send an
-<code>Idempotency-Key</code> header with every write. Errors are <code>application/problem+json</code>.
+<code>Idempotency-Key</code> header with every write.
+Errors are <code>application/problem+json</code>.
 The machine-readable document is <a href="{{ url }}">openapi.json</a>.</p>
 {% for tag, ops in groups %}<h2>{{ tag }}</h2><ul>
-{% for method, path, summary in ops %}<li><span class="m">{{ method }}</span><code>{{ path }}</code> — {{ summary }}</li>
+{% for method, path, summary in ops %}
+<li><span class="m">{{ method }}</span><code>{{ path }}</code> — {{ summary }}</li>
 {% endfor %}</ul>{% endfor %}
 </body></html>"""
 
@@ -39,8 +41,11 @@ def docs_page() -> str:
     api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
     spec = api.spec.to_dict()
     return render_template_string(
-        PAGE, version=spec["info"]["version"], description=spec["info"].get("description", ""),
-        url="/api/v1/openapi.json", groups=_groups(spec),
+        PAGE,
+        version=spec["info"]["version"],
+        description=spec["info"].get("description", ""),
+        url="/api/v1/openapi.json",
+        groups=_groups(spec),
     )
 
 

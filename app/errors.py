@@ -15,9 +15,19 @@ PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
-def problem(status: int, title: str, detail: str, problems: list[FieldProblem] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    problems: list[FieldProblem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     if problems:
         body["errors"] = [{"field": p.field, "reason": p.reason} for p in problems]
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
@@ -73,8 +83,12 @@ def handle_data_error(error: DataError) -> Response:
 
 def handle_operational_error(error: OperationalError) -> Response:
     log.exception("database unavailable")
-    return problem(503, "Service Unavailable", "the database is busy or unavailable; retry with the same Idempotency-Key",
-                   headers={"Retry-After": "2"})
+    return problem(
+        503,
+        "Service Unavailable",
+        "the database is busy or unavailable; retry with the same Idempotency-Key",
+        headers={"Retry-After": "2"},
+    )
 
 
 def handle_unexpected(error: Exception) -> Response:

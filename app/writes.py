@@ -26,7 +26,7 @@ HEADER_DOC = {
     "in": "header",
     "name": HEADER,
     "required": True,
-    "description": "Unique per intended write. Retrying with the same key and body returns the first result.",
+    "description": "Unique per write; a retry with the same key and body gets the first result.",
     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
 }
 
@@ -50,7 +50,9 @@ def _replay(token_id: int, key: str, print_: str) -> Response | None:
         return None
     if record.fingerprint != print_:
         raise Conflict(f"{HEADER} {key!r} was already used for a different request")
-    response = Response(record.response_body, status=record.status_code, mimetype="application/json")
+    response = Response(
+        record.response_body, status=record.status_code, mimetype="application/json"
+    )
     response.headers["Idempotent-Replayed"] = "true"
     return response
 
@@ -70,7 +72,14 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         response: Response = view(*args, **kwargs)
         session = db()
         try:
-            remember(session, who.token_id, key, print_, response.status_code, response.get_data(as_text=True))
+            remember(
+                session,
+                who.token_id,
+                key,
+                print_,
+                response.status_code,
+                response.get_data(as_text=True),
+            )
             _log(response.status_code, key)
             session.commit()
         except IntegrityError:
@@ -87,8 +96,13 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _log(status_code: int, key: str | None) -> None:
     record_access(
-        db(), g.get("principal"), method=request.method, path=request.full_path.rstrip("?"),
-        status_code=status_code, idempotency_key=key[:MAX_KEY_LENGTH] if key else None, remote_addr=request.remote_addr,
+        db(),
+        g.get("principal"),
+        method=request.method,
+        path=request.full_path.rstrip("?"),
+        status_code=status_code,
+        idempotency_key=key[:MAX_KEY_LENGTH] if key else None,
+        remote_addr=request.remote_addr,
     )
 
 

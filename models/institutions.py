@@ -96,8 +96,12 @@ class Institution(Audited, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     book: Mapped[Book | None] = relationship(
-        "Book", primaryjoin="Book.institution_id == Institution.id",
-        foreign_keys="Book.institution_id", viewonly=True, lazy="selectin", uselist=False,
+        "Book",
+        primaryjoin="Book.institution_id == Institution.id",
+        foreign_keys="Book.institution_id",
+        viewonly=True,
+        lazy="selectin",
+        uselist=False,
     )
 
 
@@ -105,7 +109,9 @@ class Member(Audited, Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]),
+        ForeignKeyConstraint(
+            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
         CheckConstraint(_in("status", Status), name="status"),
         Index("ix_members_shg", "shg_id", "id"),
     )
@@ -120,8 +126,11 @@ class Member(Audited, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     accounts: Mapped[list[Account]] = relationship(
-        "Account", primaryjoin="Account.member_id == Member.id", foreign_keys="Account.member_id",
-        viewonly=True, order_by="Account.id",
+        "Account",
+        primaryjoin="Account.member_id == Member.id",
+        foreign_keys="Account.member_id",
+        viewonly=True,
+        order_by="Account.id",
     )
 
 

@@ -66,7 +66,7 @@ def format_inr(paise: int) -> str:
     digits = str(whole)
     if len(digits) > 3:
         head, tail = digits[:-3], digits[-3:]
-        groups = []
+        groups: list[str] = []
         while len(head) > 2:
             groups.insert(0, head[-2:])
             head = head[:-2]
@@ -85,8 +85,9 @@ def divide(numerator: int, denominator: int, rounding: Rounding = Rounding.HALF_
     quotient, remainder = divmod(abs(numerator), denominator)
     sign = -1 if numerator < 0 else 1
     twice = 2 * remainder
-    if (rounding is Rounding.HALF_UP and twice >= denominator) or (rounding is Rounding.HALF_EVEN and (
-        twice > denominator or (twice == denominator and quotient % 2 == 1)
-    )):
+    if (rounding is Rounding.HALF_UP and twice >= denominator) or (
+        rounding is Rounding.HALF_EVEN
+        and (twice > denominator or (twice == denominator and quotient % 2 == 1))
+    ):
         quotient += 1
     return sign * quotient

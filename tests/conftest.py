@@ -19,13 +19,17 @@ from app import create_app
 from tests.databases import DatabaseFactory, postgres_admin_url
 
 settings.register_profile(
-    "bahi", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    "bahi",
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile("bahi")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DatabaseFactory]:
     backend = request.param
     if backend == "postgresql" and postgres_admin_url() is None:
         if os.environ.get("BAHI_REQUIRE_POSTGRES") == "1":
@@ -62,7 +66,9 @@ def connection(shared_engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
-    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as s:
         yield s
 
 

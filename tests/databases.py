@@ -43,7 +43,11 @@ class DatabaseFactory:
         with self._admin().connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         self.created.append(name)
-        return str(make_url(postgres_admin_url() or "").set(database=name).render_as_string(hide_password=False))
+        return str(
+            make_url(postgres_admin_url() or "")
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
 
     def migrated(self) -> str:
         url = self.empty()

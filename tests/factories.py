@@ -38,7 +38,9 @@ class Federation:
 
 
 def make_federation(session: Session, state_code: str = "JH", members_count: int = 3) -> Federation:
-    def inst(kind: InstitutionKind, name: str, parent: Institution | None, **kw: Any) -> Institution:
+    def inst(
+        kind: InstitutionKind, name: str, parent: Institution | None, **kw: Any
+    ) -> Institution:
         new = NewInstitution(kind=kind, name=name, parent_id=parent.id if parent else None, **kw)
         return institutions.create_institution(session, ADMIN, new)
 
@@ -50,25 +52,45 @@ def make_federation(session: Session, state_code: str = "JH", members_count: int
     shg = inst(InstitutionKind.SHG, "Durga SHG", vo)
     fed = Federation(state, district, block, clf, vo, shg)
     for i in range(members_count):
-        fed.members.append(members.create_member(session, ADMIN, members.NewMember(shg.id, f"Member {i + 1}")))
+        fed.members.append(
+            members.create_member(session, ADMIN, members.NewMember(shg.id, f"Member {i + 1}"))
+        )
     session.flush()
     return fed
 
 
 def transfer(
-    session: Session, book_id: int, debit: int, credit: int, paise: int, day: date,
-    narration: str = "test entry", who: Principal = ADMIN,
+    session: Session,
+    book_id: int,
+    debit: int,
+    credit: int,
+    paise: int,
+    day: date,
+    narration: str = "test entry",
+    who: Principal = ADMIN,
 ) -> Any:
-    draft = EntryDraft(book_id, day, narration, (
-        PostingDraft(debit, Side.DEBIT, paise), PostingDraft(credit, Side.CREDIT, paise),
-    ))
+    draft = EntryDraft(
+        book_id,
+        day,
+        narration,
+        (
+            PostingDraft(debit, Side.DEBIT, paise),
+            PostingDraft(credit, Side.CREDIT, paise),
+        ),
+    )
     return post_entry(session, who, draft, today=date(2030, 1, 1))
 
 
-def token(session: Session, role: Role, institution: Institution | None = None, bank_id: int | None = None) -> str:
+def token(
+    session: Session, role: Role, institution: Institution | None = None, bank_id: int | None = None
+) -> str:
     issued = tokens.issue_token(
-        session, ADMIN, name=f"test {role.value}", role=role,
-        institution_id=institution.id if institution else None, bank_id=bank_id,
+        session,
+        ADMIN,
+        name=f"test {role.value}",
+        role=role,
+        institution_id=institution.id if institution else None,
+        bank_id=bank_id,
     )
     session.flush()
     return issued.secret
@@ -84,7 +106,9 @@ class ApiCaller:
     def get(self, path: str, **kw: Any) -> Any:
         return self.client.get(path, headers=self.headers, **kw)
 
-    def write(self, method: str, path: str, body: Any = None, key: str | None = None, **kw: Any) -> Any:
+    def write(
+        self, method: str, path: str, body: Any = None, key: str | None = None, **kw: Any
+    ) -> Any:
         headers = {**self.headers, "Idempotency-Key": key or f"test-{next(_keys)}"}
         return self.client.open(path, method=method, json=body, headers=headers, **kw)
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from app.services.errors import DomainError
 from app.services.reversals import reverse_entry
@@ -27,8 +27,13 @@ def committed(backend, committed_engine):
     with factory() as session:
         fed = make_federation(session, members_count=1)
         book = fed.book_id(session, fed.shg)
-        ids = {r: fed.account(session, fed.shg, r).id for r in ("cash", "revolving_fund", "admin_expenses")}
-        entry = transfer(session, book, ids["cash"], ids["revolving_fund"], 10_000, date(2026, 6, 1))
+        ids = {
+            r: fed.account(session, fed.shg, r).id
+            for r in ("cash", "revolving_fund", "admin_expenses")
+        }
+        entry = transfer(
+            session, book, ids["cash"], ids["revolving_fund"], 10_000, date(2026, 6, 1)
+        )
         session.commit()
     return factory, book, ids, entry.id, committed_engine
 
@@ -43,7 +48,7 @@ def race(count, work):
             return work(i)
         except DomainError as error:
             return error
-        except Exception as error:  # noqa: BLE001 - a database refusal is an outcome here
+        except Exception as error:
             return error
 
     with ThreadPoolExecutor(count) as pool:
@@ -61,7 +66,12 @@ def test_concurrent_withdrawals_never_overdraw_cash(committed):
     factory, book, ids, _, _ = committed
 
     def withdraw(_):
-        return in_session(factory, lambda s: transfer(s, book, ids["admin_expenses"], ids["cash"], 6_000, date(2026, 6, 2)))
+        return in_session(
+            factory,
+            lambda s: transfer(
+                s, book, ids["admin_expenses"], ids["cash"], 6_000, date(2026, 6, 2)
+            ),
+        )
 
     outcomes = race(THREADS, withdraw)
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1
@@ -75,7 +85,12 @@ def test_concurrent_posts_to_one_book_keep_one_unbroken_chain(committed):
 
     def deposit(i):
         for _ in range(5):
-            in_session(factory, lambda s: transfer(s, book, ids["cash"], ids["revolving_fund"], 100 + i, date(2026, 6, 3)))
+            in_session(
+                factory,
+                lambda s: transfer(
+                    s, book, ids["cash"], ids["revolving_fund"], 100 + i, date(2026, 6, 3)
+                ),
+            )
 
     assert all(o is None for o in race(THREADS, deposit))
     with factory() as session:
@@ -86,8 +101,13 @@ def test_concurrent_posts_to_one_book_keep_one_unbroken_chain(committed):
 
 
 def test_an_entry_reversed_concurrently_is_reversed_once(committed):
-    factory, book, ids, entry_id, _ = committed
-    outcomes = race(THREADS, lambda _: in_session(factory, lambda s: reverse_entry(s, ADMIN, entry_id, today=date(2030, 1, 1))))
+    factory, _book, ids, entry_id, _ = committed
+    outcomes = race(
+        THREADS,
+        lambda _: in_session(
+            factory, lambda s: reverse_entry(s, ADMIN, entry_id, today=date(2030, 1, 1))
+        ),
+    )
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1
     with factory() as session:
         assert session.get(Account, ids["cash"]).balance_paise == 0
@@ -99,9 +119,15 @@ def test_concurrent_retries_with_one_key_post_once(committed):
         secret = token(session, Role.ADMIN)
         session.commit()
     app = make_test_app(DATABASE_URL=engine.url.render_as_string(hide_password=False))
-    body = {"book_id": book, "value_date": "2026-06-04", "narration": "retried", "postings": [
-        {"account_id": ids["cash"], "side": "debit", "amount": "1.00"},
-        {"account_id": ids["revolving_fund"], "side": "credit", "amount": "1.00"}]}
+    body = {
+        "book_id": book,
+        "value_date": "2026-06-04",
+        "narration": "retried",
+        "postings": [
+            {"account_id": ids["cash"], "side": "debit", "amount": "1.00"},
+            {"account_id": ids["revolving_fund"], "side": "credit", "amount": "1.00"},
+        ],
+    }
     headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "same-key"}
 
     def send(_):

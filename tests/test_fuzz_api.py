@@ -23,7 +23,10 @@ EXAMPLES_PER_OPERATION = 12
 @pytest.fixture
 def fuzz_target(app, session):
     fed = make_federation(session)
-    cash, rf = fed.account(session, fed.shg, "cash"), fed.account(session, fed.shg, "revolving_fund")
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
     from datetime import date
 
     transfer(session, fed.book_id(session, fed.shg), cash.id, rf.id, 10_000, date(2026, 6, 1))
@@ -38,8 +41,13 @@ def operations(schema):
 def test_the_document_describes_every_route(fuzz_target):
     schema, _ = fuzz_target
     paths = {op.path for op in operations(schema)}
-    assert {"/api/v1/journal-entries", "/api/v1/entry-sets", "/api/v1/institutions",
-            "/api/v1/accounts/{account_id}/statement", "/api/v1/books/{book_id}/trial-balance"} <= paths
+    assert {
+        "/api/v1/journal-entries",
+        "/api/v1/entry-sets",
+        "/api/v1/institutions",
+        "/api/v1/accounts/{account_id}/statement",
+        "/api/v1/books/{book_id}/trial-balance",
+    } <= paths
 
 
 def test_no_generated_request_gets_a_server_error(fuzz_target, session):
@@ -51,12 +59,19 @@ def test_no_generated_request_gets_a_server_error(fuzz_target, session):
     # The generated requests must mostly reach the handlers, not bounce off authentication
     # (a few cases carry a generated Authorization header of their own, and get 401).
     assert statuses.count(401) < len(statuses) // 20
-    assert sum(200 <= s < 300 for s in statuses) > 50 and sum(s in (400, 404, 422) for s in statuses) > 50
+    assert (
+        sum(200 <= s < 300 for s in statuses) > 50
+        and sum(s in (400, 404, 422) for s in statuses) > 50
+    )
 
 
 def check_operation(operation, secret, session, failures, statuses):
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(), valid_key=st.booleans())
     def check(case, valid_key):
         headers = {"Authorization": f"Bearer {secret}"}

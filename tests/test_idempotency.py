@@ -15,15 +15,29 @@ def setup(session, client):
     api = ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
     book = fed.book_id(session, fed.shg)
     body = {
-        "book_id": book, "value_date": "2026-06-01", "narration": "Revolving Fund",
-        "postings": [{"account_id": fed.account(session, fed.shg, "bank").id, "side": "debit", "amount": "15000"},
-                     {"account_id": fed.account(session, fed.shg, "revolving_fund").id, "side": "credit", "amount": "15000"}],
+        "book_id": book,
+        "value_date": "2026-06-01",
+        "narration": "Revolving Fund",
+        "postings": [
+            {
+                "account_id": fed.account(session, fed.shg, "bank").id,
+                "side": "debit",
+                "amount": "15000",
+            },
+            {
+                "account_id": fed.account(session, fed.shg, "revolving_fund").id,
+                "side": "credit",
+                "amount": "15000",
+            },
+        ],
     }
     return api, body, book
 
 
 def count_entries(session, book):
-    return session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.book_id == book))
+    return session.scalar(
+        select(func.count()).select_from(JournalEntry).where(JournalEntry.book_id == book)
+    )
 
 
 def test_same_key_same_body_replays_the_first_response(session, setup):
@@ -52,7 +66,7 @@ def test_keys_belong_to_one_token(session, client, setup):
 
 
 def test_a_refused_write_is_not_remembered(session, setup):
-    api, body, book = setup
+    api, body, _book = setup
     bad = {**body, "value_date": "2099-01-01"}
     assert api.post("/api/v1/journal-entries", bad, key="retry-me").status_code == 422
     assert api.post("/api/v1/journal-entries", body, key="retry-me").status_code == 201

@@ -18,10 +18,14 @@ def admin(session, client):
 
 
 def test_builds_a_tree_with_books_for_clf_vo_and_shg(admin):
-    state = admin.post("/api/v1/institutions", {"kind": "state", "name": "Bihar", "state_code": "BR"}).json
+    state = admin.post(
+        "/api/v1/institutions", {"kind": "state", "name": "Bihar", "state_code": "BR"}
+    ).json
     ids = [state["id"]]
     for kind in ["district", "block", "clf", "vo", "shg"]:
-        created = admin.post("/api/v1/institutions", {"kind": kind, "name": f"A {kind}", "parent_id": ids[-1]})
+        created = admin.post(
+            "/api/v1/institutions", {"kind": kind, "name": f"A {kind}", "parent_id": ids[-1]}
+        )
         assert created.status_code == 201, created.json
         assert created.json["state_code"] == "BR"
         assert (created.json["book_id"] is not None) == (kind in {"clf", "vo", "shg"})
@@ -29,8 +33,17 @@ def test_builds_a_tree_with_books_for_clf_vo_and_shg(admin):
     shg = admin.get(f"/api/v1/institutions/{ids[-1]}").json
     assert shg["path"] == "/" + "/".join(map(str, ids)) + "/"
     accounts = admin.get(f"/api/v1/books/{shg['book_id']}/accounts").json
-    assert {"cash", "bank", "member_savings", "member_loans", "revolving_fund", "cif_payable",
-            "bank_loan_payable", "interest_payable", "loan_interest_income"} <= {a["role"] for a in accounts}
+    assert {
+        "cash",
+        "bank",
+        "member_savings",
+        "member_loans",
+        "revolving_fund",
+        "cif_payable",
+        "bank_loan_payable",
+        "interest_payable",
+        "loan_interest_income",
+    } <= {a["role"] for a in accounts}
     cash = next(a for a in accounts if a["role"] == "cash")
     assert (cash["type"], cash["normal_side"], cash["allow_negative"]) == ("asset", "debit", False)
 
@@ -57,17 +70,26 @@ def test_bad_input_names_the_field(admin, body, field):
 
 def test_a_child_must_sit_under_the_right_kind(session, admin):
     fed = make_federation(session)
-    response = admin.post("/api/v1/institutions", {"kind": "shg", "name": "x", "parent_id": fed.clf.id})
-    assert response.status_code == 422 and "must sit under a vo" in response.json["errors"][0]["reason"]
+    response = admin.post(
+        "/api/v1/institutions", {"kind": "shg", "name": "x", "parent_id": fed.clf.id}
+    )
+    assert (
+        response.status_code == 422
+        and "must sit under a vo" in response.json["errors"][0]["reason"]
+    )
 
 
 def test_list_filters_and_paginates(session, admin):
     fed = make_federation(session)
     for i in range(4):
-        admin.post("/api/v1/institutions", {"kind": "shg", "name": f"Lotus {i}", "parent_id": fed.vo.id})
+        admin.post(
+            "/api/v1/institutions", {"kind": "shg", "name": f"Lotus {i}", "parent_id": fed.vo.id}
+        )
     page = admin.get(f"/api/v1/institutions?kind=shg&parent_id={fed.vo.id}&limit=3").json
     assert len(page["items"]) == 3 and page["next_after"] is not None
-    rest = admin.get(f"/api/v1/institutions?kind=shg&parent_id={fed.vo.id}&limit=3&after={page['next_after']}").json
+    rest = admin.get(
+        f"/api/v1/institutions?kind=shg&parent_id={fed.vo.id}&limit=3&after={page['next_after']}"
+    ).json
     assert len(rest["items"]) == 2 and rest["next_after"] is None
     named = admin.get("/api/v1/institutions?q=lotus").json["items"]
     assert len(named) == 4
@@ -76,15 +98,22 @@ def test_list_filters_and_paginates(session, admin):
 
 def test_update_name_and_status(session, admin):
     fed = make_federation(session)
-    updated = admin.patch(f"/api/v1/institutions/{fed.shg.id}", {"name": "Durga Mahila SHG", "status": "dormant"})
+    updated = admin.patch(
+        f"/api/v1/institutions/{fed.shg.id}", {"name": "Durga Mahila SHG", "status": "dormant"}
+    )
     assert updated.json["name"] == "Durga Mahila SHG" and updated.json["status"] == "dormant"
-    assert admin.patch(f"/api/v1/institutions/{fed.shg.id}", {"status": "closed"}).status_code == 422
+    assert (
+        admin.patch(f"/api/v1/institutions/{fed.shg.id}", {"status": "closed"}).status_code == 422
+    )
 
 
 def test_closing_is_refused_with_a_balance_or_open_children(session, admin):
     fed = make_federation(session, members_count=0)
     book = fed.book_id(session, fed.shg)
-    cash, rf = fed.account(session, fed.shg, "cash"), fed.account(session, fed.shg, "revolving_fund")
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
     entry = transfer(session, book, cash.id, rf.id, 100, date(2026, 6, 1))
     assert admin.post(f"/api/v1/institutions/{fed.vo.id}/close").status_code == 409
     refused = admin.post(f"/api/v1/institutions/{fed.shg.id}/close")
@@ -97,12 +126,16 @@ def test_closing_is_refused_with_a_balance_or_open_children(session, admin):
 
 def test_members_open_savings_accounts_and_close_only_at_zero(session, admin):
     fed = make_federation(session, members_count=0)
-    member = admin.post("/api/v1/members", {"shg_id": fed.shg.id, "name": "Sunita Devi", "joined_on": "2025-04-01"}).json
+    member = admin.post(
+        "/api/v1/members", {"shg_id": fed.shg.id, "name": "Sunita Devi", "joined_on": "2025-04-01"}
+    ).json
     (savings,) = member["accounts"]
     assert savings["name"] == "Savings – Sunita Devi" and savings["balance"] == "0.00"
     assert admin.post("/api/v1/members", {"shg_id": fed.vo.id, "name": "x"}).status_code == 422
     cash = fed.account(session, fed.shg, "cash")
-    entry = transfer(session, fed.book_id(session, fed.shg), cash.id, savings["id"], 20000, date(2026, 6, 1))
+    entry = transfer(
+        session, fed.book_id(session, fed.shg), cash.id, savings["id"], 20000, date(2026, 6, 1)
+    )
     assert admin.post(f"/api/v1/members/{member['id']}/close").status_code == 409
     admin.post(f"/api/v1/journal-entries/{entry.id}/reverse", {})
     assert admin.post(f"/api/v1/members/{member['id']}/close").json["status"] == "closed"
@@ -111,4 +144,6 @@ def test_members_open_savings_accounts_and_close_only_at_zero(session, admin):
 def test_the_database_keeps_children_in_their_parents_state(session):
     fed = make_federation(session)
     with pytest.raises(IntegrityError), session.begin_nested():
-        session.execute(text("UPDATE institutions SET state_code = 'BR' WHERE id = :id"), {"id": fed.shg.id})
+        session.execute(
+            text("UPDATE institutions SET state_code = 'BR' WHERE id = :id"), {"id": fed.shg.id}
+        )

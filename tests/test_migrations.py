@@ -15,7 +15,9 @@ def test_upgrade_then_downgrade_then_upgrade(databases):
     url = databases.empty()
     command.upgrade(alembic_config(url), "head")
     engine = databases.engine(url)
-    assert {"journal_entries", "postings", "accounts", "institutions"} <= set(inspect(engine).get_table_names())
+    assert {"journal_entries", "postings", "accounts", "institutions"} <= set(
+        inspect(engine).get_table_names()
+    )
     command.downgrade(alembic_config(url), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     command.upgrade(alembic_config(url), "head")

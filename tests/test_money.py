@@ -23,7 +23,9 @@ def test_parses_decimal_rupee_strings(text, paise):
     assert parse_rupees(text) == paise
 
 
-@pytest.mark.parametrize("bad", [1500.5, 1500, None, "1,500", "1500.505", "₹10", "1e3", "", "-5", "abc", "NaN"])
+@pytest.mark.parametrize(
+    "bad", [1500.5, 1500, None, "1,500", "1500.505", "₹10", "1e3", "", "-5", "abc", "NaN"]
+)
 def test_refuses_anything_but_a_plain_decimal_string(bad):
     with pytest.raises(MoneyError):
         parse_rupees(bad)
@@ -41,8 +43,16 @@ def test_refuses_amounts_beyond_the_limit():
 
 @pytest.mark.parametrize(
     ("paise", "text"),
-    [(123456750, "₹12,34,567.50"), (100, "₹1.00"), (99999, "₹999.99"), (100000, "₹1,000.00"),
-     (10000000, "₹1,00,000.00"), (1000000000, "₹1,00,00,000.00"), (-150050, "-₹1,500.50"), (5, "₹0.05")],
+    [
+        (123456750, "₹12,34,567.50"),
+        (100, "₹1.00"),
+        (99999, "₹999.99"),
+        (100000, "₹1,000.00"),
+        (10000000, "₹1,00,000.00"),
+        (1000000000, "₹1,00,00,000.00"),
+        (-150050, "-₹1,500.50"),
+        (5, "₹0.05"),
+    ],
 )
 def test_formats_in_indian_grouping(paise, text):
     assert format_inr(paise) == text
@@ -55,8 +65,15 @@ def test_format_then_parse_is_identity(paise):
 
 @pytest.mark.parametrize(
     ("num", "den", "rounding", "expected"),
-    [(5, 2, Rounding.HALF_UP, 3), (-5, 2, Rounding.HALF_UP, -3), (5, 2, Rounding.HALF_EVEN, 2),
-     (7, 2, Rounding.HALF_EVEN, 4), (7, 3, Rounding.DOWN, 2), (-7, 3, Rounding.DOWN, -2), (2, 3, Rounding.HALF_UP, 1)],
+    [
+        (5, 2, Rounding.HALF_UP, 3),
+        (-5, 2, Rounding.HALF_UP, -3),
+        (5, 2, Rounding.HALF_EVEN, 2),
+        (7, 2, Rounding.HALF_EVEN, 4),
+        (7, 3, Rounding.DOWN, 2),
+        (-7, 3, Rounding.DOWN, -2),
+        (2, 3, Rounding.HALF_UP, 1),
+    ],
 )
 def test_division_rounds_by_the_named_rule(num, den, rounding, expected):
     assert divide(num, den, rounding) == expected

@@ -21,13 +21,28 @@ from app.services.verify import verify_books
 from models import Account, Book, Side
 from tests.factories import ADMIN, make_federation
 
-ROLES = ["cash", "bank", "revolving_fund", "admin_expenses", "loan_interest_income", "bank_loan_payable"]
+ROLES = [
+    "cash",
+    "bank",
+    "revolving_fund",
+    "admin_expenses",
+    "loan_interest_income",
+    "bank_loan_payable",
+]
 TODAY = date(2030, 1, 1)
 
-posting = st.tuples(st.sampled_from(ROLES + ["savings"]), st.sampled_from([Side.DEBIT, Side.CREDIT]),
-                    st.integers(1, 50_000))
+posting = st.tuples(
+    st.sampled_from([*ROLES, "savings"]),
+    st.sampled_from([Side.DEBIT, Side.CREDIT]),
+    st.integers(1, 50_000),
+)
 operation = st.one_of(
-    st.tuples(st.just("post"), st.lists(posting, min_size=1, max_size=4), st.integers(1, 3), st.integers(1, 28)),
+    st.tuples(
+        st.just("post"),
+        st.lists(posting, min_size=1, max_size=4),
+        st.integers(1, 3),
+        st.integers(1, 28),
+    ),
     st.tuples(st.just("reverse"), st.integers(0, 20)),
     st.tuples(st.just("close"), st.sampled_from(["2026-04", "2026-05", "2026-06"])),
 )
@@ -54,15 +69,27 @@ def run(session, fed, ops, model):
                     _, lines, month, day = op
                     drafts = balanced([(ids[r], side, amt) for r, side, amt in lines])
                     if len(drafts) < 2:
-                        drafts.append(PostingDraft(ids["cash"], Side.DEBIT, 1))  # an unbalanced entry
-                    entry = post_entry(session, ADMIN, EntryDraft(book, date(2026, 3 + month, day), "p", tuple(drafts)), TODAY)
+                        drafts.append(
+                            PostingDraft(ids["cash"], Side.DEBIT, 1)
+                        )  # an unbalanced entry
+                    entry = post_entry(
+                        session,
+                        ADMIN,
+                        EntryDraft(book, date(2026, 3 + month, day), "p", tuple(drafts)),
+                        TODAY,
+                    )
                     effects = [(p.account_id, p.side, p.amount_paise) for p in drafts]
                 elif op[0] == "reverse":
                     if not posted:
                         continue
                     original, original_effects = posted[op[1] % len(posted)]
-                    entry = reverse_entry(session, ADMIN, original.id, value_date=date(2026, 12, 1), today=TODAY)
-                    effects = [(a, Side.CREDIT if s is Side.DEBIT else Side.DEBIT, amt) for a, s, amt in original_effects]
+                    entry = reverse_entry(
+                        session, ADMIN, original.id, value_date=date(2026, 12, 1), today=TODAY
+                    )
+                    effects = [
+                        (a, Side.CREDIT if s is Side.DEBIT else Side.DEBIT, amt)
+                        for a, s, amt in original_effects
+                    ]
                 else:
                     periods.close_month(session, ADMIN, book, op[1], today=TODAY)
                     continue
@@ -71,7 +98,9 @@ def run(session, fed, ops, model):
         event(f"accepted {op[0]}")
         posted.append((entry, effects))
         for account_id, side, amount in effects:
-            model[account_id] = model.get(account_id, 0) + (amount if side is Side.DEBIT else -amount)
+            model[account_id] = model.get(account_id, 0) + (
+                amount if side is Side.DEBIT else -amount
+            )
     return book
 
 

@@ -16,7 +16,10 @@ from tests.factories import make_federation, transfer
 def fed(session):
     fed = make_federation(session)
     book = fed.book_id(session, fed.shg)
-    cash, rf = fed.account(session, fed.shg, "cash"), fed.account(session, fed.shg, "revolving_fund")
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
     for day in (1, 2, 3):
         transfer(session, book, cash.id, rf.id, 1000 * day, date(2026, 6, day))
     return fed
@@ -44,24 +47,34 @@ def test_clean_books_verify(session, fed):
 
 def test_a_changed_narration_breaks_the_chain(session, fed, backend):
     bypass_append_only(session, backend)
-    session.execute(text("UPDATE journal_entries SET narration = 'edited' WHERE seq = 2 AND book_id = :b"),
-                    {"b": fed.book_id(session, fed.shg)})
+    session.execute(
+        text("UPDATE journal_entries SET narration = 'edited' WHERE seq = 2 AND book_id = :b"),
+        {"b": fed.book_id(session, fed.shg)},
+    )
     report = verify_books(session, [shg_book(session, fed)])
     assert [(m.kind, m.detail.split(" (")[0]) for m in report.mismatches] == [("chain", "entry 2")]
 
 
 def test_a_changed_amount_breaks_balance_chain_and_entry(session, fed, backend):
     bypass_append_only(session, backend)
-    session.execute(text(
-        "UPDATE postings SET amount_paise = 999, delta_paise = 999 WHERE side = 'D' AND entry_id IN"
-        " (SELECT id FROM journal_entries WHERE seq = 1 AND book_id = :b)"), {"b": fed.book_id(session, fed.shg)})
+    session.execute(
+        text(
+            "UPDATE postings SET amount_paise = 999, delta_paise = 999"
+            " WHERE side = 'D' AND entry_id IN"
+            " (SELECT id FROM journal_entries WHERE seq = 1 AND book_id = :b)"
+        ),
+        {"b": fed.book_id(session, fed.shg)},
+    )
     kinds = {m.kind for m in verify_books(session, [shg_book(session, fed)]).mismatches}
     assert kinds == {"balance", "chain", "unbalanced_entry"}
 
 
 def test_a_changed_maintained_balance_is_reported(session, fed):
     cash = fed.account(session, fed.shg, "cash")
-    session.execute(text("UPDATE accounts SET balance_paise = balance_paise + 1 WHERE id = :id"), {"id": cash.id})
+    session.execute(
+        text("UPDATE accounts SET balance_paise = balance_paise + 1 WHERE id = :id"),
+        {"id": cash.id},
+    )
     session.expire_all()
     (mismatch,) = verify_books(session, [shg_book(session, fed)]).mismatches
     assert mismatch.kind == "balance" and "1100" in mismatch.detail
@@ -71,7 +84,11 @@ def test_a_deleted_last_entry_breaks_the_head(session, fed, backend):
     bypass_append_only(session, backend)
     if backend == "sqlite":
         session.execute(text("DROP TRIGGER journal_entries_no_delete"))
-    session.execute(text("DELETE FROM postings WHERE entry_id IN (SELECT id FROM journal_entries WHERE seq = 3)"))
+    session.execute(
+        text(
+            "DELETE FROM postings WHERE entry_id IN (SELECT id FROM journal_entries WHERE seq = 3)"
+        )
+    )
     session.execute(text("DELETE FROM journal_entries WHERE seq = 3"))
     kinds = {m.kind for m in verify_books(session, [shg_book(session, fed)]).mismatches}
     assert "head" in kinds and "balance" in kinds

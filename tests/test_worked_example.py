@@ -6,7 +6,8 @@ Figures worked out by hand:
     Jun  5  three members save ₹200 each in cash            cash +600.00      savings 600.00
     Jun  5  loan to Member 1 from the bank account           loan +5,000.00   bank -5,000.00
     Jun 12  stationery paid in cash                         expense 150.00    cash -150.00
-    Jun 19  Member 1 repays 1,000 principal + 100 interest  cash +1,100.00    loan -1,000.00, income 100.00
+    Jun 19  Member 1 repays 1,000 principal + 100 interest  cash +1,100.00    loan -1,000.00,
+                                                                              income 100.00
     Jun 26  bank credits interest                           bank +45.50       income 45.50
     Jun 30  cash deposited in bank                          bank +1,000.00    cash -1,000.00
 
@@ -28,27 +29,58 @@ def june(session, client):
     fed = make_federation(session, members_count=3)
     api = ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
     book = fed.book_id(session, fed.shg)
-    accounts = {a["role"]: a["id"] for a in api.get(f"/api/v1/books/{book}/accounts").json if a["role"]}
+    accounts = {
+        a["role"]: a["id"] for a in api.get(f"/api/v1/books/{book}/accounts").json if a["role"]
+    }
     member = api.get(f"/api/v1/members/{fed.members[0].id}").json
     savings = [api.get(f"/api/v1/members/{m.id}").json["accounts"][0]["id"] for m in fed.members]
     loan = api.post(f"/api/v1/members/{member['id']}/accounts", {"kind": "loan"}).json["id"]
 
     def post(day, narration, *lines):
-        body = {"book_id": book, "value_date": f"2026-06-{day:02d}", "narration": narration,
-                "postings": [{"account_id": a, "side": s, "amount": amt} for a, s, amt in lines]}
+        body = {
+            "book_id": book,
+            "value_date": f"2026-06-{day:02d}",
+            "narration": narration,
+            "postings": [{"account_id": a, "side": s, "amount": amt} for a, s, amt in lines],
+        }
         response = api.post("/api/v1/journal-entries", body)
         assert response.status_code == 201, response.json
         return response.json
 
-    post(1, "Revolving Fund received", (accounts["bank"], "debit", "15000"), (accounts["revolving_fund"], "credit", "15000"))
+    post(
+        1,
+        "Revolving Fund received",
+        (accounts["bank"], "debit", "15000"),
+        (accounts["revolving_fund"], "credit", "15000"),
+    )
     for account in savings:
         post(5, "Monthly saving", (accounts["cash"], "debit", "200"), (account, "credit", "200.00"))
     post(5, "Loan to Member 1", (loan, "debit", "5000"), (accounts["bank"], "credit", "5000"))
-    post(12, "Stationery", (accounts["admin_expenses"], "debit", "150"), (accounts["cash"], "credit", "150"))
-    post(19, "Repayment by Member 1", (accounts["cash"], "debit", "1100"), (loan, "credit", "1000"),
-         (accounts["loan_interest_income"], "credit", "100"))
-    post(26, "Bank interest", (accounts["bank"], "debit", "45.50"), (accounts["bank_interest_income"], "credit", "45.50"))
-    post(30, "Cash deposited", (accounts["bank"], "debit", "1000"), (accounts["cash"], "credit", "1000"))
+    post(
+        12,
+        "Stationery",
+        (accounts["admin_expenses"], "debit", "150"),
+        (accounts["cash"], "credit", "150"),
+    )
+    post(
+        19,
+        "Repayment by Member 1",
+        (accounts["cash"], "debit", "1100"),
+        (loan, "credit", "1000"),
+        (accounts["loan_interest_income"], "credit", "100"),
+    )
+    post(
+        26,
+        "Bank interest",
+        (accounts["bank"], "debit", "45.50"),
+        (accounts["bank_interest_income"], "credit", "45.50"),
+    )
+    post(
+        30,
+        "Cash deposited",
+        (accounts["bank"], "debit", "1000"),
+        (accounts["cash"], "credit", "1000"),
+    )
     return api, book, accounts, loan
 
 
@@ -80,7 +112,10 @@ def test_balance_sheet_and_income_and_expenditure(june):
     bs = api.get(f"/api/v1/books/{book}/balance-sheet?as_of=2026-06-30").json
     assert bs["assets"]["total"] == "15595.50"
     assert {line["code"]: line["amount"] for line in bs["assets"]["lines"]} == {
-        "1100": "550.00", "1200": "11045.50", "1300": "4000.00"}
+        "1100": "550.00",
+        "1200": "11045.50",
+        "1300": "4000.00",
+    }
     assert bs["liabilities"]["total"] == "600.00"
     assert bs["funds"]["total"] == "15000.00"
     assert bs["surplus"] == "-4.50"
@@ -99,9 +134,13 @@ def test_cash_statement_with_running_balance_across_pages(june):
     assert [line["balance"] for line in first["lines"]] == ["200.00", "400.00", "600.00", "450.00"]
     second = api.get(url + f"&after={first['next_after']}").json
     assert [(line["side"], line["amount"], line["balance"]) for line in second["lines"]] == [
-        ("debit", "1100.00", "1550.00"), ("credit", "1000.00", "550.00")]
+        ("debit", "1100.00", "1550.00"),
+        ("credit", "1000.00", "550.00"),
+    ]
     assert second["next_after"] is None
-    mid = api.get(f"/api/v1/accounts/{accounts['cash']}/statement?from=2026-06-13&to=2026-06-30").json
+    mid = api.get(
+        f"/api/v1/accounts/{accounts['cash']}/statement?from=2026-06-13&to=2026-06-30"
+    ).json
     assert mid["opening_balance"] == "450.00" and mid["lines"][0]["balance"] == "1550.00"
 
 
@@ -119,14 +158,34 @@ def test_month_end_close_through_the_api(june, session, client):
     api, book, accounts, _ = june
     closed = api.post(f"/api/v1/books/{book}/periods/close", {"month": "2026-06"})
     assert closed.status_code == 201 and closed.json["closed_through_after"] == "2026-06-30"
-    late = api.post("/api/v1/journal-entries", {
-        "book_id": book, "value_date": "2026-06-30", "narration": "late",
-        "postings": [{"account_id": accounts["bank"], "side": "debit", "amount": "1"},
-                     {"account_id": accounts["cash"], "side": "credit", "amount": "1"}]})
+    late = api.post(
+        "/api/v1/journal-entries",
+        {
+            "book_id": book,
+            "value_date": "2026-06-30",
+            "narration": "late",
+            "postings": [
+                {"account_id": accounts["bank"], "side": "debit", "amount": "1"},
+                {"account_id": accounts["cash"], "side": "credit", "amount": "1"},
+            ],
+        },
+    )
     assert late.status_code == 422
-    assert late.json["errors"] == [{"field": "value_date", "reason": f"book {book} is closed through 2026-06-30"}]
-    reopen = api.post(f"/api/v1/books/{book}/periods/reopen", {"month": "2026-06", "reason": "late bill"})
+    assert late.json["errors"] == [
+        {"field": "value_date", "reason": f"book {book} is closed through 2026-06-30"}
+    ]
+    reopen = api.post(
+        f"/api/v1/books/{book}/periods/reopen", {"month": "2026-06", "reason": "late bill"}
+    )
     assert reopen.status_code == 403
     admin = ApiCaller(client, token(session, Role.ADMIN))
-    assert admin.post(f"/api/v1/books/{book}/periods/reopen", {"month": "2026-06", "reason": "late bill"}).status_code == 201
-    assert [e["action"] for e in api.get(f"/api/v1/books/{book}/periods").json["events"]] == ["close", "reopen"]
+    assert (
+        admin.post(
+            f"/api/v1/books/{book}/periods/reopen", {"month": "2026-06", "reason": "late bill"}
+        ).status_code
+        == 201
+    )
+    assert [e["action"] for e in api.get(f"/api/v1/books/{book}/periods").json["events"]] == [
+        "close",
+        "reopen",
+    ]

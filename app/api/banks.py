@@ -54,7 +54,9 @@ def get(bank_id: int) -> Any:
 @blp.response(201, BranchSchema)
 def create_branch(data: dict[str, Any], bank_id: int) -> Any:
     """Register a branch of a bank (admin)."""
-    return service.create_branch(db(), who(), bank_id, data["name"], data["ifsc"], data["state_code"])
+    return service.create_branch(
+        db(), who(), bank_id, data["name"], data["ifsc"], data["state_code"]
+    )
 
 
 @blp.route("/<id:bank_id>/branches", methods=["GET"])

@@ -65,7 +65,11 @@ def get_balance(args: dict[str, Any], account_id: int) -> Any:
     """An account and its balance now, or as of a date."""
     account = balances.readable_account(db(), who(), account_id)
     as_of = args.get("as_of")
-    return {"account": account, "as_of": as_of, "balance": balances.balance_as_of(db(), account, as_of)}
+    return {
+        "account": account,
+        "as_of": as_of,
+        "balance": balances.balance_as_of(db(), account, as_of),
+    }
 
 
 @blp.route("/accounts/<id:account_id>/statement", methods=["GET"])
@@ -75,7 +79,9 @@ def get_statement(args: dict[str, Any], account_id: int) -> Any:
     """Statement: opening balance, postings with running balance, closing balance."""
     account = balances.readable_account(db(), who(), account_id)
     to = args.get("to") or today_in_india()
-    return balances.statement(db(), account, args.get("from_"), to, args.get("after"), args["limit"])
+    return balances.statement(
+        db(), account, args.get("from_"), to, args.get("after"), args["limit"]
+    )
 
 
 @blp.route("/books/<id:book_id>/trial-balance", methods=["GET"])
@@ -103,7 +109,9 @@ def get_income_expenditure(args: dict[str, Any], book_id: int) -> Any:
     """Income and expenditure for a period (default: this financial year to date)."""
     book = journal.readable_book(db(), who(), book_id)
     to = args.get("to") or today_in_india()
-    return reports.income_expenditure(db(), book, args.get("from_") or reports.financial_year_start(to), to)
+    return reports.income_expenditure(
+        db(), book, args.get("from_") or reports.financial_year_start(to), to
+    )
 
 
 @blp.route("/books/<id:book_id>/periods", methods=["GET"])

@@ -18,7 +18,9 @@ from app.services import institutions as service
 from app.writes import HEADER_DOC, idempotent
 from models.institutions import InstitutionKind, Status
 
-blp = Blueprint("institutions", __name__, url_prefix="/api/v1/institutions", description="The federation tree")
+blp = Blueprint(
+    "institutions", __name__, url_prefix="/api/v1/institutions", description="The federation tree"
+)
 
 
 @blp.route("", methods=["POST"])
@@ -44,7 +46,9 @@ def list_(args: dict[str, Any]) -> Any:
         status=Status(args["status"]) if "status" in args else None,
         name_contains=args.get("q"),
     )
-    return page_body(service.list_institutions(db(), who(), where, args.get("after"), args["limit"]))
+    return page_body(
+        service.list_institutions(db(), who(), where, args.get("after"), args["limit"])
+    )
 
 
 @blp.route("/<id:institution_id>", methods=["GET"])

@@ -18,7 +18,9 @@ from app.services import journal, posting, reversals
 from app.writes import HEADER_DOC, idempotent
 from models.ledger import Side
 
-blp = Blueprint("journal", __name__, url_prefix="/api/v1", description="Journal entries and linked sets")
+blp = Blueprint(
+    "journal", __name__, url_prefix="/api/v1", description="Journal entries and linked sets"
+)
 
 
 def to_draft(data: dict[str, Any]) -> posting.EntryDraft:
@@ -27,7 +29,9 @@ def to_draft(data: dict[str, Any]) -> posting.EntryDraft:
         value_date=data["value_date"],
         narration=data["narration"],
         postings=tuple(
-            posting.PostingDraft(p["account_id"], Side.DEBIT if p["side"] == "debit" else Side.CREDIT, p["amount"])
+            posting.PostingDraft(
+                p["account_id"], Side.DEBIT if p["side"] == "debit" else Side.CREDIT, p["amount"]
+            )
             for p in data["postings"]
         ),
     )

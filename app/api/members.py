@@ -38,7 +38,9 @@ def create(data: dict[str, Any]) -> Any:
 @blp.response(200, MemberPageSchema)
 def list_(args: dict[str, Any]) -> Any:
     """List members in your scope."""
-    return page_body(service.list_members(db(), who(), args.get("shg_id"), args.get("after"), args["limit"]))
+    return page_body(
+        service.list_members(db(), who(), args.get("shg_id"), args.get("after"), args["limit"])
+    )
 
 
 @blp.route("/<id:member_id>", methods=["GET"])

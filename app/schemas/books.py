@@ -21,7 +21,9 @@ class AsOfArgsSchema(Schema):
 
 
 class PeriodArgsSchema(Schema):
-    from_ = SafeDate(data_key="from", metadata={"description": "Defaults to the start of the financial year"})
+    from_ = SafeDate(
+        data_key="from", metadata={"description": "Defaults to the start of the financial year"}
+    )
     to = SafeDate(metadata={"description": "Defaults to today (India)"})
 
 

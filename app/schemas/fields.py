@@ -17,7 +17,9 @@ class Rupees(fields.Field):
     def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
         self.allow_negative = allow_negative
         pattern = r"^-?\d{1,13}(\.\d{1,2})?$" if allow_negative else r"^\d{1,13}(\.\d{1,2})?$"
-        kwargs.setdefault("metadata", {}).update({"type": "string", "pattern": pattern, "example": "1500.50"})
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "pattern": pattern, "example": "1500.50"}
+        )
         super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -43,7 +45,7 @@ def Text(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.Strin
 
 
 def Id(*, strict: bool = True, **kwargs: Any) -> fields.Integer:
-    """A row id. Strict in JSON bodies (5.5 is refused, not truncated); query strings use QueryId."""
+    """A row id, strict in JSON bodies: 5.5 is refused, not truncated. Queries use QueryId."""
     return fields.Integer(strict=strict, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 

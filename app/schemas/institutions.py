@@ -43,7 +43,9 @@ class InstitutionSchema(Schema):
     path = fields.String()
     status = fields.String()
     formed_on = fields.Date(allow_none=True)
-    book_id = fields.Function(lambda i: i.book.id if i.book else None, metadata={"type": "integer", "nullable": True})
+    book_id = fields.Function(
+        lambda i: i.book.id if i.book else None, metadata={"type": "integer", "nullable": True}
+    )
     created_at = fields.DateTime()
     created_by = fields.String()
     updated_at = fields.DateTime()

@@ -17,14 +17,17 @@ class EntryCreateSchema(Schema):
     value_date = SafeDate(required=True)
     narration = Text(500, required=True)
     postings = fields.List(
-        fields.Nested(PostingCreateSchema), required=True,
+        fields.Nested(PostingCreateSchema),
+        required=True,
         validate=validate.Length(min=2, max=MAX_POSTINGS_PER_ENTRY),
     )
 
 
 class EntrySetCreateSchema(Schema):
     entries = fields.List(
-        fields.Nested(EntryCreateSchema), required=True, validate=validate.Length(min=1, max=MAX_ENTRIES_PER_SET)
+        fields.Nested(EntryCreateSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ENTRIES_PER_SET),
     )
 
 
@@ -36,7 +39,9 @@ class ReverseSchema(Schema):
 class EntryQueryArgsSchema(Schema):
     from_ = SafeDate(data_key="from")
     to = SafeDate()
-    after = QueryId(metadata={"description": "Sequence number of the last entry of the previous page"})
+    after = QueryId(
+        metadata={"description": "Sequence number of the last entry of the previous page"}
+    )
     limit = Limit()
 
 

@@ -37,7 +37,9 @@ def _posting_scope(account: Account) -> ColumnElement[bool]:
 
 def _sum(session: Session, account: Account, *conditions: ColumnElement[bool]) -> int:
     total = session.scalar(
-        select(func.coalesce(func.sum(Posting.delta_paise), 0)).where(_posting_scope(account), *conditions)
+        select(func.coalesce(func.sum(Posting.delta_paise), 0)).where(
+            _posting_scope(account), *conditions
+        )
     )
     return _sign(account) * int(total or 0)
 
@@ -47,7 +49,9 @@ def current_balance(session: Session, account: Account) -> int:
     if account.postable:
         return account.balance_paise
     total = session.scalar(
-        select(func.coalesce(func.sum(Account.balance_paise), 0)).where(Account.parent_id == account.id)
+        select(func.coalesce(func.sum(Account.balance_paise), 0)).where(
+            Account.parent_id == account.id
+        )
     )
     return int(total or 0)
 
@@ -92,8 +96,12 @@ def _parse_cursor(after: str | None) -> tuple[date, int] | None:
 
 
 def statement(
-    session: Session, account: Account, date_from: date | None, date_to: date,
-    after: str | None, limit: int,
+    session: Session,
+    account: Account,
+    date_from: date | None,
+    date_to: date,
+    after: str | None,
+    limit: int,
 ) -> Statement:
     """Opening balance, each posting with the running balance after it, closing balance."""
     if date_from and date_from > date_to:
@@ -107,9 +115,14 @@ def statement(
         in_range.append(Posting.value_date >= date_from)
     running = opening
     if cursor:
-        running += _sum(session, account, *in_range, tuple_(Posting.value_date, Posting.id) <= cursor)
+        running += _sum(
+            session, account, *in_range, tuple_(Posting.value_date, Posting.id) <= cursor
+        )
         in_range.append(
-            or_(Posting.value_date > cursor[0], and_(Posting.value_date == cursor[0], Posting.id > cursor[1]))
+            or_(
+                Posting.value_date > cursor[0],
+                and_(Posting.value_date == cursor[0], Posting.id > cursor[1]),
+            )
         )
     rows = session.execute(
         select(Posting, JournalEntry.seq, JournalEntry.narration)
@@ -121,13 +134,22 @@ def statement(
     lines = []
     for posting, seq, narration in rows[:limit]:
         running += _sign(account) * posting.delta_paise
-        lines.append(StatementLine(
-            posting_id=posting.id, entry_id=str(posting.entry_id), seq=seq,
-            value_date=posting.value_date, narration=narration, side=posting.side,
-            amount_paise=posting.amount_paise, balance_paise=running,
-        ))
+        lines.append(
+            StatementLine(
+                posting_id=posting.id,
+                entry_id=str(posting.entry_id),
+                seq=seq,
+                value_date=posting.value_date,
+                narration=narration,
+                side=posting.side,
+                amount_paise=posting.amount_paise,
+                balance_paise=running,
+            )
+        )
     more = len(rows) > limit
-    next_after = f"{lines[-1].value_date.isoformat()}.{lines[-1].posting_id}" if more and lines else None
+    next_after = (
+        f"{lines[-1].value_date.isoformat()}.{lines[-1].posting_id}" if more and lines else None
+    )
     return Statement(account, date_from, date_to, opening, closing, lines, next_after)
 
 
@@ -148,11 +170,16 @@ class AccountBalance:
 
 def accounts_with_balances(session: Session, book: object) -> list[AccountBalance]:
     book_id = getattr(book, "id")  # noqa: B009
-    accounts = list(session.scalars(select(Account).where(Account.book_id == book_id).order_by(Account.code)))
+    accounts = list(
+        session.scalars(select(Account).where(Account.book_id == book_id).order_by(Account.code))
+    )
     by_parent: dict[int, int] = {}
     for account in accounts:
         if account.parent_id is not None:
-            by_parent[account.parent_id] = by_parent.get(account.parent_id, 0) + account.balance_paise
+            by_parent[account.parent_id] = (
+                by_parent.get(account.parent_id, 0) + account.balance_paise
+            )
     return [
-        AccountBalance(a, a.balance_paise if a.postable else by_parent.get(a.id, 0)) for a in accounts
+        AccountBalance(a, a.balance_paise if a.postable else by_parent.get(a.id, 0))
+        for a in accounts
     ]

@@ -24,8 +24,12 @@ def _admin_only(who: Principal) -> None:
 def create_bank(session: Session, who: Principal, name: str, ifsc_prefix: str) -> Bank:
     _admin_only(who)
     if not re.fullmatch(r"[A-Z]{4}", ifsc_prefix):
-        raise Invalid.field("ifsc_prefix", "must be the 4 capital letters that start the bank's IFSCs")
-    if session.scalar(select(Bank.id).where((Bank.name == name) | (Bank.ifsc_prefix == ifsc_prefix))):
+        raise Invalid.field(
+            "ifsc_prefix", "must be the 4 capital letters that start the bank's IFSCs"
+        )
+    if session.scalar(
+        select(Bank.id).where((Bank.name == name) | (Bank.ifsc_prefix == ifsc_prefix))
+    ):
         raise Conflict("a bank with that name or IFSC prefix exists")
     bank = Bank(name=name, ifsc_prefix=ifsc_prefix, created_by=who.label, updated_by=who.label)
     session.add(bank)
@@ -47,7 +51,9 @@ def list_banks(session: Session, who: Principal, after: int | None, limit: int) 
     return fetch_page(session, query, Bank.id, after, limit)
 
 
-def create_branch(session: Session, who: Principal, bank_id: int, name: str, ifsc: str, state_code: str) -> BankBranch:
+def create_branch(
+    session: Session, who: Principal, bank_id: int, name: str, ifsc: str, state_code: str
+) -> BankBranch:
     _admin_only(who)
     bank = session.get(Bank, bank_id)
     if bank is None:
@@ -64,13 +70,26 @@ def create_branch(session: Session, who: Principal, bank_id: int, name: str, ifs
     if session.scalar(select(BankBranch.id).where(BankBranch.ifsc == ifsc)):
         raise Conflict(f"a branch with IFSC {ifsc} exists")
     branch = BankBranch(
-        bank_id=bank.id, name=name, ifsc=ifsc, state_code=state_code, created_by=who.label, updated_by=who.label
+        bank_id=bank.id,
+        name=name,
+        ifsc=ifsc,
+        state_code=state_code,
+        created_by=who.label,
+        updated_by=who.label,
     )
     session.add(branch)
     session.flush()
     return branch
 
 
-def list_branches(session: Session, who: Principal, bank_id: int, after: int | None, limit: int) -> Page[BankBranch]:
+def list_branches(
+    session: Session, who: Principal, bank_id: int, after: int | None, limit: int
+) -> Page[BankBranch]:
     readable_bank(session, who, bank_id)
-    return fetch_page(session, select(BankBranch).where(BankBranch.bank_id == bank_id), BankBranch.id, after, limit)
+    return fetch_page(
+        session,
+        select(BankBranch).where(BankBranch.bank_id == bank_id),
+        BankBranch.id,
+        after,
+        limit,
+    )

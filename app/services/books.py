@@ -14,9 +14,7 @@ from models.ledger import NORMAL_SIDE, Account, AccountType, Book
 
 def open_book(session: Session, who: Principal, institution: Institution) -> Book:
     chart = chart_for(institution.kind)
-    book = Book(
-        institution_id=institution.id, state_code=institution.state_code, chart=chart.label
-    )
+    book = Book(institution_id=institution.id, state_code=institution.state_code, chart=chart.label)
     session.add(book)
     session.flush()
     session.add_all(
@@ -46,7 +44,9 @@ def book_of(session: Session, institution_id: int) -> Book:
 
 
 def account_by_role(session: Session, book_id: int, role: str) -> Account:
-    account = session.scalar(select(Account).where(Account.book_id == book_id, Account.role == role))
+    account = session.scalar(
+        select(Account).where(Account.book_id == book_id, Account.role == role)
+    )
     if account is None:
         raise NotFound(f"book {book_id} has no {role} account")
     return account
@@ -59,9 +59,9 @@ def open_member_account(
     book = book_of(session, member.shg_id)
     control = account_by_role(session, book.id, control_role)
     siblings = session.scalar(
-        select(func.count()).select_from(Account).where(
-            Account.parent_id == control.id, Account.member_id == member.id
-        )
+        select(func.count())
+        .select_from(Account)
+        .where(Account.parent_id == control.id, Account.member_id == member.id)
     )
     account = Account(
         book_id=book.id,
@@ -82,15 +82,19 @@ def open_member_account(
 
 
 def nonzero_balances(session: Session, book_id: int, member_id: int | None = None) -> int:
-    query = select(func.count()).select_from(Account).where(
-        Account.book_id == book_id, Account.balance_paise != 0
+    query = (
+        select(func.count())
+        .select_from(Account)
+        .where(Account.book_id == book_id, Account.balance_paise != 0)
     )
     if member_id is not None:
         query = query.where(Account.member_id == member_id)
     return session.scalar(query) or 0
 
 
-def refuse_if_balances(session: Session, book_id: int, what: str, member_id: int | None = None) -> None:
+def refuse_if_balances(
+    session: Session, book_id: int, what: str, member_id: int | None = None
+) -> None:
     count = nonzero_balances(session, book_id, member_id)
     if count:
         raise Conflict(f"{what} cannot be closed: {count} account(s) still carry a balance")

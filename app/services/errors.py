@@ -51,4 +51,6 @@ class Conflict(DomainError):
 
 def require_no_problems(problems: list[FieldProblem], summary: str) -> None:
     if problems:
-        raise Invalid(f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems)
+        raise Invalid(
+            f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems
+        )

@@ -16,7 +16,9 @@ MAX_KEY_LENGTH = 200
 def fingerprint(method: str, path: str, body: bytes) -> str:
     """Same request ⇔ same fingerprint: JSON bodies are compared by meaning, not by spacing."""
     try:
-        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
+        canonical = json.dumps(
+            json.loads(body or b"null"), sort_keys=True, separators=(",", ":")
+        ).encode()
     except ValueError:
         canonical = body
     return hashlib.sha256(method.encode() + b"\n" + path.encode() + b"\n" + canonical).hexdigest()
@@ -24,12 +26,22 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 def find_record(session: Session, token_id: int, key: str) -> IdempotencyRecord | None:
     return session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.token_id == token_id, IdempotencyRecord.key == key)
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.token_id == token_id, IdempotencyRecord.key == key
+        )
     )
 
 
-def remember(session: Session, token_id: int, key: str, print_: str, status_code: int, body: str) -> None:
-    session.add(IdempotencyRecord(
-        token_id=token_id, key=key, fingerprint=print_, status_code=status_code, response_body=body
-    ))
+def remember(
+    session: Session, token_id: int, key: str, print_: str, status_code: int, body: str
+) -> None:
+    session.add(
+        IdempotencyRecord(
+            token_id=token_id,
+            key=key,
+            fingerprint=print_,
+            status_code=status_code,
+            response_body=body,
+        )
+    )
     session.flush()

@@ -86,7 +86,8 @@ def _parent_for(session: Session, who: Principal, new: NewInstitution) -> Instit
         raise Invalid.field("parent_id", f"no institution {new.parent_id} in your scope") from None
     if parent.kind != expected.value:
         raise Invalid.field(
-            "parent_id", f"a {new.kind.value} must sit under a {expected.value}, not a {parent.kind}"
+            "parent_id",
+            f"a {new.kind.value} must sit under a {expected.value}, not a {parent.kind}",
         )
     if parent.status == Status.CLOSED.value:
         raise Conflict(f"parent {parent.id} is closed")
@@ -171,16 +172,18 @@ def close_institution(session: Session, who: Principal, institution_id: int) -> 
     if institution.status == Status.CLOSED.value:
         raise Conflict(f"institution {institution_id} is already closed")
     open_children = session.scalar(
-        select(func.count()).select_from(Institution).where(
-            Institution.parent_id == institution.id, Institution.status != Status.CLOSED.value
-        )
+        select(func.count())
+        .select_from(Institution)
+        .where(Institution.parent_id == institution.id, Institution.status != Status.CLOSED.value)
     )
     if open_children:
-        raise Conflict(f"institution {institution_id} still has {open_children} open institution(s)")
-    open_members = session.scalar(
-        select(func.count()).select_from(Member).where(
-            Member.shg_id == institution.id, Member.status != Status.CLOSED.value
+        raise Conflict(
+            f"institution {institution_id} still has {open_children} open institution(s)"
         )
+    open_members = session.scalar(
+        select(func.count())
+        .select_from(Member)
+        .where(Member.shg_id == institution.id, Member.status != Status.CLOSED.value)
     )
     if open_members:
         raise Conflict(f"institution {institution_id} still has {open_members} active member(s)")

@@ -29,7 +29,9 @@ class EntryView:
 
 def book_path(session: Session, book_id: int) -> str | None:
     return session.scalar(
-        select(Institution.path).join(Book, Book.institution_id == Institution.id).where(Book.id == book_id)
+        select(Institution.path)
+        .join(Book, Book.institution_id == Institution.id)
+        .where(Book.id == book_id)
     )
 
 
@@ -51,7 +53,9 @@ def readable_entry(session: Session, who: Principal, entry_id: uuid.UUID) -> Jou
 
 def set_entries(session: Session, set_id: uuid.UUID) -> list[JournalEntry]:
     return list(
-        session.scalars(select(JournalEntry).where(JournalEntry.set_id == set_id).order_by(JournalEntry.book_id))
+        session.scalars(
+            select(JournalEntry).where(JournalEntry.set_id == set_id).order_by(JournalEntry.book_id)
+        )
     )
 
 
@@ -67,14 +71,25 @@ def readable_set(session: Session, who: Principal, set_id: uuid.UUID) -> EntrySe
 
 
 def view_entry(session: Session, entry: JournalEntry) -> EntryView:
-    postings = list(session.scalars(select(Posting).where(Posting.entry_id == entry.id).order_by(Posting.line_no)))
-    reversed_by = session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id))
+    postings = list(
+        session.scalars(
+            select(Posting).where(Posting.entry_id == entry.id).order_by(Posting.line_no)
+        )
+    )
+    reversed_by = session.scalar(
+        select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id)
+    )
     return EntryView(entry=entry, postings=postings, reversed_by=reversed_by)
 
 
 def list_entries(
-    session: Session, who: Principal, book_id: int, date_from: date | None, date_to: date | None,
-    after: int | None, limit: int,
+    session: Session,
+    who: Principal,
+    book_id: int,
+    date_from: date | None,
+    date_to: date | None,
+    after: int | None,
+    limit: int,
 ) -> Page[JournalEntry]:
     """A book's entries in posting order (by sequence number)."""
     readable_book(session, who, book_id)
@@ -98,5 +113,7 @@ class SetView:
 
 def view_set(session: Session, entry_set: EntrySet) -> SetView:
     entries = [view_entry(session, e) for e in set_entries(session, entry_set.id)]
-    reversed_by = session.scalar(select(EntrySet.id).where(EntrySet.reverses_set_id == entry_set.id))
+    reversed_by = session.scalar(
+        select(EntrySet.id).where(EntrySet.reverses_set_id == entry_set.id)
+    )
     return SetView(entry_set, entries, reversed_by)

@@ -116,7 +116,9 @@ def close_member(session: Session, who: Principal, member_id: int) -> Member:
 
 
 def member_accounts(session: Session, member: Member) -> list[Account]:
-    return list(session.scalars(select(Account).where(Account.member_id == member.id).order_by(Account.id)))
+    return list(
+        session.scalars(select(Account).where(Account.member_id == member.id).order_by(Account.id))
+    )
 
 
 def open_account_for_member(

@@ -39,22 +39,31 @@ def _locked_book(session: Session, who: Principal, book_id: int) -> Book:
     if path is None or not who.can_write(path):
         raise Forbidden(f"{who.role.value} tokens may not close or open periods of book {book_id}")
     return session.scalars(
-        select(Book).where(Book.id == book_id).with_for_update().execution_options(populate_existing=True)
+        select(Book)
+        .where(Book.id == book_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
 
 
-def close_month(session: Session, who: Principal, book_id: int, month: str, today: date | None = None) -> PeriodEvent:
+def close_month(
+    session: Session, who: Principal, book_id: int, month: str, today: date | None = None
+) -> PeriodEvent:
     """Close a book through the last day of `month` (and so every month before it)."""
     _, last_day = month_bounds(month)
     book = _locked_book(session, who, book_id)
     if last_day >= (today or today_in_india()):
         raise Invalid.field("month", f"{month} has not ended yet")
     if book.closed_through is not None and last_day <= book.closed_through:
-        raise Conflict(f"book {book_id} is already closed through {book.closed_through.isoformat()}")
+        raise Conflict(
+            f"book {book_id} is already closed through {book.closed_through.isoformat()}"
+        )
     return _move(session, who, book, "close", month, last_day, None)
 
 
-def reopen_month(session: Session, who: Principal, book_id: int, month: str, reason: str) -> PeriodEvent:
+def reopen_month(
+    session: Session, who: Principal, book_id: int, month: str, reason: str
+) -> PeriodEvent:
     """Re-open `month` (and every later month): admins only, with a reason, logged."""
     if not who.is_admin:
         raise Forbidden("only an admin may re-open a closed period")
@@ -69,11 +78,22 @@ def reopen_month(session: Session, who: Principal, book_id: int, month: str, rea
 
 
 def _move(
-    session: Session, who: Principal, book: Book, action: str, month: str, after: date, reason: str | None
+    session: Session,
+    who: Principal,
+    book: Book,
+    action: str,
+    month: str,
+    after: date,
+    reason: str | None,
 ) -> PeriodEvent:
     event = PeriodEvent(
-        book_id=book.id, action=action, month=month, closed_through_before=book.closed_through,
-        closed_through_after=after, reason=reason, recorded_by=who.label,
+        book_id=book.id,
+        action=action,
+        month=month,
+        closed_through_before=book.closed_through,
+        closed_through_after=after,
+        reason=reason,
+        recorded_by=who.label,
     )
     book.closed_through = after
     session.add(event)
@@ -83,5 +103,9 @@ def _move(
 
 def period_status(session: Session, who: Principal, book_id: int) -> PeriodStatus:
     book = readable_book(session, who, book_id)
-    events = list(session.scalars(select(PeriodEvent).where(PeriodEvent.book_id == book_id).order_by(PeriodEvent.id)))
+    events = list(
+        session.scalars(
+            select(PeriodEvent).where(PeriodEvent.book_id == book_id).order_by(PeriodEvent.id)
+        )
+    )
     return PeriodStatus(book, events)

@@ -65,7 +65,9 @@ def shape_problems(draft: EntryDraft, today: date, at: str = "") -> list[FieldPr
     count = len(draft.postings)
     if count < 2 or count > MAX_POSTINGS_PER_ENTRY:
         problems.append(
-            FieldProblem(f"{at}postings", f"needs 2 to {MAX_POSTINGS_PER_ENTRY} postings, got {count}")
+            FieldProblem(
+                f"{at}postings", f"needs 2 to {MAX_POSTINGS_PER_ENTRY} postings, got {count}"
+            )
         )
     for i, posting in enumerate(draft.postings):
         if not 0 < posting.amount_paise <= MAX_AMOUNT_PAISE:
@@ -118,7 +120,9 @@ def _balance_change(account: Account, posting: PostingDraft) -> int:
     return signed if account.normal_side == Side.DEBIT.value else -signed
 
 
-def _rule_problems(drafts: Sequence[EntryDraft], locked: _Locked, prefix: str) -> list[FieldProblem]:
+def _rule_problems(
+    drafts: Sequence[EntryDraft], locked: _Locked, prefix: str
+) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     states = {b.state_code for b in locked.books.values()}
     if len(states) > 1:
@@ -142,9 +146,16 @@ def _rule_problems(drafts: Sequence[EntryDraft], locked: _Locked, prefix: str) -
             where = f"{at}postings[{j}].account_id"
             account = locked.accounts.get(posting.account_id)
             if account is None or account.book_id != draft.book_id:
-                problems.append(FieldProblem(where, f"no account {posting.account_id} in book {draft.book_id}"))
+                problems.append(
+                    FieldProblem(where, f"no account {posting.account_id} in book {draft.book_id}")
+                )
             elif not account.postable:
-                problems.append(FieldProblem(where, f"{account.name} is a control account; post to a member's sub-account"))
+                problems.append(
+                    FieldProblem(
+                        where,
+                        f"{account.name} is a control account; post to a member's sub-account",
+                    )
+                )
             elif account.status != "open":
                 problems.append(FieldProblem(where, f"{account.name} is closed"))
             else:
@@ -156,35 +167,51 @@ def _rule_problems(drafts: Sequence[EntryDraft], locked: _Locked, prefix: str) -
             problems.append(
                 FieldProblem(
                     first_line[account_id],
-                    f"would take {account.name} below zero: balance {format_inr(account.balance_paise)},"
+                    f"would take {account.name} below zero:"
+                    f" balance {format_inr(account.balance_paise)},"
                     f" change {format_inr(delta)}",
                 )
             )
     return problems
 
 
-def _write(session: Session, who: Principal, draft: EntryDraft, book: Book, set_id: uuid.UUID | None) -> JournalEntry:
+def _write(
+    session: Session, who: Principal, draft: EntryDraft, book: Book, set_id: uuid.UUID | None
+) -> JournalEntry:
     entry_id = uuid.uuid4()
     recorded_at = utcnow()
     seq = book.last_seq + 1
     postings = [
-        ChainedPosting(line_no=i + 1, account_id=p.account_id, side=p.side.value, amount_paise=p.amount_paise)
+        ChainedPosting(
+            line_no=i + 1, account_id=p.account_id, side=p.side.value, amount_paise=p.amount_paise
+        )
         for i, p in enumerate(draft.postings)
     ]
     digest = entry_hash(
         book.head_hash,
         ChainedEntry(
-            entry_id=entry_id, book_id=book.id, seq=seq, value_date=draft.value_date,
-            narration=draft.narration, recorded_at=recorded_at, recorded_by=who.label,
-            set_id=set_id, reverses_entry_id=draft.reverses_entry_id, postings=postings,
+            entry_id=entry_id,
+            book_id=book.id,
+            seq=seq,
+            value_date=draft.value_date,
+            narration=draft.narration,
+            recorded_at=recorded_at,
+            recorded_by=who.label,
+            set_id=set_id,
+            reverses_entry_id=draft.reverses_entry_id,
+            postings=postings,
         ),
     )
     session.execute(
         insert(Posting),
         [
             {
-                "entry_id": entry_id, "book_id": book.id, "account_id": p.account_id,
-                "line_no": p.line_no, "value_date": draft.value_date, "side": p.side,
+                "entry_id": entry_id,
+                "book_id": book.id,
+                "account_id": p.account_id,
+                "line_no": p.line_no,
+                "value_date": draft.value_date,
+                "side": p.side,
                 "amount_paise": p.amount_paise,
                 "delta_paise": p.amount_paise if p.side == Side.DEBIT.value else -p.amount_paise,
             }
@@ -192,10 +219,19 @@ def _write(session: Session, who: Principal, draft: EntryDraft, book: Book, set_
         ],
     )
     entry = JournalEntry(
-        id=entry_id, book_id=book.id, state_code=book.state_code, seq=seq,
-        value_date=draft.value_date, narration=draft.narration, set_id=set_id,
-        reverses_entry_id=draft.reverses_entry_id, posting_count=len(postings),
-        recorded_at=recorded_at, recorded_by=who.label, prev_hash=book.head_hash, hash=digest,
+        id=entry_id,
+        book_id=book.id,
+        state_code=book.state_code,
+        seq=seq,
+        value_date=draft.value_date,
+        narration=draft.narration,
+        set_id=set_id,
+        reverses_entry_id=draft.reverses_entry_id,
+        posting_count=len(postings),
+        recorded_at=recorded_at,
+        recorded_by=who.label,
+        prev_hash=book.head_hash,
+        hash=digest,
     )
     session.add(entry)
     session.flush()
@@ -205,11 +241,17 @@ def _write(session: Session, who: Principal, draft: EntryDraft, book: Book, set_
 
 
 def _post(
-    session: Session, who: Principal, drafts: Sequence[EntryDraft], new_set: EntrySet | None,
-    today: date | None, prefix: str,
+    session: Session,
+    who: Principal,
+    drafts: Sequence[EntryDraft],
+    new_set: EntrySet | None,
+    today: date | None,
+    prefix: str,
 ) -> list[JournalEntry]:
     today = today or today_in_india()
-    problems = [p for i, d in enumerate(drafts) for p in shape_problems(d, today, prefix.format(i=i))]
+    problems = [
+        p for i, d in enumerate(drafts) for p in shape_problems(d, today, prefix.format(i=i))
+    ]
     require_no_problems(problems, "the entry cannot be posted")
     locked = _lock(session, who, drafts)
     require_no_problems(_rule_problems(drafts, locked, prefix), "the entry cannot be posted")
@@ -228,21 +270,29 @@ def _post(
     return entries
 
 
-def post_entry(session: Session, who: Principal, draft: EntryDraft, today: date | None = None) -> JournalEntry:
+def post_entry(
+    session: Session, who: Principal, draft: EntryDraft, today: date | None = None
+) -> JournalEntry:
     """Post one balanced entry into one book."""
     return _post(session, who, [draft], None, today, prefix="")[0]
 
 
 def post_linked_set(
-    session: Session, who: Principal, drafts: Sequence[EntryDraft], today: date | None = None,
+    session: Session,
+    who: Principal,
+    drafts: Sequence[EntryDraft],
+    today: date | None = None,
     reverses_set_id: uuid.UUID | None = None,
 ) -> tuple[EntrySet, list[JournalEntry]]:
     """Post entries into several books of one state as one unit: all are posted, or none."""
     if not 1 <= len(drafts) <= MAX_ENTRIES_PER_SET:
         raise Invalid.field("entries", f"a linked set holds 1 to {MAX_ENTRIES_PER_SET} entries")
     entry_set = EntrySet(
-        id=uuid.uuid4(), narration=drafts[0].narration, reverses_set_id=reverses_set_id,
-        recorded_at=utcnow(), recorded_by=who.label,
+        id=uuid.uuid4(),
+        narration=drafts[0].narration,
+        reverses_set_id=reverses_set_id,
+        recorded_at=utcnow(),
+        recorded_by=who.label,
     )
     entries = _post(session, who, drafts, entry_set, today, prefix="entries[{i}].")
     return entry_set, entries

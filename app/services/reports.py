@@ -73,7 +73,9 @@ class IncomeExpenditure:
         return self.income.total_paise - self.expenditure.total_paise
 
 
-def _net_by_account(session: Session, book: Book, *conditions: ColumnElement[bool]) -> dict[int, int]:
+def _net_by_account(
+    session: Session, book: Book, *conditions: ColumnElement[bool]
+) -> dict[int, int]:
     """Debit-positive net of postings per account of the book."""
     rows = session.execute(
         select(Posting.account_id, func.sum(Posting.delta_paise))
@@ -84,7 +86,12 @@ def _net_by_account(session: Session, book: Book, *conditions: ColumnElement[boo
 
 
 def _accounts(session: Session, book: Book) -> dict[int, Account]:
-    return {a.id: a for a in session.scalars(select(Account).where(Account.book_id == book.id).order_by(Account.code))}
+    return {
+        a.id: a
+        for a in session.scalars(
+            select(Account).where(Account.book_id == book.id).order_by(Account.code)
+        )
+    }
 
 
 def trial_balance(session: Session, book: Book, as_of: date) -> TrialBalance:
@@ -117,13 +124,21 @@ def _sections(accounts: dict[int, Account], net: dict[int, int]) -> dict[str, Se
 
 
 def balance_sheet(session: Session, book: Book, as_of: date) -> BalanceSheet:
-    sections = _sections(_accounts(session, book), _net_by_account(session, book, Posting.value_date <= as_of))
+    sections = _sections(
+        _accounts(session, book), _net_by_account(session, book, Posting.value_date <= as_of)
+    )
     surplus = sections["income"].total_paise - sections["expense"].total_paise
-    return BalanceSheet(book, as_of, sections["asset"], sections["liability"], sections["fund"], surplus)
+    return BalanceSheet(
+        book, as_of, sections["asset"], sections["liability"], sections["fund"], surplus
+    )
 
 
-def income_expenditure(session: Session, book: Book, date_from: date, date_to: date) -> IncomeExpenditure:
-    net = _net_by_account(session, book, Posting.value_date >= date_from, Posting.value_date <= date_to)
+def income_expenditure(
+    session: Session, book: Book, date_from: date, date_to: date
+) -> IncomeExpenditure:
+    net = _net_by_account(
+        session, book, Posting.value_date >= date_from, Posting.value_date <= date_to
+    )
     sections = _sections(_accounts(session, book), net)
     return IncomeExpenditure(book, date_from, date_to, sections["income"], sections["expense"])
 

@@ -15,22 +15,29 @@ from app.services.principal import Principal
 from models.ledger import EntrySet, JournalEntry, Posting, Side
 
 
-def _mirror(session: Session, entry: JournalEntry, value_date: date | None, narration: str | None) -> EntryDraft:
+def _mirror(
+    session: Session, entry: JournalEntry, value_date: date | None, narration: str | None
+) -> EntryDraft:
     if entry.reverses_entry_id is not None:
         raise Conflict(f"entry {entry.id} is itself a reversal; post a new entry instead")
-    reversed_by = session.scalar(select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id))
+    reversed_by = session.scalar(
+        select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id)
+    )
     if reversed_by is not None:
         raise Conflict(f"entry {entry.id} was already reversed by entry {reversed_by}")
     when = value_date or entry.value_date
     if when < entry.value_date:
-        raise Invalid.field("value_date", f"a reversal cannot be dated before the entry ({entry.value_date})")
+        raise Invalid.field(
+            "value_date", f"a reversal cannot be dated before the entry ({entry.value_date})"
+        )
     postings = session.scalars(
         select(Posting).where(Posting.entry_id == entry.id).order_by(Posting.line_no)
     )
     return EntryDraft(
         book_id=entry.book_id,
         value_date=when,
-        narration=narration or f"Reversal of entry {entry.book_id}/{entry.seq}: {entry.narration}"[:500],
+        narration=narration
+        or f"Reversal of entry {entry.book_id}/{entry.seq}: {entry.narration}"[:500],
         postings=tuple(
             PostingDraft(
                 account_id=p.account_id,
@@ -44,8 +51,13 @@ def _mirror(session: Session, entry: JournalEntry, value_date: date | None, narr
 
 
 def reverse_entry(
-    session: Session, who: Principal, entry_id: uuid.UUID, *, value_date: date | None = None,
-    narration: str | None = None, today: date | None = None,
+    session: Session,
+    who: Principal,
+    entry_id: uuid.UUID,
+    *,
+    value_date: date | None = None,
+    narration: str | None = None,
+    today: date | None = None,
 ) -> JournalEntry:
     """Post the mirror of an entry (same accounts, sides swapped) and link it to the original."""
     entry = readable_entry(session, who, entry_id)
@@ -58,8 +70,13 @@ def reverse_entry(
 
 
 def reverse_set(
-    session: Session, who: Principal, set_id: uuid.UUID, *, value_date: date | None = None,
-    narration: str | None = None, today: date | None = None,
+    session: Session,
+    who: Principal,
+    set_id: uuid.UUID,
+    *,
+    value_date: date | None = None,
+    narration: str | None = None,
+    today: date | None = None,
 ) -> tuple[EntrySet, list[JournalEntry]]:
     """Reverse every entry of a linked set as a new linked set: all books or none."""
     original = readable_set(session, who, set_id)

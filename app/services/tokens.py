@@ -39,7 +39,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _check_scope(session: Session, role: Role, institution_id: int | None, bank_id: int | None) -> None:
+def _check_scope(
+    session: Session, role: Role, institution_id: int | None, bank_id: int | None
+) -> None:
     if role in SCOPE_KINDS:
         institution = session.get(Institution, institution_id) if institution_id else None
         if institution is None or institution.kind not in SCOPE_KINDS[role]:
@@ -55,16 +57,28 @@ def _check_scope(session: Session, role: Role, institution_id: int | None, bank_
 
 
 def issue_token(
-    session: Session, who: Principal, *, name: str, role: Role, institution_id: int | None = None,
-    bank_id: int | None = None, expires_at: datetime | None = None,
+    session: Session,
+    who: Principal,
+    *,
+    name: str,
+    role: Role,
+    institution_id: int | None = None,
+    bank_id: int | None = None,
+    expires_at: datetime | None = None,
 ) -> IssuedToken:
     if not who.is_admin:
         raise Forbidden("only an admin may issue tokens")
     _check_scope(session, role, institution_id, bank_id)
     secret = f"bahi_{secrets.token_urlsafe(32)}"
     token = ApiToken(
-        name=name, token_hash=hash_secret(secret), prefix=secret[:12], role=role.value,
-        institution_id=institution_id, bank_id=bank_id, created_by=who.label, expires_at=expires_at,
+        name=name,
+        token_hash=hash_secret(secret),
+        prefix=secret[:12],
+        role=role.value,
+        institution_id=institution_id,
+        bank_id=bank_id,
+        created_by=who.label,
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()
@@ -87,7 +101,9 @@ def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
 def principal_for(session: Session, token: ApiToken) -> Principal:
     scope_path = None
     if token.institution_id is not None:
-        scope_path = session.scalar(select(Institution.path).where(Institution.id == token.institution_id))
+        scope_path = session.scalar(
+            select(Institution.path).where(Institution.id == token.institution_id)
+        )
     return Principal(
         role=Role(token.role),
         label=f"token:{token.id} {token.name} ({token.role})",

@@ -48,14 +48,19 @@ def _check_balances(session: Session, book: Book, report: VerificationReport) ->
         sign = 1 if account.normal_side == Side.DEBIT.value else -1
         recomputed = sign * int(sums.get(account.id) or 0)
         if recomputed != account.balance_paise:
-            report.mismatches.append(Mismatch(
-                book.id, "balance",
-                f"account {account.code} ({account.id}) holds {account.balance_paise} paise;"
-                f" its postings sum to {recomputed}",
-            ))
+            report.mismatches.append(
+                Mismatch(
+                    book.id,
+                    "balance",
+                    f"account {account.code} ({account.id}) holds {account.balance_paise} paise;"
+                    f" its postings sum to {recomputed}",
+                )
+            )
 
 
-def _entries_with_postings(session: Session, book: Book) -> Iterator[tuple[JournalEntry, list[Posting]]]:
+def _entries_with_postings(
+    session: Session, book: Book
+) -> Iterator[tuple[JournalEntry, list[Posting]]]:
     rows = session.execute(
         select(JournalEntry, Posting)
         .join(Posting, Posting.entry_id == JournalEntry.id)
@@ -74,20 +79,44 @@ def _check_chain(session: Session, book: Book, report: VerificationReport) -> No
         report.entries += 1
         report.postings += len(postings)
         if sum(p.delta_paise for p in postings) != 0:
-            report.mismatches.append(Mismatch(book.id, "unbalanced_entry", f"entry {entry.seq} does not balance"))
-        recomputed = entry_hash(expected_prev, ChainedEntry(
-            entry_id=entry.id, book_id=entry.book_id, seq=entry.seq, value_date=entry.value_date,
-            narration=entry.narration, recorded_at=entry.recorded_at, recorded_by=entry.recorded_by,
-            set_id=entry.set_id, reverses_entry_id=entry.reverses_entry_id,
-            postings=[ChainedPosting(p.line_no, p.account_id, p.side, p.amount_paise) for p in postings],
-        ))
-        if entry.seq != expected_seq or entry.prev_hash != expected_prev or entry.hash != recomputed:
-            report.mismatches.append(Mismatch(
-                book.id, "chain", f"entry {entry.seq} ({entry.id}) does not match the hash chain"
-            ))
+            report.mismatches.append(
+                Mismatch(book.id, "unbalanced_entry", f"entry {entry.seq} does not balance")
+            )
+        recomputed = entry_hash(
+            expected_prev,
+            ChainedEntry(
+                entry_id=entry.id,
+                book_id=entry.book_id,
+                seq=entry.seq,
+                value_date=entry.value_date,
+                narration=entry.narration,
+                recorded_at=entry.recorded_at,
+                recorded_by=entry.recorded_by,
+                set_id=entry.set_id,
+                reverses_entry_id=entry.reverses_entry_id,
+                postings=[
+                    ChainedPosting(p.line_no, p.account_id, p.side, p.amount_paise)
+                    for p in postings
+                ],
+            ),
+        )
+        if (
+            entry.seq != expected_seq
+            or entry.prev_hash != expected_prev
+            or entry.hash != recomputed
+        ):
+            report.mismatches.append(
+                Mismatch(
+                    book.id,
+                    "chain",
+                    f"entry {entry.seq} ({entry.id}) does not match the hash chain",
+                )
+            )
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     if book.head_hash != expected_prev or book.last_seq != expected_seq - 1:
-        report.mismatches.append(Mismatch(book.id, "head", "the book's head does not match its last entry"))
+        report.mismatches.append(
+            Mismatch(book.id, "head", "the book's head does not match its last entry")
+        )
 
 
 def verify_books(session: Session, books: Iterable[Book]) -> VerificationReport:
