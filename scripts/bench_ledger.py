@@ -1,0 +1,349 @@
+"""Ledger benchmark on PostgreSQL: posting throughput (service layer and HTTP) against pgbench.
+
+    .venv/bin/python scripts/bench_ledger.py [--clients 8] [--seconds 15]
+
+Creates a scratch database, posts journal entries from N concurrent clients (a) straight
+through the service layer and (b) over HTTP to gunicorn, runs pgbench's TPC-B at the same
+client count on the same server, and prints the ratio. Then builds one account with 100,000
+postings and times its statement. Needs BAHI_BENCH_DATABASE_URL (an admin URL) or a local
+PostgreSQL that scripts/local_postgres.sh can start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from alembic import command  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import sessionmaker  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
+
+from app.cli import alembic_config  # noqa: E402
+from app.db import make_engine  # noqa: E402
+from app.services import institutions, tokens  # noqa: E402
+from app.services.balances import statement  # noqa: E402
+from app.services.books import account_by_role, book_of  # noqa: E402
+from app.services.institutions import NewInstitution  # noqa: E402
+from app.services.posting import EntryDraft, PostingDraft, post_entry  # noqa: E402
+from app.services.principal import Principal  # noqa: E402
+from models import Account, InstitutionKind, Role, Side  # noqa: E402
+
+ADMIN = Principal(role=Role.ADMIN, label="bench")
+DAY = date(2026, 1, 5)
+
+
+def admin_url() -> str:
+    url = (
+        os.environ.get("BAHI_BENCH_DATABASE_URL")
+        or subprocess.run(
+            [str(ROOT / "scripts" / "local_postgres.sh")],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    )
+    if not url:
+        sys.exit("no PostgreSQL: set BAHI_BENCH_DATABASE_URL")
+    return url
+
+
+def create_database(admin: str, name: str) -> str:
+    engine = make_engine(admin, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin).set(database=name).render_as_string(hide_password=False)
+
+
+def build_federation(factory: sessionmaker, shgs: int) -> list[tuple[int, int, int]]:
+    """SHGs with funded cash; returns (book, cash, revolving fund) per SHG."""
+    with factory() as s:
+
+        def inst(kind: InstitutionKind, name: str, parent: int | None, **kw: object) -> int:
+            new = NewInstitution(kind=kind, name=name, parent_id=parent, **kw)  # type: ignore[arg-type]
+            return institutions.create_institution(s, ADMIN, new).id
+
+        parent = inst(InstitutionKind.STATE, "Bench", None, state_code="BN")
+        for kind in (
+            InstitutionKind.DISTRICT,
+            InstitutionKind.BLOCK,
+            InstitutionKind.CLF,
+            InstitutionKind.VO,
+        ):
+            parent = inst(kind, f"Bench {kind.value}", parent)
+        out = []
+        for i in range(shgs):
+            shg = inst(InstitutionKind.SHG, f"SHG {i}", parent)
+            book = book_of(s, shg).id
+            out.append(
+                (
+                    book,
+                    account_by_role(s, book, "cash").id,
+                    account_by_role(s, book, "revolving_fund").id,
+                )
+            )
+        s.commit()
+    return out
+
+
+def draft(book: int, debit: int, credit: int, paise: int, day: date = DAY) -> EntryDraft:
+    return EntryDraft(
+        book,
+        day,
+        "bench",
+        (PostingDraft(debit, Side.DEBIT, paise), PostingDraft(credit, Side.CREDIT, paise)),
+    )
+
+
+def run_clients(clients: int, seconds: float, work) -> int:  # type: ignore[no-untyped-def]
+    """Run `work(client_index, stop_time)` in threads; return the total it reports."""
+    totals = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def run(i: int) -> None:
+        totals[i] = work(i, stop)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(totals)
+
+
+def bench_service(
+    factory: sessionmaker, shgs: list[tuple[int, int, int]], clients: int, seconds: float
+) -> float:
+    def work(i: int, stop: float) -> int:
+        book, cash, rf = shgs[i]
+        done = 0
+        while time.perf_counter() < stop:
+            with factory() as s:
+                post_entry(s, ADMIN, draft(book, cash, rf, 100), today=date(2030, 1, 1))
+                s.commit()
+            done += 1
+        return done
+
+    start = time.perf_counter()
+    total = run_clients(clients, seconds, work)
+    return total / (time.perf_counter() - start)
+
+
+def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "BAHI_DATABASE_URL": url,
+        "BAHI_RATELIMIT_ENABLED": "0",
+        "BAHI_ENV": "production",
+    }
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/api/v1/health")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    sys.exit("gunicorn did not start")
+
+
+def bench_http(
+    port: int, secret: str, shgs: list[tuple[int, int, int]], clients: int, seconds: float
+) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def work(i: int, stop: float) -> int:
+        book, cash, rf = shgs[clients + i]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        body = json.dumps(
+            {
+                "book_id": book,
+                "value_date": DAY.isoformat(),
+                "narration": "bench http",
+                "postings": [
+                    {"account_id": cash, "side": "debit", "amount": "1.00"},
+                    {"account_id": rf, "side": "credit", "amount": "1.00"},
+                ],
+            }
+        )
+        done, mine = 0, []
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            conn.request(
+                "POST",
+                "/api/v1/journal-entries",
+                body=body,
+                headers={
+                    "Authorization": f"Bearer {secret}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": uuid.uuid4().hex,
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            if response.status != 201:
+                raise SystemExit(f"HTTP {response.status}")
+            mine.append(time.perf_counter() - t0)
+            done += 1
+        with lock:
+            latencies.extend(mine)
+        return done
+
+    start = time.perf_counter()
+    total = run_clients(clients, seconds, work)
+    return total / (time.perf_counter() - start), latencies
+
+
+def bench_pgbench(admin: str, clients: int, seconds: int) -> float:
+    url = make_url(create_database(admin, "bahi_bench_pgbench"))
+    env = {**os.environ, "PGPASSWORD": url.password or ""}
+    base = [
+        "-h",
+        url.host or "127.0.0.1",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "",
+        url.database or "",
+    ]
+    subprocess.run(
+        ["pgbench", "-i", "-q", "-s", "10", *base], env=env, check=True, capture_output=True
+    )
+    out = subprocess.run(
+        ["pgbench", "-c", str(clients), "-j", "2", "-T", str(seconds), *base],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    match = re.search(r"tps = ([0-9.]+)", out)
+    assert match, out
+    return float(match[1])
+
+
+def bench_statement(
+    factory: sessionmaker, shg: tuple[int, int, int], postings: int
+) -> dict[str, float]:
+    """One account with `postings` postings over three years, then its statement timed."""
+    book, cash, rf = shg
+    per_entry = 199
+    with factory() as s:
+        for n in range(postings // per_entry + 1):
+            day = date(2023, 1, 1) + timedelta(days=n * 1095 // (postings // per_entry + 1))
+            lines = [PostingDraft(cash, Side.DEBIT, 1)] * per_entry + [
+                PostingDraft(rf, Side.CREDIT, per_entry)
+            ]
+            post_entry(
+                s, ADMIN, EntryDraft(book, day, "bulk", tuple(lines)), today=date(2030, 1, 1)
+            )
+            if n % 50 == 0:
+                s.commit()
+        s.commit()
+        s.execute(text("ANALYZE postings"))
+        s.commit()
+    timings: dict[str, list[float]] = {"first page": [], "page at the middle": [], "one year": []}
+    with factory() as s:
+        account = s.get(Account, cash)
+        assert account is not None
+        first = statement(s, account, None, date(2026, 12, 31), None, 100)
+        middle_cursor = f"2024-07-01.{10**12}"
+        for _ in range(20):
+            for label, args in (
+                ("first page", (None, None)),
+                ("page at the middle", (None, middle_cursor)),
+                ("one year", (date(2025, 1, 1), None)),
+            ):
+                t0 = time.perf_counter()
+                statement(s, account, args[0], date(2026, 12, 31), args[1], 100)
+                timings[label].append((time.perf_counter() - t0) * 1000)
+        count = s.scalar(text("SELECT count(*) FROM postings WHERE account_id = :a"), {"a": cash})
+    print(f"  account postings: {count:,}; closing balance {first.closing_paise / 100:,.2f}")
+    return {k: statistics.median(v) for k, v in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--postings", type=int, default=100_000)
+    args = parser.parse_args()
+
+    admin = admin_url()
+    url = create_database(admin, "bahi_bench_ledger")
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url, pool_size=args.clients + 2)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    shgs = build_federation(factory, 2 * args.clients + 1)
+    with factory() as s:
+        for book, cash, rf in shgs:
+            post_entry(s, ADMIN, draft(book, cash, rf, 10**9), today=date(2030, 1, 1))
+        secret = tokens.issue_token(s, ADMIN, name="bench", role=Role.ADMIN).secret
+        s.commit()
+
+    print(
+        f"Bahi ledger benchmark — PostgreSQL, {args.clients} concurrent clients, {args.seconds:.0f} s each, {os.cpu_count()} cores"
+    )
+    service_rate = bench_service(factory, shgs, args.clients, args.seconds)
+    print(f"  service layer:   {service_rate:8.1f} entries/s")
+    port = 18000 + os.getpid() % 1000
+    server = start_gunicorn(url, port, args.workers)
+    try:
+        http_rate, latencies = bench_http(port, secret, shgs, args.clients, args.seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    latencies.sort()
+    p50, p99 = latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99)] * 1000
+    print(
+        f"  HTTP (gunicorn {args.workers}x4 threads): {http_rate:8.1f} entries/s  (p50 {p50:.1f} ms, p99 {p99:.1f} ms)"
+    )
+    tps = bench_pgbench(admin, args.clients, int(args.seconds))
+    print(f"  pgbench TPC-B:   {tps:8.1f} transactions/s")
+    print(f"  ratio HTTP / pgbench:    {http_rate / tps:.3f}  (target >= 0.5)")
+    print(f"  ratio service / pgbench: {service_rate / tps:.3f}")
+    print(f"Statement of one account with {args.postings:,} postings (median of 20, page of 100):")
+    for label, ms in bench_statement(factory, shgs[-1], args.postings).items():
+        print(f"  {label:<20} {ms:7.2f} ms  (target < 50 ms)")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
