@@ -33,7 +33,9 @@ def make_engine(url: str, *, echo: bool = False, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    # Recycle instead of pinging before every checkout: a ping is a round trip on every
+    # request, and a connection that died anyway surfaces as a 503 the client retries.
+    kwargs.setdefault("pool_recycle", 1800)
     return create_engine(url, echo=echo, **kwargs)
 
 

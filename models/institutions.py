@@ -68,6 +68,11 @@ class Audited:
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
 
+    def stamp(self, who: str, at: datetime | None = None) -> None:
+        """Record who changed the row, and when."""
+        self.updated_by = who
+        self.updated_at = at or utcnow()
+
 
 class Institution(Audited, Base):
     __tablename__ = "institutions"
@@ -100,7 +105,6 @@ class Institution(Audited, Base):
         primaryjoin="Book.institution_id == Institution.id",
         foreign_keys="Book.institution_id",
         viewonly=True,
-        lazy="selectin",
         uselist=False,
     )
 

@@ -178,7 +178,14 @@ class Posting(Base):
             name="delta_matches_side",
         ),
         UniqueConstraint("entry_id", "line_no"),
-        Index("ix_postings_account_date", "account_id", "value_date", "id"),
+        # Covering on PostgreSQL: balance-as-of and statement sums are index-only scans.
+        Index(
+            "ix_postings_account_date",
+            "account_id",
+            "value_date",
+            "id",
+            postgresql_include=["delta_paise"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -44,8 +44,8 @@ def to_draft(data: dict[str, Any]) -> posting.EntryDraft:
 @blp.response(201, EntryDetailSchema)
 def post_entry(data: dict[str, Any]) -> Any:
     """Post a balanced journal entry into one book."""
-    entry = posting.post_entry(db(), who(), to_draft(data))
-    return journal.view_entry(db(), entry)
+    draft = to_draft(data)
+    return journal.fresh_view(posting.post_entry(db(), who(), draft), draft.postings)
 
 
 @blp.route("/journal-entries/<uuid:entry_id>", methods=["GET"])

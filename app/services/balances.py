@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.services.clock import today_in_india
 from app.services.errors import Invalid, NotFound
 from app.services.journal import book_path
 from app.services.paging import MAX_PAGE_SIZE
@@ -57,7 +58,9 @@ def current_balance(session: Session, account: Account) -> int:
 
 
 def balance_as_of(session: Session, account: Account, as_of: date | None) -> int:
-    if as_of is None:
+    # No posting is ever dated after the day it was made, so from today on the maintained
+    # balance is the answer and no posting needs summing.
+    if as_of is None or as_of >= today_in_india():
         return current_balance(session, account)
     return _sum(session, account, Posting.value_date <= as_of)
 
@@ -109,7 +112,7 @@ def statement(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     cursor = _parse_cursor(after)
     opening = _sum(session, account, Posting.value_date < date_from) if date_from else 0
-    closing = _sum(session, account, Posting.value_date <= date_to)
+    closing = balance_as_of(session, account, date_to)
     in_range = [Posting.value_date <= date_to]
     if date_from:
         in_range.append(Posting.value_date >= date_from)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.services.books import book_of, open_book, refuse_if_balances
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.paging import Page, fetch_page
-from app.services.principal import Principal
+from app.services.principal import Principal, within_scope
 from models.base import utcnow
 from models.institutions import (
     BOOK_KEEPING_KINDS,
@@ -121,10 +121,8 @@ def create_institution(session: Session, who: Principal, new: NewInstitution) ->
 def list_institutions(
     session: Session, who: Principal, where: InstitutionFilter, after: int | None, limit: int
 ) -> Page[Institution]:
-    query = select(Institution)
-    prefix = who.read_prefix()
-    if prefix is not None:
-        query = query.where(Institution.path.startswith(prefix, autoescape=True))
+    query = select(Institution).options(selectinload(Institution.book))
+    query = within_scope(query, who)
     if where.kind:
         query = query.where(Institution.kind == where.kind.value)
     if where.parent_id is not None:
@@ -160,8 +158,7 @@ def update_institution(
         institution.code = code
     if status is not None:
         institution.status = status.value
-    institution.updated_by = who.label
-    institution.updated_at = utcnow()
+    institution.stamp(who.label)
     session.flush()
     return institution
 
@@ -193,7 +190,6 @@ def close_institution(session: Session, who: Principal, institution_id: int) -> 
         )
     institution.status = Status.CLOSED.value
     institution.closed_at = utcnow()
-    institution.updated_by = who.label
-    institution.updated_at = institution.closed_at
+    institution.stamp(who.label, institution.closed_at)
     session.flush()
     return institution

@@ -70,6 +70,20 @@ def readable_set(session: Session, who: Principal, set_id: uuid.UUID) -> EntrySe
     return entry_set
 
 
+def fresh_view(entry: JournalEntry, draft_postings: Sequence[object]) -> EntryView:
+    """The view of an entry just posted in this transaction, without reading it back."""
+    postings = [
+        Posting(
+            line_no=i + 1,
+            account_id=getattr(p, "account_id"),  # noqa: B009
+            side=getattr(p, "side").value,  # noqa: B009
+            amount_paise=getattr(p, "amount_paise"),  # noqa: B009
+        )
+        for i, p in enumerate(draft_postings)
+    ]
+    return EntryView(entry=entry, postings=postings, reversed_by=None)
+
+
 def view_entry(session: Session, entry: JournalEntry) -> EntryView:
     postings = list(
         session.scalars(

@@ -12,7 +12,7 @@ from app.services.books import book_of, open_member_account, refuse_if_balances
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.institutions import writable_institution
 from app.services.paging import Page, fetch_page
-from app.services.principal import Principal
+from app.services.principal import Principal, within_scope
 from models.base import utcnow
 from models.institutions import Institution, InstitutionKind, Member, Status
 from models.ledger import Account
@@ -78,9 +78,7 @@ def list_members(
     session: Session, who: Principal, shg_id: int | None, after: int | None, limit: int
 ) -> Page[Member]:
     query = select(Member).join(Institution, Institution.id == Member.shg_id)
-    prefix = who.read_prefix()
-    if prefix is not None:
-        query = query.where(Institution.path.startswith(prefix, autoescape=True))
+    query = within_scope(query, who)
     if shg_id is not None:
         query = query.where(Member.shg_id == shg_id)
     return fetch_page(session, query, Member.id, after, limit)
@@ -96,8 +94,7 @@ def update_member(
         member.name = name
     if status is not None:
         member.status = status.value
-    member.updated_by = who.label
-    member.updated_at = utcnow()
+    member.stamp(who.label)
     session.flush()
     return member
 
@@ -109,8 +106,7 @@ def close_member(session: Session, who: Principal, member_id: int) -> Member:
     refuse_if_balances(session, book.id, f"member {member_id}", member_id=member.id)
     member.status = Status.CLOSED.value
     member.closed_at = utcnow()
-    member.updated_by = who.label
-    member.updated_at = member.closed_at
+    member.stamp(who.label, member.closed_at)
     session.flush()
     return member
 

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.services.chain import ChainedEntry, ChainedPosting, entry_hash
 from app.services.clock import today_in_india
@@ -88,19 +89,19 @@ def _lock(session: Session, who: Principal, drafts: Sequence[EntryDraft]) -> _Lo
     locked = _Locked()
     book_ids = sorted({d.book_id for d in drafts})
     rows = session.execute(
-        select(Book, Institution)
+        select(Book, Institution.path, Institution.status)
         .join(Institution, Institution.id == Book.institution_id)
         .where(Book.id.in_(book_ids))
         .order_by(Book.id)
         .with_for_update(of=Book)
         .execution_options(populate_existing=True)
     ).all()
-    for book, institution in rows:
-        if not who.can_read(institution.path):
+    for book, path, status in rows:
+        if not who.can_read(path):
             continue  # reported as not found below: existence must not leak
-        if not who.can_write(institution.path):
+        if not who.can_write(path):
             raise Forbidden(f"{who.role.value} tokens may not post to book {book.id}")
-        if institution.status == Status.CLOSED.value:
+        if status == Status.CLOSED.value:
             raise Conflict(f"book {book.id} belongs to a closed institution")
         locked.books[book.id] = book
     account_ids = sorted({p.account_id for d in drafts for p in d.postings})
@@ -202,8 +203,9 @@ def _write(
             postings=postings,
         ),
     )
-    session.execute(
-        insert(Posting),
+    connection = session.connection()
+    connection.execute(
+        insert(Posting.__table__),
         [
             {
                 "entry_id": entry_id,
@@ -218,26 +220,30 @@ def _write(
             for p in postings
         ],
     )
-    entry = JournalEntry(
-        id=entry_id,
-        book_id=book.id,
-        state_code=book.state_code,
-        seq=seq,
-        value_date=draft.value_date,
-        narration=draft.narration,
-        set_id=set_id,
-        reverses_entry_id=draft.reverses_entry_id,
-        posting_count=len(postings),
-        recorded_at=recorded_at,
-        recorded_by=who.label,
-        prev_hash=book.head_hash,
-        hash=digest,
+    row = {
+        "id": entry_id,
+        "book_id": book.id,
+        "state_code": book.state_code,
+        "seq": seq,
+        "value_date": draft.value_date,
+        "narration": draft.narration,
+        "set_id": set_id,
+        "reverses_entry_id": draft.reverses_entry_id,
+        "posting_count": len(postings),
+        "recorded_at": recorded_at,
+        "recorded_by": who.label,
+        "prev_hash": book.head_hash,
+        "hash": digest,
+    }
+    # Core statements, not the unit of work: this is the hot path of every write.
+    connection.execute(insert(JournalEntry.__table__), [row])
+    books = Book.__table__
+    connection.execute(
+        update(books).where(books.c.id == book.id).values(last_seq=seq, head_hash=digest)
     )
-    session.add(entry)
-    session.flush()
-    book.last_seq = seq
-    book.head_hash = digest
-    return entry
+    set_committed_value(book, "last_seq", seq)
+    set_committed_value(book, "head_hash", digest)
+    return JournalEntry(**row)
 
 
 def _post(
@@ -262,12 +268,27 @@ def _post(
         session.flush()
         set_id = new_set.id
     entries = [_write(session, who, d, locked.books[d.book_id], set_id) for d in drafts]
+    _move_balances(session, drafts, locked)
+    return entries
+
+
+def _move_balances(session: Session, drafts: Sequence[EntryDraft], locked: _Locked) -> None:
+    change: dict[int, int] = defaultdict(int)
     for draft in drafts:
         for posting in draft.postings:
-            account = locked.accounts[posting.account_id]
-            account.balance_paise += _balance_change(account, posting)
-    session.flush()
-    return entries
+            change[posting.account_id] += _balance_change(
+                locked.accounts[posting.account_id], posting
+            )
+    accounts = Account.__table__
+    connection = session.connection()
+    for account_id in sorted(change):
+        account = locked.accounts[account_id]
+        connection.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(balance_paise=accounts.c.balance_paise + change[account_id])
+        )
+        set_committed_value(account, "balance_paise", account.balance_paise + change[account_id])
 
 
 def post_entry(

@@ -7,8 +7,13 @@ everything whose materialised path starts with that institution's path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
 
 from models.access import Role
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,16 @@ class Principal:
         if self.role in (Role.BOOKKEEPER, Role.AUDITOR) and self.scope_path:
             return self.scope_path
         return "#"  # paths all start with "/": this prefix matches nothing
+
+
+def within_scope(query: Select[T], who: Principal) -> Select[T]:
+    """Restrict a query that joins `institutions` to the subtree the principal may read."""
+    from models.institutions import Institution
+
+    prefix = who.read_prefix()
+    if prefix is None:
+        return query
+    return query.where(Institution.path.startswith(prefix, autoescape=True))
 
 
 SYSTEM = Principal(role=Role.ADMIN, label="system")

@@ -98,12 +98,7 @@ def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
     return token
 
 
-def principal_for(session: Session, token: ApiToken) -> Principal:
-    scope_path = None
-    if token.institution_id is not None:
-        scope_path = session.scalar(
-            select(Institution.path).where(Institution.id == token.institution_id)
-        )
+def _principal(token: ApiToken, scope_path: str | None) -> Principal:
     return Principal(
         role=Role(token.role),
         label=f"token:{token.id} {token.name} ({token.role})",
@@ -115,12 +110,19 @@ def principal_for(session: Session, token: ApiToken) -> Principal:
 
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal for a bearer secret, or None when unknown, revoked or expired."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
-    if token is None or token.revoked_at is not None:
+    row = session.execute(
+        select(ApiToken, Institution.path)
+        .outerjoin(Institution, Institution.id == ApiToken.institution_id)
+        .where(ApiToken.token_hash == hash_secret(secret))
+    ).first()
+    if row is None:
         return None
-    if token.expires_at is not None and token.expires_at <= utcnow():
+    token, scope_path = row
+    if token.revoked_at is not None or (
+        token.expires_at is not None and token.expires_at <= utcnow()
+    ):
         return None
-    return principal_for(session, token)
+    return _principal(token, scope_path)
 
 
 def list_tokens(session: Session) -> list[ApiToken]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.chain import ChainedEntry, ChainedPosting, entry_hash
-from app.services.principal import Principal
+from app.services.principal import Principal, within_scope
 from models.institutions import Institution
 from models.ledger import GENESIS_HASH, Account, Book, JournalEntry, Posting, Side
 
@@ -130,9 +130,7 @@ def verify_books(session: Session, books: Iterable[Book]) -> VerificationReport:
 
 def books_in_scope(session: Session, who: Principal, book_id: int | None = None) -> list[Book]:
     query = select(Book).join(Institution, Institution.id == Book.institution_id).order_by(Book.id)
-    prefix = who.read_prefix()
-    if prefix is not None:
-        query = query.where(Institution.path.startswith(prefix, autoescape=True))
+    query = within_scope(query, who)
     if book_id is not None:
         query = query.where(Book.id == book_id)
     return list(session.scalars(query))

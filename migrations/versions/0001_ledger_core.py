@@ -260,7 +260,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('entry_id', 'line_no', name=op.f('uq_postings_entry_id_line_no'))
     )
     with op.batch_alter_table('postings', schema=None) as batch_op:
-        batch_op.create_index('ix_postings_account_date', ['account_id', 'value_date', 'id'], unique=False)
+        batch_op.create_index('ix_postings_account_date', ['account_id', 'value_date', 'id'], unique=False, postgresql_include=['delta_paise'])
 
 
 
