@@ -11,6 +11,7 @@ from werkzeug.routing import BaseConverter
 
 import config as bahi_config
 from app.schemas.fields import Rupees
+from models.money import format_inr
 
 
 class IdConverter(BaseConverter):
@@ -32,6 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.url_map.converters["id"] = IdConverter
+    app.jinja_env.filters["inr"] = format_inr
+    app.jinja_env.filters["indian_date"] = lambda d: d.strftime("%d-%m-%Y") if d else ""
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from app import auth, cli, db, docs, errors, requestdb, writes
@@ -55,7 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from app.api import banks, books, institutions, journal, members, tokens
+    from app.api import banks, books, institutions, journal, members, savings, tokens
 
     app.config.setdefault(
         "API_SPEC_OPTIONS",
@@ -74,5 +77,5 @@ def _register_api(app: Flask) -> None:
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18}
     )
     api.register_field(Rupees, "string", None)
-    for module in (institutions, members, banks, journal, books, tokens):
+    for module in (institutions, members, banks, journal, books, savings, tokens):
         api.register_blueprint(module.blp)

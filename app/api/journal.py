@@ -37,6 +37,11 @@ def to_draft(data: dict[str, Any]) -> posting.EntryDraft:
     )
 
 
+def entry_response(entry: Any) -> Any:
+    """The detail view of an entry an operation just posted."""
+    return journal.view_entry(db(), entry)
+
+
 @blp.route("/journal-entries", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent

@@ -54,3 +54,19 @@ def require_no_problems(problems: list[FieldProblem], summary: str) -> None:
         raise Invalid(
             f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems
         )
+
+
+def renamed(error: Invalid, rename: dict[str, str]) -> Invalid:
+    """The same problems under an operation's own field names (`postings[0].account_id` → `amount`).
+
+    `rename` maps a field prefix to the operation's field; unmatched fields keep their name.
+    """
+
+    def new_name(name: str) -> str:
+        for prefix, target in rename.items():
+            if name.startswith(prefix):
+                return target
+        return name
+
+    problems = [FieldProblem(new_name(p.field), p.reason) for p in error.problems]
+    return Invalid("; ".join(f"{p.field}: {p.reason}" for p in problems) or error.detail, problems)

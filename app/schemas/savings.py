@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from app.schemas.books import StatementSchema
+from app.schemas.fields import Enum, Id, Rupees, SafeDate, Text
+from app.schemas.members import MemberSchema
+
+
+class SavingsMovementSchema(Schema):
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+    via = Enum(["cash", "bank"], load_default="cash")
+    narration = Text(500)
+
+
+class SavingsInterestSchema(Schema):
+    shg_id = Id(required=True)
+    amount = Rupees(required=True, metadata={"description": "Total to share among members"})
+    value_date = SafeDate(
+        required=True, metadata={"description": "Shares follow balances at the end of this day"}
+    )
+    narration = Text(500)
+
+
+class PassbookArgsSchema(Schema):
+    from_ = SafeDate(
+        data_key="from", metadata={"description": "Defaults to the start of the financial year"}
+    )
+    to = SafeDate(metadata={"description": "Defaults to today (India)"})
+
+
+class PassbookSchema(Schema):
+    member = fields.Nested(MemberSchema)
+    shg_id = fields.Integer(attribute="shg.id")
+    shg_name = fields.String(attribute="shg.name")
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    accounts = fields.List(fields.Nested(StatementSchema))

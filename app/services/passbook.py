@@ -1,0 +1,40 @@
+"""A member's passbook: every movement on each of her accounts, with running balances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app.services.balances import Statement, statement
+from app.services.clock import today_in_india
+from app.services.members import member_accounts, readable_member
+from app.services.paging import MAX_PAGE_SIZE
+from app.services.principal import Principal
+from app.services.reports import financial_year_start
+from models.institutions import Institution, Member
+
+
+@dataclass(frozen=True)
+class Passbook:
+    member: Member
+    shg: Institution
+    date_from: date
+    date_to: date
+    accounts: list[Statement]
+
+
+def passbook(
+    session: Session, who: Principal, member_id: int, date_from: date | None, date_to: date | None
+) -> Passbook:
+    """Statements of all the member's accounts (savings first), this financial year by default."""
+    member = readable_member(session, who, member_id)
+    shg = session.get_one(Institution, member.shg_id)
+    to = date_to or today_in_india()
+    start = date_from or financial_year_start(to)
+    statements = [
+        statement(session, account, start, to, None, MAX_PAGE_SIZE)
+        for account in member_accounts(session, member)
+    ]
+    return Passbook(member, shg, start, to, statements)
