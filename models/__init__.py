@@ -13,6 +13,7 @@ from models.ledger import (
     Posting,
     Side,
 )
+from models.loans import LoanInstalment, LoanRepayment, MemberLoan
 
 __all__ = [
     "AccessLogEntry",
@@ -28,7 +29,10 @@ __all__ = [
     "Institution",
     "InstitutionKind",
     "JournalEntry",
+    "LoanInstalment",
+    "LoanRepayment",
     "Member",
+    "MemberLoan",
     "PeriodEvent",
     "Posting",
     "Role",

@@ -69,3 +69,26 @@ class SafeDate(fields.Date):
         if not 1900 <= day.year <= 2200:
             raise ValidationError("must be a date between 1900 and 2200")
         return day
+
+
+class Percent(fields.Field):
+    """A rate in percent as a decimal string ("2.00"), held as whole basis points (200)."""
+
+    PATTERN = r"^\d{1,3}(\.\d{1,2})?$"
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).update(
+            {"type": "string", "pattern": self.PATTERN, "example": "2.00"}
+        )
+        super().__init__(**kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else f"{int(value) // 100}.{int(value) % 100:02d}"
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        import re
+
+        if not isinstance(value, str) or not re.match(self.PATTERN, value):
+            raise ValidationError('must be a percentage as a decimal string, such as "2.00"')
+        whole, _, frac = value.partition(".")
+        return int(whole) * 100 + int(frac.ljust(2, "0") or "0")

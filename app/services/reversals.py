@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, Invalid
 from app.services.journal import readable_entry, readable_set, set_entries
+from app.services.loans import ensure_reversible
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
 from models.ledger import EntrySet, JournalEntry, Posting, Side
@@ -20,6 +21,7 @@ def _mirror(
 ) -> EntryDraft:
     if entry.reverses_entry_id is not None:
         raise Conflict(f"entry {entry.id} is itself a reversal; post a new entry instead")
+    ensure_reversible(session, entry)
     reversed_by = session.scalar(
         select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id)
     )

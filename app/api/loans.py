@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.auth import current_principal as who
+from app.requestdb import db
+from app.schemas.loans import (
+    AsOfSchema,
+    LoanCreateSchema,
+    LoanDetailSchema,
+    PositionSchema,
+    RepaymentCreateSchema,
+    RepaymentSchema,
+)
+from app.services import journal, loans
+from app.services.clock import today_in_india
+from app.writes import HEADER_DOC, idempotent
+from models.loans import MemberLoan
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+
+blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Internal loans to members")
+
+
+@dataclass(frozen=True)
+class LoanView:
+    loan: MemberLoan
+    schedule: list[Any]
+    position: loans.LoanPosition
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.loan, name)
+
+
+def _view(loan: MemberLoan, as_of: Any = None) -> LoanView:
+    session = db()
+    return LoanView(
+        loan,
+        loans.schedule_of(session, loan),
+        loans.position(session, loan, as_of or today_in_india()),
+    )
+
+
+def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
+    terms = LoanTerms(
+        principal_paise=data["principal"],
+        rate_bp=data["rate"],
+        rate_basis=RateBasis(data["rate_basis"]),
+        method=Method(data["method"]),
+        instalments=data["instalments"],
+        frequency=Frequency(data["frequency"]),
+        moratorium_periods=data["moratorium_periods"],
+    )
+    return loans.NewLoan(
+        member_id=member_id,
+        terms=terms,
+        disbursed_on=data["disbursed_on"],
+        fund_source=data["fund_source"],
+        fund_reference=data.get("fund_reference"),
+        purpose=data.get("purpose"),
+        via=data["via"],
+        allocation_order=data["allocation_order"],
+    )
+
+
+@blp.route("/members/<id:member_id>/loans", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(LoanCreateSchema)
+@blp.response(201, LoanDetailSchema)
+def disburse(data: dict[str, Any], member_id: int) -> Any:
+    """Lend to a member: terms, fund source and the generated schedule are stored."""
+    loan = loans.disburse_loan(db(), who(), _new_loan(data, member_id))
+    return _view(loan, loan.disbursed_on)
+
+
+@blp.route("/loans/<id:loan_id>", methods=["GET"])
+@blp.arguments(AsOfSchema, location="query")
+@blp.response(200, LoanDetailSchema)
+def get(args: dict[str, Any], loan_id: int) -> Any:
+    """A loan with its schedule and what is owed as of a date."""
+    return _view(loans.readable_loan(db(), who(), loan_id), args.get("as_of"))
+
+
+@blp.route("/loans/<id:loan_id>/position", methods=["GET"])
+@blp.arguments(AsOfSchema, location="query")
+@blp.response(200, PositionSchema)
+def get_position(args: dict[str, Any], loan_id: int) -> Any:
+    """Outstanding principal, interest and penalty due as of a date."""
+    loan = loans.readable_loan(db(), who(), loan_id)
+    return loans.position(db(), loan, args.get("as_of") or today_in_india())
+
+
+@blp.route("/loans/<id:loan_id>/repayments", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(RepaymentCreateSchema)
+@blp.response(201, RepaymentSchema)
+def repay(data: dict[str, Any], loan_id: int) -> Any:
+    """Record a repayment; it is split penalty → interest → principal (the loan's order)."""
+    result = loans.repay_loan(
+        db(),
+        who(),
+        loan_id,
+        data["amount"],
+        data["value_date"],
+        via=data["via"],
+        penalty_paise=data["penalty"],
+    )
+    return {
+        "entry": journal.view_entry(db(), result.entry),
+        "split": result.split,
+        "position": result.position,
+    }

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.schemas.fields import Enum, Percent, Rupees, SafeDate, Text
+from app.schemas.journal import EntryDetailSchema
+from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES
+from models.schedule import MAX_INSTALMENTS, Frequency, Method, RateBasis
+
+
+class LoanCreateSchema(Schema):
+    principal = Rupees(required=True)
+    rate = Percent(required=True, metadata={"description": "Percent, per month or per annum"})
+    rate_basis = Enum([b.value for b in RateBasis], required=True)
+    method = Enum([m.value for m in Method], required=True)
+    instalments = fields.Integer(
+        strict=True, required=True, validate=validate.Range(1, MAX_INSTALMENTS)
+    )
+    frequency = Enum([f.value for f in Frequency], required=True)
+    moratorium_periods = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, MAX_INSTALMENTS)
+    )
+    disbursed_on = SafeDate(required=True)
+    fund_source = Enum(list(FUND_SOURCES), load_default="own")
+    fund_reference = Text(100)
+    purpose = Text(200)
+    via = Enum(["cash", "bank"], load_default="cash")
+    allocation_order = Text(40, load_default=DEFAULT_ALLOCATION)
+
+
+class RepaymentCreateSchema(Schema):
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+    via = Enum(["cash", "bank"], load_default="cash")
+    penalty = Rupees(
+        load_default=0, metadata={"description": "A fine charged now, paid first by default"}
+    )
+
+
+class AsOfSchema(Schema):
+    as_of = SafeDate(metadata={"description": "Defaults to today (India)"})
+
+
+class InstalmentSchema(Schema):
+    number = fields.Integer()
+    due_on = fields.Date()
+    principal = Rupees(attribute="principal_paise")
+    interest = Rupees(attribute="interest_paise")
+    total = fields.Function(
+        lambda i: Rupees()._serialize(i.principal_paise + i.interest_paise, None, None)
+    )
+
+
+class PositionSchema(Schema):
+    as_of = fields.Date()
+    status = fields.String()
+    outstanding = Rupees(attribute="outstanding_paise")
+    interest_due = Rupees(attribute="interest_due_paise")
+    penalty_due = Rupees(attribute="penalty_due_paise")
+    interest_through = fields.Date()
+
+
+class LoanSchema(Schema):
+    id = fields.Integer()
+    shg_id = fields.Integer()
+    member_id = fields.Integer()
+    account_id = fields.Integer()
+    principal = Rupees(attribute="principal_paise")
+    rate = Percent(attribute="rate_bp")
+    rate_basis = fields.String()
+    method = fields.String()
+    frequency = fields.String()
+    instalments = fields.Integer()
+    moratorium_periods = fields.Integer()
+    disbursed_on = fields.Date()
+    fund_source = fields.String()
+    fund_reference = fields.String(allow_none=True)
+    purpose = fields.String(allow_none=True)
+    allocation_order = fields.String()
+    disbursement_entry_id = fields.UUID()
+    created_by = fields.String()
+
+
+class LoanDetailSchema(LoanSchema):
+    schedule = fields.List(fields.Nested(InstalmentSchema))
+    position = fields.Nested(PositionSchema)
+
+
+class RepaymentSchema(Schema):
+    entry = fields.Nested(EntryDetailSchema)
+    penalty = Rupees(attribute="split.penalty_paise")
+    interest = Rupees(attribute="split.interest_paise")
+    principal = Rupees(attribute="split.principal_paise")
+    position = fields.Nested(PositionSchema)

@@ -1,0 +1,333 @@
+"""Internal lending: an SHG lends to a member, and she repays.
+
+Interest is on a cash basis (income when collected, as SHG books keep it). On a declining
+loan it runs on the principal actually outstanding for the actual days since interest was
+last charged (actual/365); on a flat loan it is what the schedule says has fallen due.
+A repayment pays, in the loan's allocation order (penalty → interest → principal by
+default), what is due; what it leaves unpaid of penalty and interest is carried forward.
+Paying more than she owes is refused rather than silently kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.services.balances import balance_as_of
+from app.services.books import account_by_role, book_of, open_member_account
+from app.services.errors import Conflict, Invalid, NotFound, renamed
+from app.services.journal import book_path
+from app.services.members import writable_member
+from app.services.posting import EntryDraft, PostingDraft, post_entry
+from app.services.principal import Principal
+from models.institutions import Member
+from models.ledger import Account, JournalEntry, Side
+from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES, LoanInstalment, LoanRepayment, MemberLoan
+from models.money import format_inr
+from models.schedule import LoanTerms, Method, RateBasis, TermsError, build_schedule, round_half_up
+
+PARTS = ("penalty", "interest", "principal")
+DAYS_IN_YEAR = 365
+
+
+@dataclass(frozen=True)
+class NewLoan:
+    member_id: int
+    terms: LoanTerms
+    disbursed_on: date
+    fund_source: str = "own"
+    fund_reference: str | None = None
+    purpose: str | None = None
+    via: str = "cash"
+    allocation_order: str = DEFAULT_ALLOCATION
+
+
+@dataclass(frozen=True)
+class LoanPosition:
+    loan: MemberLoan
+    as_of: date
+    outstanding_paise: int
+    interest_due_paise: int
+    penalty_due_paise: int
+    interest_through: date
+    status: str  # "active", "closed" or "cancelled" (its disbursement was reversed)
+
+
+def _check_new(new: NewLoan) -> None:
+    try:
+        new.terms.check()
+    except TermsError as error:
+        raise Invalid.field(error.field, error.reason) from None
+    if new.fund_source not in FUND_SOURCES:
+        raise Invalid.field("fund_source", f"must be one of {', '.join(FUND_SOURCES)}")
+    if sorted(new.allocation_order.split(",")) != sorted(PARTS):
+        raise Invalid.field(
+            "allocation_order",
+            "must order penalty, interest and principal, e.g. " + DEFAULT_ALLOCATION,
+        )
+    if new.via not in ("cash", "bank"):
+        raise Invalid.field("via", 'must be "cash" or "bank"')
+
+
+def disburse_loan(
+    session: Session, who: Principal, new: NewLoan, today: date | None = None
+) -> MemberLoan:
+    """Lend to a member: open her loan sub-account, post Dr loan / Cr cash or bank, store the
+    terms and the schedule."""
+    _check_new(new)
+    member = writable_member(session, who, new.member_id)
+    book = book_of(session, member.shg_id)
+    count = session.scalar(
+        select(MemberLoan.id)
+        .where(MemberLoan.member_id == member.id)
+        .order_by(MemberLoan.id.desc())
+    )
+    account = open_member_account(
+        session, who, member, "member_loans", f"Loan {(count or 0) + 1} – {member.name}"
+    )
+    source = account_by_role(session, book.id, new.via)
+    draft = EntryDraft(
+        book.id,
+        new.disbursed_on,
+        f"Loan to {member.name} ({new.fund_source} funds)"[:500],
+        (
+            PostingDraft(account.id, Side.DEBIT, new.terms.principal_paise),
+            PostingDraft(source.id, Side.CREDIT, new.terms.principal_paise),
+        ),
+    )
+    try:
+        entry = post_entry(session, who, draft, today)
+    except Invalid as error:
+        raise renamed(error, {"postings": "principal"}) from None
+    loan = MemberLoan(
+        shg_id=member.shg_id,
+        state_code=member.state_code,
+        member_id=member.id,
+        account_id=account.id,
+        principal_paise=new.terms.principal_paise,
+        rate_bp=new.terms.rate_bp,
+        rate_basis=new.terms.rate_basis.value,
+        method=new.terms.method.value,
+        frequency=new.terms.frequency.value,
+        instalments=new.terms.instalments,
+        moratorium_periods=new.terms.moratorium_periods,
+        disbursed_on=new.disbursed_on,
+        fund_source=new.fund_source,
+        fund_reference=new.fund_reference,
+        purpose=new.purpose,
+        allocation_order=new.allocation_order,
+        disbursement_entry_id=entry.id,
+        created_by=who.label,
+    )
+    session.add(loan)
+    session.flush()
+    session.add_all(
+        LoanInstalment(
+            loan_id=loan.id,
+            number=i.number,
+            due_on=i.due_on,
+            principal_paise=i.principal_paise,
+            interest_paise=i.interest_paise,
+        )
+        for i in build_schedule(new.terms, new.disbursed_on)
+    )
+    session.flush()
+    return loan
+
+
+def readable_loan(session: Session, who: Principal, loan_id: int) -> MemberLoan:
+    loan = session.get(MemberLoan, loan_id)
+    path = book_path(session, book_of(session, loan.shg_id).id) if loan else None
+    if loan is None or path is None or not who.can_read(path):
+        raise NotFound(f"loan {loan_id} not found")
+    return loan
+
+
+def schedule_of(session: Session, loan: MemberLoan) -> list[LoanInstalment]:
+    return list(
+        session.scalars(
+            select(LoanInstalment)
+            .where(LoanInstalment.loan_id == loan.id)
+            .order_by(LoanInstalment.number)
+        )
+    )
+
+
+def _reversed(entry_id: object) -> object:
+    return exists().where(JournalEntry.reverses_entry_id == entry_id)
+
+
+def active_repayments(
+    session: Session, loan: MemberLoan, through: date | None = None
+) -> list[LoanRepayment]:
+    query = select(LoanRepayment).where(
+        LoanRepayment.loan_id == loan.id, ~_reversed(LoanRepayment.entry_id)
+    )
+    if through is not None:
+        query = query.where(LoanRepayment.value_date <= through)
+    return list(
+        session.scalars(query.order_by(LoanRepayment.value_date, LoanRepayment.interest_through))
+    )
+
+
+def is_cancelled(session: Session, loan: MemberLoan) -> bool:
+    return bool(session.scalar(select(_reversed(loan.disbursement_entry_id))))
+
+
+def _yearly_rate(loan: MemberLoan) -> Fraction:
+    return Fraction(
+        loan.rate_bp * (12 if loan.rate_basis == RateBasis.PER_MONTH.value else 1), 10_000
+    )
+
+
+def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
+    """What she owes on `as_of`: principal outstanding, interest and penalty due."""
+    account = session.get_one(Account, loan.account_id)
+    outstanding = balance_as_of(session, account, as_of)
+    paid = active_repayments(session, loan, as_of)
+    last = paid[-1] if paid else None
+    through = last.interest_through if last else loan.disbursed_on
+    carried = last.interest_unpaid_paise if last else 0
+    if loan.method == Method.DECLINING.value:
+        days = max((as_of - through).days, 0)
+        accrued = round_half_up(outstanding * _yearly_rate(loan) * days / DAYS_IN_YEAR)
+        interest = carried + accrued
+    else:
+        scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
+        interest = max(scheduled - sum(r.interest_paise for r in paid), 0)
+    status = (
+        "cancelled"
+        if is_cancelled(session, loan)
+        else ("closed" if outstanding == 0 and interest == 0 else "active")
+    )
+    penalty = last.penalty_unpaid_paise if last else 0
+    return LoanPosition(loan, as_of, outstanding, interest, penalty, through, status)
+
+
+def allocate(amount: int, due: dict[str, int], order: str) -> dict[str, int]:
+    """Split `amount` over what is due, part by part in `order`; refuse any excess."""
+    split, left = {}, amount
+    for part in order.split(","):
+        split[part] = min(left, due[part])
+        left -= split[part]
+    if left:
+        owed = sum(due.values())
+        raise Invalid.field(
+            "amount", f"is {format_inr(left)} more than she owes ({format_inr(owed)})"
+        )
+    return split
+
+
+@dataclass(frozen=True)
+class RepaymentResult:
+    entry: JournalEntry
+    split: LoanRepayment
+    position: LoanPosition
+
+
+def repay_loan(
+    session: Session,
+    who: Principal,
+    loan_id: int,
+    amount_paise: int,
+    value_date: date,
+    *,
+    via: str = "cash",
+    penalty_paise: int = 0,
+    today: date | None = None,
+) -> RepaymentResult:
+    """A member repays: Dr cash or bank; Cr fines, interest income and her loan, as allocated.
+
+    `penalty_paise` is a fine charged now (added to any penalty still unpaid)."""
+    loan = readable_loan(session, who, loan_id)
+    member = writable_member(session, who, loan.member_id)
+    if is_cancelled(session, loan):
+        raise Conflict(f"loan {loan_id} was cancelled (its disbursement was reversed)")
+    standing = active_repayments(session, loan)
+    if standing and value_date < standing[-1].value_date:
+        raise Invalid.field(
+            "value_date",
+            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
+        )
+    if value_date < loan.disbursed_on:
+        raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
+    before = position(session, loan, value_date)
+    if amount_paise <= 0:
+        raise Invalid.field("amount", "must be more than zero")
+    due = {
+        "penalty": before.penalty_due_paise + penalty_paise,
+        "interest": before.interest_due_paise,
+        "principal": before.outstanding_paise,
+    }
+    split = allocate(amount_paise, due, loan.allocation_order)
+    entry = _post_repayment(session, who, loan, member, split, amount_paise, value_date, via, today)
+    record = LoanRepayment(
+        entry_id=entry.id,
+        loan_id=loan.id,
+        value_date=value_date,
+        penalty_paise=split["penalty"],
+        interest_paise=split["interest"],
+        principal_paise=split["principal"],
+        interest_through=value_date,
+        penalty_unpaid_paise=due["penalty"] - split["penalty"],
+        interest_unpaid_paise=due["interest"] - split["interest"],
+    )
+    session.add(record)
+    session.flush()
+    return RepaymentResult(entry, record, position(session, loan, value_date))
+
+
+def _post_repayment(
+    session: Session,
+    who: Principal,
+    loan: MemberLoan,
+    member: Member,
+    split: dict[str, int],
+    amount: int,
+    value_date: date,
+    via: str,
+    today: date | None,
+) -> JournalEntry:
+    if via not in ("cash", "bank"):
+        raise Invalid.field("via", 'must be "cash" or "bank"')
+    book = book_of(session, loan.shg_id)
+    credit_accounts = {
+        "penalty": account_by_role(session, book.id, "fines_income").id,
+        "interest": account_by_role(session, book.id, "loan_interest_income").id,
+        "principal": loan.account_id,
+    }
+    credits = tuple(
+        PostingDraft(credit_accounts[p], Side.CREDIT, split[p]) for p in PARTS if split[p]
+    )
+    draft = EntryDraft(
+        book.id,
+        value_date,
+        f"Loan repayment by {member.name}"[:500],
+        (
+            PostingDraft(account_by_role(session, book.id, via).id, Side.DEBIT, amount),
+            *credits,
+        ),
+    )
+    try:
+        return post_entry(session, who, draft, today)
+    except Invalid as error:
+        raise renamed(error, {"postings": "amount"}) from None
+
+
+def ensure_reversible(session: Session, entry: JournalEntry) -> None:
+    """Loan entries are undone newest first: a disbursement only once no repayment stands, and
+    a repayment only if it is the latest (each one's interest runs from the one before)."""
+    loan = session.scalar(select(MemberLoan).where(MemberLoan.disbursement_entry_id == entry.id))
+    if loan is not None and active_repayments(session, loan):
+        raise Conflict(
+            f"loan {loan.id} has repayments; reverse them before reversing its disbursement"
+        )
+    repayment = session.get(LoanRepayment, entry.id)
+    if repayment is not None:
+        standing = active_repayments(session, session.get_one(MemberLoan, repayment.loan_id))
+        if standing and standing[-1].entry_id != repayment.entry_id:
+            raise Conflict("reverse the loan's later repayments first, newest first")

@@ -1,0 +1,217 @@
+"""Internal loans in Durga SHG, worked by hand.
+
+Member 1 borrows ₹12,000 on 10 Apr 2026 at 2% a month (24% a year), declining balance, 12
+monthly instalments (EMI ₹1,134.72), from the SHG's own funds, paid out in cash.
+Interest runs on the principal outstanding for the actual days (actual/365):
+
+  10 May  pays 1,134.72   interest 12,000.00 × 24% × 30/365 = 236.7123 → 236.71
+                          principal 898.01, outstanding 11,101.99
+  10 Jun  pays 500.00 with a ₹20 fine:  penalty 20.00,
+                          interest 11,101.99 × 24% × 31/365 = 226.2981 → 226.30,
+                          principal 253.70, outstanding 10,848.29
+  20 Jun  pays 50.00      interest due 10,848.29 × 24% × 10/365 = 71.33: pays 50.00,
+                          21.33 carried forward, principal 0
+  10 Jul  position        interest 21.33 + 10,848.29 × 24% × 20/365 (142.66) = 163.99
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models import Role
+from tests.factories import ApiCaller, make_federation, token, transfer
+
+LOAN = {
+    "principal": "12000",
+    "rate": "2.00",
+    "rate_basis": "per_month",
+    "method": "declining",
+    "instalments": 12,
+    "frequency": "monthly",
+    "disbursed_on": "2026-04-10",
+    "purpose": "dairy cow",
+}
+
+
+@pytest.fixture
+def shg(session, client):
+    fed = make_federation(session, members_count=2)
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
+    transfer(
+        session,
+        fed.book_id(session, fed.shg),
+        cash.id,
+        rf.id,
+        15_000_00,
+        date(2026, 4, 1),
+        "RF received",
+    )
+    return fed, ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
+
+
+@pytest.fixture
+def loan(shg):
+    fed, api = shg
+    created = api.post(f"/api/v1/members/{fed.members[0].id}/loans", LOAN)
+    assert created.status_code == 201, created.json
+    return created.json
+
+
+def repay(api, loan, body):
+    return api.post(f"/api/v1/loans/{loan['id']}/repayments", body)
+
+
+def test_disbursement_stores_terms_schedule_and_posts(shg, loan):
+    fed, api = shg
+    assert loan["fund_source"] == "own" and loan["rate"] == "2.00" and len(loan["schedule"]) == 12
+    assert loan["schedule"][0] == {
+        "number": 1,
+        "due_on": "2026-05-10",
+        "principal": "894.72",
+        "interest": "240.00",
+        "total": "1134.72",
+    }
+    assert loan["position"]["outstanding"] == "12000.00" and loan["position"]["status"] == "active"
+    account = api.get(f"/api/v1/accounts/{loan['account_id']}").json
+    assert account["balance"] == "12000.00" and account["account"]["name"] == "Loan 1 – Member 1"
+    accounts = {
+        a["role"]: a["balance"]
+        for a in api.get(f"/api/v1/books/{loan_book(api, loan)}/accounts").json
+        if a["role"]
+    }
+    assert accounts["cash"] == "3000.00" and accounts["member_loans"] == "12000.00"
+
+
+def loan_book(api, loan):
+    return api.get(f"/api/v1/accounts/{loan['account_id']}").json["account"]["book_id"]
+
+
+def test_repayments_split_by_actual_days(shg, loan):
+    _, api = shg
+    first = repay(api, loan, {"amount": "1134.72", "value_date": "2026-05-10"}).json
+    assert (first["penalty"], first["interest"], first["principal"]) == ("0.00", "236.71", "898.01")
+    assert first["position"]["outstanding"] == "11101.99"
+    second = repay(api, loan, {"amount": "500", "value_date": "2026-06-10", "penalty": "20"}).json
+    assert (second["penalty"], second["interest"], second["principal"]) == (
+        "20.00",
+        "226.30",
+        "253.70",
+    )
+    third = repay(api, loan, {"amount": "50", "value_date": "2026-06-20"}).json
+    assert (third["interest"], third["principal"]) == ("50.00", "0.00")
+    assert third["position"]["interest_due"] == "21.33"
+    later = api.get(f"/api/v1/loans/{loan['id']}/position?as_of=2026-07-10").json
+    assert (later["outstanding"], later["interest_due"], later["interest_through"]) == (
+        "10848.29",
+        "163.99",
+        "2026-06-20",
+    )
+    income = api.get(
+        f"/api/v1/books/{loan_book(api, loan)}/income-expenditure?from=2026-04-01&to=2026-06-30"
+    ).json
+    assert {line["code"]: line["amount"] for line in income["income"]["lines"]} == {
+        "4100": "513.01",
+        "4200": "20.00",
+    }
+
+
+def test_paying_more_than_she_owes_is_refused(shg, loan):
+    _, api = shg
+    refused = repay(api, loan, {"amount": "20000", "value_date": "2026-05-10"})
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "amount"
+    assert "more than she owes (₹12,236.71)" in refused.json["errors"][0]["reason"]
+
+
+def test_prepayment_closes_the_loan(shg, loan):
+    _, api = shg
+    closed = repay(api, loan, {"amount": "12236.71", "value_date": "2026-05-10"}).json
+    assert closed["position"]["status"] == "closed" and closed["position"]["outstanding"] == "0.00"
+
+
+def test_repayments_in_date_order_and_reversal_newest_first(shg, loan):
+    _, api = shg
+    first = repay(api, loan, {"amount": "1134.72", "value_date": "2026-05-10"}).json
+    assert (
+        repay(api, loan, {"amount": "10", "value_date": "2026-05-01"}).json["errors"][0]["field"]
+        == "value_date"
+    )
+    second = repay(api, loan, {"amount": "500", "value_date": "2026-06-10"}).json
+    refused = api.post(
+        f"/api/v1/journal-entries/{first['entry']['id']}/reverse", {"value_date": "2026-06-10"}
+    )
+    assert refused.status_code == 409 and "later repayments" in refused.json["detail"]
+    assert (
+        api.post(f"/api/v1/journal-entries/{loan['disbursement_entry_id']}/reverse", {}).status_code
+        == 409
+    )
+    assert (
+        api.post(f"/api/v1/journal-entries/{second['entry']['id']}/reverse", {}).status_code == 201
+    )
+    position = api.get(f"/api/v1/loans/{loan['id']}/position?as_of=2026-06-10").json
+    assert (position["outstanding"], position["interest_through"]) == ("11101.99", "2026-05-10")
+    assert (
+        api.post(f"/api/v1/journal-entries/{first['entry']['id']}/reverse", {}).status_code == 201
+    )
+    assert (
+        api.post(f"/api/v1/journal-entries/{loan['disbursement_entry_id']}/reverse", {}).status_code
+        == 201
+    )
+    assert api.get(f"/api/v1/loans/{loan['id']}/position").json["status"] == "cancelled"
+    assert repay(api, loan, {"amount": "1", "value_date": "2026-06-11"}).status_code == 409
+
+
+def test_flat_loan_interest_follows_the_schedule(shg):
+    fed, api = shg
+    flat = api.post(
+        f"/api/v1/members/{fed.members[1].id}/loans",
+        {
+            **LOAN,
+            "principal": "10000",
+            "rate": "1.00",
+            "method": "flat",
+            "instalments": 10,
+            "disbursed_on": "2026-04-01",
+            "fund_source": "cif",
+            "fund_reference": "CIF loan from Pragati VO",
+        },
+    ).json
+    assert flat["fund_source"] == "cif"
+    due = api.get(f"/api/v1/loans/{flat['id']}/position?as_of=2026-06-01").json
+    assert due["interest_due"] == "200.00"  # two instalments of ₹100 interest have fallen due
+    paid = repay(api, flat, {"amount": "1200", "value_date": "2026-06-01"}).json
+    assert (paid["interest"], paid["principal"]) == ("200.00", "1000.00")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"principal": "0"}, "principal"),
+        ({"rate": "2.005"}, "rate"),
+        ({"instalments": 0}, "instalments"),
+        ({"fund_source": "moneylender"}, "fund_source"),
+        ({"allocation_order": "principal,interest"}, "allocation_order"),
+        ({"principal": "50000"}, "principal"),
+        ({"moratorium_periods": 13}, "moratorium_periods"),
+    ],
+)
+def test_bad_terms_name_the_field(shg, change, field):
+    fed, api = shg
+    refused = api.post(f"/api/v1/members/{fed.members[0].id}/loans", {**LOAN, **change})
+    assert refused.status_code == 422
+    assert field in [e["field"] for e in refused.json["errors"]]
+
+
+def test_allocation_order_is_configurable(shg):
+    fed, api = shg
+    loan = api.post(
+        f"/api/v1/members/{fed.members[0].id}/loans",
+        {**LOAN, "allocation_order": "principal,interest,penalty"},
+    ).json
+    paid = repay(api, loan, {"amount": "100", "value_date": "2026-05-10", "penalty": "20"}).json
+    assert (paid["principal"], paid["interest"], paid["penalty"]) == ("100.00", "0.00", "0.00")
+    assert paid["position"]["penalty_due"] == "20.00"
