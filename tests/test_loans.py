@@ -67,7 +67,7 @@ def repay(api, loan, body):
 
 
 def test_disbursement_stores_terms_schedule_and_posts(shg, loan):
-    fed, api = shg
+    _fed, api = shg
     assert loan["fund_source"] == "own" and loan["rate"] == "2.00" and len(loan["schedule"]) == 12
     assert loan["schedule"][0] == {
         "number": 1,
