@@ -13,7 +13,7 @@ from models.ledger import (
     Posting,
     Side,
 )
-from models.loans import LoanInstalment, LoanRepayment, MemberLoan
+from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
 
 __all__ = [
     "AccessLogEntry",
@@ -31,6 +31,7 @@ __all__ = [
     "JournalEntry",
     "LoanInstalment",
     "LoanRepayment",
+    "LoanWriteOff",
     "Member",
     "MemberLoan",
     "PeriodEvent",

@@ -110,3 +110,18 @@ class LoanRepayment(Base):
     # What this repayment left unpaid, carried to the next one.
     penalty_unpaid_paise: Mapped[int] = mapped_column(BigInteger, default=0)
     interest_unpaid_paise: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LoanWriteOff(Base):
+    """A loan's outstanding principal written off. Ignored once its entry is reversed."""
+
+    __tablename__ = "loan_write_offs"
+    __table_args__ = (CheckConstraint("principal_paise > 0", name="principal_positive"),)
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("journal_entries.id"), primary_key=True
+    )
+    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"), index=True)
+    value_date: Mapped[date] = mapped_column(Date)
+    principal_paise: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(500))

@@ -215,3 +215,79 @@ def test_allocation_order_is_configurable(shg):
     paid = repay(api, loan, {"amount": "100", "value_date": "2026-05-10", "penalty": "20"}).json
     assert (paid["principal"], paid["interest"], paid["penalty"]) == ("100.00", "0.00", "0.00")
     assert paid["position"]["penalty_due"] == "20.00"
+
+
+@pytest.fixture
+def two_loans(session, shg, loan):
+    """Member 1's loan is never repaid; Member 2 borrows the same and pays her first EMI on time."""
+    fed, api = shg
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
+    transfer(session, fed.book_id(session, fed.shg), cash.id, rf.id, 10_000_00, date(2026, 4, 1))
+    second = api.post(f"/api/v1/members/{fed.members[1].id}/loans", LOAN).json
+    assert repay(api, second, {"amount": "1134.72", "value_date": "2026-05-10"}).status_code == 201
+    return fed, api, loan, second
+
+
+def test_days_past_due_count_from_the_oldest_unpaid_instalment(two_loans):
+    _, api, unpaid, paid = two_loans
+
+    def dpd(loan, day):
+        return api.get(f"/api/v1/loans/{loan['id']}/position?as_of={day}").json["days_past_due"]
+
+    assert [dpd(unpaid, d) for d in ("2026-05-10", "2026-05-11", "2026-06-20", "2026-08-15")] == [
+        0,
+        1,
+        41,
+        97,
+    ]
+    # first instalment covered (898.01 ≥ 894.72); the second, due 10 Jun, is 10 days late on 20 Jun
+    assert [dpd(paid, d) for d in ("2026-06-10", "2026-06-20")] == [0, 10]
+
+
+def test_ageing_buckets_for_shg_vo_and_clf(two_loans):
+    fed, api, _, _ = two_loans
+    shg = api.get(f"/api/v1/institutions/{fed.shg.id}/arrears?as_of=2026-06-20").json
+    assert {b["bucket"]: (b["loans"], b["outstanding"]) for b in shg["buckets"]} == {
+        "current": (0, "0.00"),
+        "1-30": (1, "11101.99"),
+        "31-60": (1, "12000.00"),
+        "61-90": (0, "0.00"),
+        "90+": (0, "0.00"),
+    }
+    vo = api.get(f"/api/v1/institutions/{fed.vo.id}/arrears?as_of=2026-06-20").json
+    assert vo["buckets"] == shg["buckets"] and vo["children"][0]["institution_id"] == fed.shg.id
+    clf = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-08-15").json
+    assert {b["bucket"]: b["loans"] for b in clf["buckets"]}["90+"] == 1
+    early = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-05-10").json
+    assert {b["bucket"]: b["loans"] for b in early["buckets"]}["current"] == 2
+
+
+def test_write_off_and_its_reversal(two_loans):
+    fed, api, unpaid, _ = two_loans
+    url = f"/api/v1/loans/{unpaid['id']}"
+    assert (
+        api.post(f"{url}/write-off", {"value_date": "2026-09-01", "reason": " "}).status_code == 422
+    )
+    written = api.post(
+        f"{url}/write-off", {"value_date": "2026-09-01", "reason": "member migrated"}
+    )
+    assert written.status_code == 201 and written.json["principal"] == "12000.00"
+    position = api.get(f"{url}/position?as_of=2026-09-02").json
+    assert position["status"] == "written_off" and position["outstanding"] == "0.00"
+    ageing = api.get(f"/api/v1/institutions/{fed.shg.id}/arrears?as_of=2026-09-02").json
+    assert sum(b["loans"] for b in ageing["buckets"]) == 1
+    assert repay(api, unpaid, {"amount": "100", "value_date": "2026-09-02"}).status_code == 409
+    assert (
+        api.post(
+            f"/api/v1/journal-entries/{unpaid['disbursement_entry_id']}/reverse", {}
+        ).status_code
+        == 409
+    )
+    assert (
+        api.post(f"/api/v1/journal-entries/{written.json['entry_id']}/reverse", {}).status_code
+        == 201
+    )
+    assert api.get(f"{url}/position?as_of=2026-09-02").json["status"] == "active"

@@ -8,14 +8,17 @@ from flask_smorest import Blueprint
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.loans import (
+    AgeingSchema,
     AsOfSchema,
     LoanCreateSchema,
     LoanDetailSchema,
     PositionSchema,
     RepaymentCreateSchema,
     RepaymentSchema,
+    WriteOffCreateSchema,
+    WriteOffSchema,
 )
-from app.services import journal, loans
+from app.services import arrears, journal, loans
 from app.services.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
 from models.loans import MemberLoan
@@ -114,3 +117,21 @@ def repay(data: dict[str, Any], loan_id: int) -> Any:
         "split": result.split,
         "position": result.position,
     }
+
+
+@blp.route("/loans/<id:loan_id>/write-off", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(WriteOffCreateSchema)
+@blp.response(201, WriteOffSchema)
+def write_off(data: dict[str, Any], loan_id: int) -> Any:
+    """Write off a loan's outstanding principal (undone by reversing its entry)."""
+    return loans.write_off_loan(db(), who(), loan_id, data["value_date"], data["reason"])
+
+
+@blp.route("/institutions/<id:institution_id>/arrears", methods=["GET"])
+@blp.arguments(AsOfSchema, location="query")
+@blp.response(200, AgeingSchema)
+def get_arrears(args: dict[str, Any], institution_id: int) -> Any:
+    """Loans by days past due (current, 1-30, 31-60, 61-90, 90+), in total and per child."""
+    return arrears.ageing(db(), who(), institution_id, args.get("as_of") or today_in_india())

@@ -58,6 +58,7 @@ class PositionSchema(Schema):
     interest_due = Rupees(attribute="interest_due_paise")
     penalty_due = Rupees(attribute="penalty_due_paise")
     interest_through = fields.Date()
+    days_past_due = fields.Integer()
 
 
 class LoanSchema(Schema):
@@ -92,3 +93,36 @@ class RepaymentSchema(Schema):
     interest = Rupees(attribute="split.interest_paise")
     principal = Rupees(attribute="split.principal_paise")
     position = fields.Nested(PositionSchema)
+
+
+class WriteOffCreateSchema(Schema):
+    value_date = SafeDate(required=True)
+    reason = Text(500, required=True)
+
+
+class WriteOffSchema(Schema):
+    entry_id = fields.UUID()
+    loan_id = fields.Integer()
+    value_date = fields.Date()
+    principal = Rupees(attribute="principal_paise")
+    reason = fields.String()
+
+
+class BucketSchema(Schema):
+    bucket = fields.String()
+    loans = fields.Integer()
+    outstanding = Rupees(attribute="outstanding_paise")
+
+
+class ChildAgeingSchema(Schema):
+    institution_id = fields.Integer(attribute="institution.id")
+    name = fields.String(attribute="institution.name")
+    kind = fields.String(attribute="institution.kind")
+    buckets = fields.List(fields.Nested(BucketSchema))
+
+
+class AgeingSchema(Schema):
+    institution_id = fields.Integer(attribute="institution.id")
+    as_of = fields.Date()
+    buckets = fields.List(fields.Nested(BucketSchema))
+    children = fields.List(fields.Nested(ChildAgeingSchema))

@@ -17,6 +17,7 @@ from fractions import Fraction
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.services.arrears import days_past_due
 from app.services.balances import balance_as_of
 from app.services.books import account_by_role, book_of, open_member_account
 from app.services.errors import Conflict, Invalid, NotFound, renamed
@@ -26,7 +27,14 @@ from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
 from models.institutions import Member
 from models.ledger import Account, JournalEntry, Side
-from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES, LoanInstalment, LoanRepayment, MemberLoan
+from models.loans import (
+    DEFAULT_ALLOCATION,
+    FUND_SOURCES,
+    LoanInstalment,
+    LoanRepayment,
+    LoanWriteOff,
+    MemberLoan,
+)
 from models.money import format_inr
 from models.schedule import LoanTerms, Method, RateBasis, TermsError, build_schedule, round_half_up
 
@@ -54,7 +62,9 @@ class LoanPosition:
     interest_due_paise: int
     penalty_due_paise: int
     interest_through: date
-    status: str  # "active", "closed" or "cancelled" (its disbursement was reversed)
+    days_past_due: int
+    # "active", "closed", "written_off", or "cancelled" (its disbursement was reversed)
+    status: str
 
 
 def _check_new(new: NewLoan) -> None:
@@ -199,13 +209,69 @@ def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
     else:
         scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
         interest = max(scheduled - sum(r.interest_paise for r in paid), 0)
-    status = (
-        "cancelled"
-        if is_cancelled(session, loan)
-        else ("closed" if outstanding == 0 and interest == 0 else "active")
-    )
+    status = _status(session, loan, outstanding, interest)
     penalty = last.penalty_unpaid_paise if last else 0
-    return LoanPosition(loan, as_of, outstanding, interest, penalty, through, status)
+    dpd = days_past_due(session, loan, as_of)
+    return LoanPosition(loan, as_of, outstanding, interest, penalty, through, dpd, status)
+
+
+def _status(session: Session, loan: MemberLoan, outstanding: int, interest: int) -> str:
+    if is_cancelled(session, loan):
+        return "cancelled"
+    if active_write_off(session, loan) is not None:
+        return "written_off"
+    return "closed" if outstanding == 0 and interest == 0 else "active"
+
+
+def active_write_off(session: Session, loan: MemberLoan) -> LoanWriteOff | None:
+    return session.scalar(
+        select(LoanWriteOff).where(
+            LoanWriteOff.loan_id == loan.id, ~_reversed(LoanWriteOff.entry_id)
+        )
+    )
+
+
+def write_off_loan(
+    session: Session,
+    who: Principal,
+    loan_id: int,
+    value_date: date,
+    reason: str,
+    today: date | None = None,
+) -> LoanWriteOff:
+    """Write off what is left of a loan's principal: Dr loans written off, Cr her loan.
+    Reversing the write-off's entry restores the loan."""
+    loan = readable_loan(session, who, loan_id)
+    member = writable_member(session, who, loan.member_id)
+    if is_cancelled(session, loan) or active_write_off(session, loan) is not None:
+        raise Conflict(f"loan {loan_id} is cancelled or already written off")
+    if not reason.strip():
+        raise Invalid.field("reason", "a reason is required to write a loan off")
+    outstanding = session.get_one(Account, loan.account_id).balance_paise
+    if outstanding <= 0:
+        raise Conflict(f"loan {loan_id} has no principal outstanding")
+    book = book_of(session, loan.shg_id)
+    expense = account_by_role(session, book.id, "loan_write_off")
+    draft = EntryDraft(
+        book.id,
+        value_date,
+        f"Loan of {member.name} written off: {reason}"[:500],
+        (
+            PostingDraft(expense.id, Side.DEBIT, outstanding),
+            PostingDraft(loan.account_id, Side.CREDIT, outstanding),
+        ),
+    )
+    entry = post_entry(session, who, draft, today)
+    record = LoanWriteOff(
+        entry_id=entry.id,
+        loan_id=loan.id,
+        value_date=value_date,
+        principal_paise=outstanding,
+        reason=reason,
+    )
+    session.add(record)
+    session.flush()
+    return record
 
 
 def allocate(amount: int, due: dict[str, int], order: str) -> dict[str, int]:
@@ -247,6 +313,8 @@ def repay_loan(
     member = writable_member(session, who, loan.member_id)
     if is_cancelled(session, loan):
         raise Conflict(f"loan {loan_id} was cancelled (its disbursement was reversed)")
+    if active_write_off(session, loan) is not None:
+        raise Conflict(f"loan {loan_id} is written off; reverse the write-off to take repayments")
     standing = active_repayments(session, loan)
     if standing and value_date < standing[-1].value_date:
         raise Invalid.field(
@@ -322,9 +390,9 @@ def ensure_reversible(session: Session, entry: JournalEntry) -> None:
     """Loan entries are undone newest first: a disbursement only once no repayment stands, and
     a repayment only if it is the latest (each one's interest runs from the one before)."""
     loan = session.scalar(select(MemberLoan).where(MemberLoan.disbursement_entry_id == entry.id))
-    if loan is not None and active_repayments(session, loan):
+    if loan is not None and (active_repayments(session, loan) or active_write_off(session, loan)):
         raise Conflict(
-            f"loan {loan.id} has repayments; reverse them before reversing its disbursement"
+            f"loan {loan.id} has repayments or a write-off; reverse them before its disbursement"
         )
     repayment = session.get(LoanRepayment, entry.id)
     if repayment is not None:

@@ -87,10 +87,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('loan_repayments', schema=None) as batch_op:
         batch_op.create_index('ix_loan_repayments_loan', ['loan_id', 'value_date'], unique=False)
-
+    op.create_table('loan_write_offs',
+    sa.Column('entry_id', sa.Uuid(), nullable=False),
+    sa.Column('loan_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('value_date', sa.Date(), nullable=False),
+    sa.Column('principal_paise', sa.BigInteger(), nullable=False),
+    sa.Column('reason', sa.String(length=500), nullable=False),
+    sa.CheckConstraint('principal_paise > 0', name=op.f('ck_loan_write_offs_principal_positive')),
+    sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_loan_write_offs_entry_id_journal_entries')),
+    sa.ForeignKeyConstraint(['loan_id'], ['member_loans.id'], name=op.f('fk_loan_write_offs_loan_id_member_loans')),
+    sa.PrimaryKeyConstraint('entry_id', name=op.f('pk_loan_write_offs'))
+    )
+    with op.batch_alter_table('loan_write_offs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loan_write_offs_loan_id'), ['loan_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('loan_write_offs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_loan_write_offs_loan_id'))
+
+    op.drop_table('loan_write_offs')
     with op.batch_alter_table('loan_repayments', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_repayments_loan')
 
