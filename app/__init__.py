@@ -58,7 +58,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_api(app: Flask) -> None:
-    from app.api import banks, books, institutions, journal, loans, members, savings, tokens
+    from app.api import (
+        banks,
+        books,
+        institutions,
+        journal,
+        loans,
+        meetings,
+        members,
+        savings,
+        tokens,
+    )
 
     app.config.setdefault(
         "API_SPEC_OPTIONS",
@@ -77,5 +87,5 @@ def _register_api(app: Flask) -> None:
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18}
     )
     api.register_field(Rupees, "string", None)
-    for module in (institutions, members, banks, journal, books, savings, loans, tokens):
+    for module in (institutions, members, banks, journal, books, savings, loans, meetings, tokens):
         api.register_blueprint(module.blp)

@@ -14,6 +14,7 @@ from models.ledger import (
     Side,
 )
 from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
+from models.meetings import Meeting, MeetingAttendance, MeetingEntry
 
 __all__ = [
     "AccessLogEntry",
@@ -32,6 +33,9 @@ __all__ = [
     "LoanInstalment",
     "LoanRepayment",
     "LoanWriteOff",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingEntry",
     "Member",
     "MemberLoan",
     "PeriodEvent",

@@ -59,6 +59,25 @@ def make_federation(session: Session, state_code: str = "JH", members_count: int
     return fed
 
 
+def funded_shg(session: Session, members_count: int, rupees: int = 15_000) -> Federation:
+    """A federation whose SHG has received its Revolving Fund in cash on 1 April 2026."""
+    fed = make_federation(session, members_count=members_count)
+    cash, rf = (
+        fed.account(session, fed.shg, "cash"),
+        fed.account(session, fed.shg, "revolving_fund"),
+    )
+    transfer(
+        session,
+        fed.book_id(session, fed.shg),
+        cash.id,
+        rf.id,
+        rupees * 100,
+        date(2026, 4, 1),
+        "RF received",
+    )
+    return fed
+
+
 def transfer(
     session: Session,
     book_id: int,

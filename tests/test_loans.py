@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 
 from models import Role
-from tests.factories import ApiCaller, make_federation, token, transfer
+from tests.factories import ApiCaller, funded_shg, token, transfer
 
 LOAN = {
     "principal": "12000",
@@ -37,20 +37,7 @@ LOAN = {
 
 @pytest.fixture
 def shg(session, client):
-    fed = make_federation(session, members_count=2)
-    cash, rf = (
-        fed.account(session, fed.shg, "cash"),
-        fed.account(session, fed.shg, "revolving_fund"),
-    )
-    transfer(
-        session,
-        fed.book_id(session, fed.shg),
-        cash.id,
-        rf.id,
-        15_000_00,
-        date(2026, 4, 1),
-        "RF received",
-    )
+    fed = funded_shg(session, members_count=2)
     return fed, ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
 
 

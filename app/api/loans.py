@@ -46,8 +46,9 @@ def _view(loan: MemberLoan, as_of: Any = None) -> LoanView:
     )
 
 
-def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
-    terms = LoanTerms(
+def to_terms(data: dict[str, Any]) -> LoanTerms:
+    """LoanTerms from a parsed LoanTermsSchema."""
+    return LoanTerms(
         principal_paise=data["principal"],
         rate_bp=data["rate"],
         rate_basis=RateBasis(data["rate_basis"]),
@@ -56,9 +57,12 @@ def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
         frequency=Frequency(data["frequency"]),
         moratorium_periods=data["moratorium_periods"],
     )
+
+
+def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
     return loans.NewLoan(
         member_id=member_id,
-        terms=terms,
+        terms=to_terms(data),
         disbursed_on=data["disbursed_on"],
         fund_source=data["fund_source"],
         fund_reference=data.get("fund_reference"),

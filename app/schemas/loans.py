@@ -8,7 +8,9 @@ from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES
 from models.schedule import MAX_INSTALMENTS, Frequency, Method, RateBasis
 
 
-class LoanCreateSchema(Schema):
+class LoanTermsSchema(Schema):
+    """The terms of a loan, and where its money comes from."""
+
     principal = Rupees(required=True)
     rate = Percent(required=True, metadata={"description": "Percent, per month or per annum"})
     rate_basis = Enum([b.value for b in RateBasis], required=True)
@@ -20,10 +22,13 @@ class LoanCreateSchema(Schema):
     moratorium_periods = fields.Integer(
         strict=True, load_default=0, validate=validate.Range(0, MAX_INSTALMENTS)
     )
-    disbursed_on = SafeDate(required=True)
     fund_source = Enum(list(FUND_SOURCES), load_default="own")
     fund_reference = Text(100)
     purpose = Text(200)
+
+
+class LoanCreateSchema(LoanTermsSchema):
+    disbursed_on = SafeDate(required=True)
     via = Enum(["cash", "bank"], load_default="cash")
     allocation_order = Text(40, load_default=DEFAULT_ALLOCATION)
 

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.schemas.fields import Enum, Id, Rupees, SafeDate
+from app.schemas.journal import EntryDetailSchema
+from app.schemas.loans import LoanTermsSchema
+from app.services.meetings import MAX_LINES
+
+
+class RepaymentLineSchema(Schema):
+    amount = Rupees(required=True)
+    loan_id = Id(metadata={"description": "Needed only when she has more than one loan running"})
+
+
+class MeetingLineSchema(Schema):
+    member_id = Id(required=True)
+    present = fields.Boolean(load_default=True)
+    savings = Rupees(load_default=0)
+    fine = Rupees(load_default=0)
+    repayment = fields.Nested(RepaymentLineSchema)
+    new_loan = fields.Nested(LoanTermsSchema)
+
+
+class MeetingCreateSchema(Schema):
+    shg_id = Id(required=True)
+    meeting_date = SafeDate(required=True)
+    via = Enum(["cash", "bank"], load_default="cash")
+    lines = fields.List(
+        fields.Nested(MeetingLineSchema), required=True, validate=validate.Length(1, MAX_LINES)
+    )
+
+
+class MeetingReverseSchema(Schema):
+    value_date = SafeDate(metadata={"description": "Defaults to each entry's own value date"})
+
+
+class AttendanceSchema(Schema):
+    member_id = fields.Integer()
+    present = fields.Boolean()
+
+
+class MeetingSchema(Schema):
+    id = fields.Integer()
+    shg_id = fields.Integer()
+    meeting_date = fields.Date()
+    revision = fields.Integer()
+    members_present = fields.Integer()
+    members_total = fields.Integer()
+    source = fields.String(allow_none=True)
+    recorded_at = fields.DateTime()
+    recorded_by = fields.String()
+    reversed_at = fields.DateTime(allow_none=True)
+    reversed_by = fields.String(allow_none=True)
+    attendance = fields.List(fields.Nested(AttendanceSchema))
+    entries = fields.List(fields.Nested(EntryDetailSchema))

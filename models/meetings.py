@@ -1,0 +1,51 @@
+"""SHG meetings: who came, and which journal entries the meeting posted.
+
+A meeting is recorded once per SHG and date; `revision` lets it be recorded again only after
+the earlier recording was reversed, and the unique key makes a doubled recording impossible
+even for two requests racing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, UtcDateTime, utcnow
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("shg_id", "meeting_date", "revision"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shg_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    meeting_date: Mapped[date] = mapped_column(Date)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    members_present: Mapped[int] = mapped_column(Integer)
+    members_total: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(200))  # e.g. "csv:june.csv row 14"
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    # Set when the meeting's entries are reversed; it may then be recorded again.
+    reversed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reversed_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class MeetingAttendance(Base):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class MeetingEntry(Base):
+    __tablename__ = "meeting_entries"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    entry_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("journal_entries.id"), primary_key=True
+    )
