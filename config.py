@@ -19,6 +19,8 @@ class BaseConfig:
     DATABASE_ECHO = False
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Meeting-sheet CSV uploads may be larger (a month of a district's meetings).
+    IMPORT_MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     # Per-token limits (Flask-Limiter syntax). Storage is per process unless a shared
     # backend such as redis:// is configured.
     RATELIMIT_DEFAULT = "1200 per minute"

@@ -61,6 +61,7 @@ def _register_api(app: Flask) -> None:
     from app.api import (
         banks,
         books,
+        imports,
         institutions,
         journal,
         loans,
@@ -87,5 +88,16 @@ def _register_api(app: Flask) -> None:
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18}
     )
     api.register_field(Rupees, "string", None)
-    for module in (institutions, members, banks, journal, books, savings, loans, meetings, tokens):
+    for module in (
+        institutions,
+        members,
+        banks,
+        journal,
+        books,
+        savings,
+        loans,
+        meetings,
+        imports,
+        tokens,
+    ):
         api.register_blueprint(module.blp)

@@ -53,6 +53,7 @@ db_cli = AppGroup("db", help="Schema migrations (Alembic).")
 tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 ledger_cli = AppGroup("ledger", help="Check and report on the books.")
 demo_cli = AppGroup("demo", help="Demo data.")
+meetings_cli = AppGroup("meetings", help="SHG meetings.")
 
 
 @db_cli.command("upgrade")
@@ -157,6 +158,29 @@ def ledger_trial_balance(book_id: int) -> None:
         )
 
 
+@meetings_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--apply", is_flag=True, help="Post the meetings (default: a dry run).")
+def meetings_import(path: str, apply: bool) -> None:
+    """Import a meeting-sheet CSV; exit 1 when any row has a problem."""
+    from app.services.meeting_import import import_meetings
+
+    text = Path(path).read_text("utf-8-sig")
+    with cli_session() as session:
+        report = import_meetings(
+            session, cli_principal(getpass.getuser()), text, f"csv:{Path(path).name}", apply=apply
+        )
+    verb = "posted" if apply else "would post"
+    click.echo(
+        f"{report.rows} rows, {report.meetings} meetings: {report.posted} {verb},"
+        f" {report.already_recorded} already recorded, {report.refused} refused"
+    )
+    for p in report.problems:
+        click.echo(f"row {p.row} {p.column}: {p.reason}", err=True)
+    if report.problems:
+        raise SystemExit(1)
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the demo federation (once) and print fresh demo tokens, one per role."""
@@ -169,5 +193,5 @@ def demo_load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, tokens_cli, ledger_cli, demo_cli):
+    for group in (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli):
         app.cli.add_command(group)

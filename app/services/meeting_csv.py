@@ -1,0 +1,209 @@
+"""Meeting sheets as CSV: one row per member per meeting, as the attendance register has them.
+
+Columns (a header row is required; only the first three are mandatory):
+
+    shg_id, meeting_date (YYYY-MM-DD or DD-MM-YYYY), member_id, present (yes/no, default yes),
+    savings, fine, repayment, loan_id,
+    new_loan_principal, new_loan_rate, new_loan_rate_basis, new_loan_method,
+    new_loan_instalments, new_loan_frequency, new_loan_fund_source
+
+Amounts are rupees with at most two decimals; rates are percent ("2.00").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.services.meetings import MeetingLine, MeetingSheet, NewLoanLine, RepaymentLine
+from models.money import MoneyError, parse_rupees
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+
+REQUIRED = ("shg_id", "meeting_date", "member_id")
+KNOWN = (
+    *REQUIRED,
+    "present",
+    "savings",
+    "fine",
+    "repayment",
+    "loan_id",
+    "new_loan_principal",
+    "new_loan_rate",
+    "new_loan_rate_basis",
+    "new_loan_method",
+    "new_loan_instalments",
+    "new_loan_frequency",
+    "new_loan_fund_source",
+)
+MAX_ROWS = 2_000_000
+# Where a problem found by the meeting service is shown in the file.
+FIELD_TO_COLUMN = {
+    "member_id": "member_id",
+    "savings": "savings",
+    "fine": "fine",
+    "repayment": "repayment",
+    "loan_id": "loan_id",
+    "new_loan": "new_loan_principal",
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # the line number in the file, the header being line 1
+    column: str
+    reason: str
+
+
+@dataclass
+class ParsedSheets:
+    sheets: list[MeetingSheet] = field(default_factory=list)
+    # The file rows of each meeting.
+    rows_of: dict[tuple[int, date], list[int]] = field(default_factory=dict)
+    # Meetings with a bad row: refused whole, never imported without that row.
+    bad_meetings: set[tuple[int, date]] = field(default_factory=set)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0
+
+
+class _Row:
+    def __init__(self, number: int, values: dict[str, str], problems: list[RowProblem]) -> None:
+        self.number, self.values, self.problems = number, values, problems
+
+    def text(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def fail(self, column: str, reason: str) -> None:
+        self.problems.append(RowProblem(self.number, column, reason))
+
+    def integer(self, column: str, required: bool = False) -> int | None:
+        raw = self.text(column)
+        if not raw:
+            if required:
+                self.fail(column, "is required")
+            return None
+        if not re.fullmatch(r"[1-9]\d{0,17}", raw):
+            self.fail(column, "must be a whole number")
+            return None
+        return int(raw)
+
+    def rupees(self, column: str) -> int:
+        raw = self.text(column)
+        if not raw:
+            return 0
+        try:
+            return parse_rupees(raw)
+        except MoneyError as error:
+            self.fail(column, str(error))
+            return 0
+
+    def day(self, column: str) -> date | None:
+        raw = self.text(column)
+        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return datetime.strptime(raw, pattern).date()  # noqa: DTZ007 - a calendar date
+            except ValueError:
+                continue
+        self.fail(column, "must be a date such as 2026-06-05 or 05-06-2026")
+        return None
+
+    def choice(
+        self, column: str, options: type[Method] | type[Frequency] | type[RateBasis]
+    ) -> str | None:
+        raw = self.text(column).lower()
+        if raw not in {o.value for o in options}:
+            self.fail(column, f"must be one of {', '.join(o.value for o in options)}")
+            return None
+        return raw
+
+
+def _new_loan(row: _Row) -> NewLoanLine | None:
+    principal = row.rupees("new_loan_principal")
+    if not principal:
+        return None
+    rate_text = row.text("new_loan_rate")
+    if not re.fullmatch(r"\d{1,3}(\.\d{1,2})?", rate_text):
+        row.fail("new_loan_rate", 'must be a percentage such as "2.00"')
+        return None
+    whole, _, frac = rate_text.partition(".")
+    basis = row.choice("new_loan_rate_basis", RateBasis)
+    method = row.choice("new_loan_method", Method)
+    frequency = row.choice("new_loan_frequency", Frequency)
+    instalments = row.integer("new_loan_instalments", required=True)
+    if basis is None or method is None or frequency is None or instalments is None:
+        return None
+    terms = LoanTerms(
+        principal_paise=principal,
+        rate_bp=int(whole) * 100 + int(frac.ljust(2, "0") or "0"),
+        rate_basis=RateBasis(basis),
+        method=Method(method),
+        instalments=instalments,
+        frequency=Frequency(frequency),
+    )
+    return NewLoanLine(terms, fund_source=row.text("new_loan_fund_source") or "own")
+
+
+def _line(row: _Row) -> tuple[tuple[int, date] | None, MeetingLine | None]:
+    """The row's meeting (when its SHG and date can be read) and its line (when all is well)."""
+    before = len(row.problems)
+    shg_id, day = row.integer("shg_id", True), row.day("meeting_date")
+    key = (shg_id, day) if shg_id is not None and day is not None else None
+    member_id = row.integer("member_id", True)
+    present = row.text("present").lower() not in {"no", "n", "0", "absent", "false"}
+    savings, fine, repaid = row.rupees("savings"), row.rupees("fine"), row.rupees("repayment")
+    loan_id = row.integer("loan_id")
+    new_loan = _new_loan(row)
+    if len(row.problems) > before or member_id is None:
+        return key, None
+    repayment = RepaymentLine(repaid, loan_id) if repaid else None
+    return key, MeetingLine(member_id, present, savings, fine, repayment, new_loan)
+
+
+def parse_sheets(text: str, source: str) -> ParsedSheets:
+    """Group the file's rows into one sheet per SHG and meeting date, noting every bad row."""
+    parsed = ParsedSheets()
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        parsed.problems.append(
+            RowProblem(1, ",".join(missing), "required column missing from the header")
+        )
+        return parsed
+    unknown = [c for c in reader.fieldnames or [] if c not in KNOWN]
+    if unknown:
+        parsed.problems.append(RowProblem(1, ",".join(unknown), "unknown column"))
+    lines: dict[tuple[int, date], list[MeetingLine]] = {}
+    for values in reader:
+        parsed.rows += 1
+        number = reader.line_num
+        if parsed.rows > MAX_ROWS:
+            parsed.problems.append(
+                RowProblem(number, "", f"more than {MAX_ROWS} rows; split the file")
+            )
+            break
+        key, line = _line(_Row(number, values, parsed.problems))
+        if key is None:
+            continue
+        parsed.rows_of.setdefault(key, []).append(number)
+        if line is None:
+            parsed.bad_meetings.add(key)
+        else:
+            lines.setdefault(key, []).append(line)
+    for (shg_id, day), meeting_lines in lines.items():
+        if (shg_id, day) in parsed.bad_meetings:
+            continue
+        parsed.sheets.append(
+            MeetingSheet(shg_id, day, tuple(meeting_lines), source=f"{source}"[:200])
+        )
+    return parsed
+
+
+def locate(field_path: str, rows: list[int]) -> tuple[int, str]:
+    """`lines[2].repayment.amount` of a meeting → (its file row, "repayment")."""
+    match = re.match(r"lines\[(\d+)\]\.?([a-z_]*)", field_path)
+    if match is None:
+        return rows[0], field_path
+    index, part = int(match[1]), match[2]
+    return rows[index] if index < len(rows) else rows[0], FIELD_TO_COLUMN.get(part, part)
