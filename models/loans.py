@@ -97,10 +97,11 @@ class LoanRepayment(Base):
         Index("ix_loan_repayments_loan", "loan_id", "value_date"),
     )
 
+    # One meeting's entry can carry repayments of several loans: one row per loan.
     entry_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("journal_entries.id"), primary_key=True
     )
-    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"))
+    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"), primary_key=True)
     value_date: Mapped[date] = mapped_column(Date)
     penalty_paise: Mapped[int] = mapped_column(BigInteger)
     interest_paise: Mapped[int] = mapped_column(BigInteger)

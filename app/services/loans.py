@@ -301,20 +301,28 @@ class RepaymentResult:
     position: LoanPosition
 
 
-def repay_loan(
+@dataclass(frozen=True)
+class RepaymentPlan:
+    """A repayment checked and split, not yet posted."""
+
+    loan: MemberLoan
+    member: Member
+    value_date: date
+    amount_paise: int
+    due: dict[str, int]
+    split: dict[str, int]
+
+
+def plan_repayment(
     session: Session,
     who: Principal,
     loan_id: int,
     amount_paise: int,
     value_date: date,
-    *,
-    via: str = "cash",
     penalty_paise: int = 0,
-    today: date | None = None,
-) -> RepaymentResult:
-    """A member repays: Dr cash or bank; Cr fines, interest income and her loan, as allocated.
-
-    `penalty_paise` is a fine charged now (added to any penalty still unpaid)."""
+) -> RepaymentPlan:
+    """Check a repayment against the loan and split it; `penalty_paise` is a fine charged now
+    (added to any penalty still unpaid)."""
     loan = readable_loan(session, who, loan_id)
     member = writable_member(session, who, loan.member_id)
     if is_cancelled(session, loan):
@@ -329,67 +337,78 @@ def repay_loan(
         )
     if value_date < loan.disbursed_on:
         raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
-    before = position(session, loan, value_date)
     if amount_paise <= 0:
         raise Invalid.field("amount", "must be more than zero")
+    before = position(session, loan, value_date)
     due = {
         "penalty": before.penalty_due_paise + penalty_paise,
         "interest": before.interest_due_paise,
         "principal": before.outstanding_paise,
     }
     split = allocate(amount_paise, due, loan.allocation_order)
-    entry = _post_repayment(session, who, loan, member, split, amount_paise, value_date, via, today)
+    return RepaymentPlan(loan, member, value_date, amount_paise, due, split)
+
+
+def record_repayment(session: Session, plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
+    """Keep how a posted repayment was split, and what it left unpaid."""
     record = LoanRepayment(
-        entry_id=entry.id,
-        loan_id=loan.id,
-        value_date=value_date,
-        penalty_paise=split["penalty"],
-        interest_paise=split["interest"],
-        principal_paise=split["principal"],
-        interest_through=value_date,
-        penalty_unpaid_paise=due["penalty"] - split["penalty"],
-        interest_unpaid_paise=due["interest"] - split["interest"],
+        entry_id=entry_id,
+        loan_id=plan.loan.id,
+        value_date=plan.value_date,
+        penalty_paise=plan.split["penalty"],
+        interest_paise=plan.split["interest"],
+        principal_paise=plan.split["principal"],
+        interest_through=plan.value_date,
+        penalty_unpaid_paise=plan.due["penalty"] - plan.split["penalty"],
+        interest_unpaid_paise=plan.due["interest"] - plan.split["interest"],
     )
     session.add(record)
     session.flush()
-    return RepaymentResult(entry, record, position(session, loan, value_date))
+    return record
 
 
-def _post_repayment(
-    session: Session,
-    who: Principal,
-    loan: MemberLoan,
-    member: Member,
-    split: dict[str, int],
-    amount: int,
-    value_date: date,
-    via: str,
-    today: date | None,
-) -> JournalEntry:
-    if via not in ("cash", "bank"):
-        raise Invalid.field("via", 'must be "cash" or "bank"')
-    book = book_of(session, loan.shg_id)
-    credit_accounts = {
+def repayment_credits(session: Session, plan: RepaymentPlan) -> list[PostingDraft]:
+    """The credit side of a repayment: fines, interest income and her loan, as split."""
+    book = book_of(session, plan.loan.shg_id)
+    accounts = {
         "penalty": account_by_role(session, book.id, "fines_income").id,
         "interest": account_by_role(session, book.id, "loan_interest_income").id,
-        "principal": loan.account_id,
+        "principal": plan.loan.account_id,
     }
-    credits = tuple(
-        PostingDraft(credit_accounts[p], Side.CREDIT, split[p]) for p in PARTS if split[p]
-    )
+    return [PostingDraft(accounts[p], Side.CREDIT, plan.split[p]) for p in PARTS if plan.split[p]]
+
+
+def repay_loan(
+    session: Session,
+    who: Principal,
+    loan_id: int,
+    amount_paise: int,
+    value_date: date,
+    *,
+    via: str = "cash",
+    penalty_paise: int = 0,
+    today: date | None = None,
+) -> RepaymentResult:
+    """A member repays: Dr cash or bank; Cr fines, interest income and her loan, as allocated."""
+    if via not in ("cash", "bank"):
+        raise Invalid.field("via", 'must be "cash" or "bank"')
+    plan = plan_repayment(session, who, loan_id, amount_paise, value_date, penalty_paise)
+    book = book_of(session, plan.loan.shg_id)
     draft = EntryDraft(
         book.id,
         value_date,
-        f"Loan repayment by {member.name}"[:500],
+        f"Loan repayment by {plan.member.name}"[:500],
         (
-            PostingDraft(account_by_role(session, book.id, via).id, Side.DEBIT, amount),
-            *credits,
+            PostingDraft(account_by_role(session, book.id, via).id, Side.DEBIT, amount_paise),
+            *repayment_credits(session, plan),
         ),
     )
     try:
-        return post_entry(session, who, draft, today)
+        entry = post_entry(session, who, draft, today)
     except Invalid as error:
         raise renamed(error, {"postings": "amount"}) from None
+    record = record_repayment(session, plan, entry.id)
+    return RepaymentResult(entry, record, position(session, plan.loan, value_date))
 
 
 def ensure_reversible(session: Session, entry: JournalEntry) -> None:
@@ -400,8 +419,9 @@ def ensure_reversible(session: Session, entry: JournalEntry) -> None:
         raise Conflict(
             f"loan {loan.id} has repayments or a write-off; reverse them before its disbursement"
         )
-    repayment = session.get(LoanRepayment, entry.id)
-    if repayment is not None:
+    for repayment in session.scalars(
+        select(LoanRepayment).where(LoanRepayment.entry_id == entry.id)
+    ):
         standing = active_repayments(session, session.get_one(MemberLoan, repayment.loan_id))
         if standing and standing[-1].entry_id != repayment.entry_id:
             raise Conflict("reverse the loan's later repayments first, newest first")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ from models.meetings import Meeting, MeetingAttendance, MeetingEntry
 from models.schedule import LoanTerms
 
 MAX_LINES = 60  # an SHG has 10-20 members; a register page never holds more
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,22 +83,33 @@ class _Run:
     problems: list[FieldProblem] = field(default_factory=list)
     entries: list[JournalEntry] = field(default_factory=list)
 
-    def attempt(self, where: str, operation: Callable[[], JournalEntry | None]) -> None:
-        """Run one operation in a savepoint; on refusal, note its problems under `where`."""
-        try:
-            with self.session.begin_nested():
-                entry = operation()
-        except Invalid as error:
-            for p in error.problems or [FieldProblem("", error.detail)]:
+    def note(self, where: str, error: DomainError) -> None:
+        """Record a refusal under the line and part it belongs to."""
+        if isinstance(error, Invalid) and error.problems:
+            for p in error.problems:
                 self.problems.append(
                     FieldProblem(f"{where}.{p.field}" if p.field else where, p.reason)
                 )
-            return
-        except DomainError as error:
+        else:
             self.problems.append(FieldProblem(where, error.detail))
+
+    def check(self, where: str, step: Callable[[], T]) -> T | None:
+        """Run a step that writes nothing; on refusal, note it and return None."""
+        try:
+            return step()
+        except DomainError as error:
+            self.note(where, error)
+            return None
+
+    def attempt(self, where: str, operation: Callable[[], JournalEntry]) -> None:
+        """Run one posting operation in a savepoint; on refusal, note it."""
+        try:
+            with self.session.begin_nested():
+                entry = operation()
+        except DomainError as error:
+            self.note(where, error)
             return
-        if entry is not None:
-            self.entries.append(entry)
+        self.entries.append(entry)
 
 
 def _members(session: Session, sheet: MeetingSheet) -> dict[int, Member]:
@@ -158,45 +171,61 @@ def _loan_to_repay(session: Session, member_id: int, named: int | None) -> int:
     return running[0].id
 
 
-def _fine(run: _Run, member: Member, paise: int) -> JournalEntry:
-    book = book_of(run.session, member.shg_id)
+def _merged(credits: list[PostingDraft]) -> tuple[PostingDraft, ...]:
+    """One credit per account, in first-seen order: keeps a full register under the
+    posting limit of one entry."""
+    totals: dict[int, int] = {}
+    for credit in credits:
+        totals[credit.account_id] = totals.get(credit.account_id, 0) + credit.amount_paise
+    return tuple(PostingDraft(account, Side.CREDIT, paise) for account, paise in totals.items())
+
+
+def _collections(run: _Run, members: dict[int, Member]) -> None:
+    """Every line's savings, fines and repayments as ONE entry: Dr cash (or bank) for the
+    total, Cr each member's savings and loan, fines and interest income."""
+    session, day = run.session, run.sheet.meeting_date
+    book = book_of(session, run.sheet.shg_id)
+    fines = account_by_role(session, book.id, "fines_income").id
+    savings_of = savings.savings_accounts(session, [line.member_id for line in run.sheet.lines])
+    credits: list[PostingDraft] = []
+    plans: list[loans.RepaymentPlan] = []
+    for i, line in enumerate(run.sheet.lines):
+        if line.savings_paise:
+            credits.append(
+                PostingDraft(savings_of[line.member_id].id, Side.CREDIT, line.savings_paise)
+            )
+        if line.fine_paise:
+            credits.append(PostingDraft(fines, Side.CREDIT, line.fine_paise))
+        if line.repayment is not None:
+            repayment, member_id = line.repayment, line.member_id
+
+            def plan(
+                repayment: RepaymentLine = repayment, member_id: int = member_id
+            ) -> loans.RepaymentPlan:
+                loan_id = _loan_to_repay(session, member_id, repayment.loan_id)
+                return loans.plan_repayment(session, run.who, loan_id, repayment.amount_paise, day)
+
+            planned = run.check(f"lines[{i}].repayment", plan)
+            if planned is not None:
+                plans.append(planned)
+                credits.extend(loans.repayment_credits(session, planned))
+    if run.problems or not credits:
+        return
+    merged = _merged(credits)
+    total = sum(c.amount_paise for c in merged)
     draft = EntryDraft(
         book.id,
-        run.sheet.meeting_date,
-        f"Fine paid by {member.name}",
+        day,
+        f"Meeting of {day.isoformat()}: savings, fines and repayments",
         (
-            PostingDraft(
-                account_by_role(run.session, book.id, run.sheet.via).id, Side.DEBIT, paise
-            ),
-            PostingDraft(
-                account_by_role(run.session, book.id, "fines_income").id, Side.CREDIT, paise
-            ),
+            PostingDraft(account_by_role(session, book.id, run.sheet.via).id, Side.DEBIT, total),
+            *merged,
         ),
     )
-    return post_entry(run.session, run.who, draft, run.today)
-
-
-def _collections(run: _Run, i: int, line: MeetingLine, member: Member) -> None:
-    day, via = run.sheet.meeting_date, run.sheet.via
-    if line.savings_paise:
-        move = savings.SavingsMovement(
-            member.id, line.savings_paise, day, via, f"Saving by {member.name} at meeting"
-        )
-        run.attempt(
-            f"lines[{i}].savings", lambda: savings.deposit(run.session, run.who, move, run.today)
-        )
-    if line.fine_paise:
-        run.attempt(f"lines[{i}].fine", lambda: _fine(run, member, line.fine_paise))
-    if line.repayment is not None:
-        repayment = line.repayment
-
-        def repay() -> JournalEntry:
-            loan_id = _loan_to_repay(run.session, member.id, repayment.loan_id)
-            return loans.repay_loan(
-                run.session, run.who, loan_id, repayment.amount_paise, day, via=via, today=run.today
-            ).entry
-
-        run.attempt(f"lines[{i}].repayment", repay)
+    entry = post_entry(session, run.who, draft, run.today)
+    run.entries.append(entry)
+    for planned in plans:
+        loans.record_repayment(session, planned, entry.id)
 
 
 def _new_loan(run: _Run, i: int, line: MeetingLine) -> None:
@@ -243,8 +272,7 @@ def record_meeting(
     session.add(meeting)
     session.flush()
     run = _Run(session, who, sheet, today)
-    for i, line in enumerate(sheet.lines):
-        _collections(run, i, line, members[line.member_id])
+    _collections(run, members)
     for i, line in enumerate(sheet.lines):
         _new_loan(run, i, line)
     require_no_problems(run.problems, "the meeting cannot be recorded; nothing was posted")

@@ -51,6 +51,18 @@ def savings_account(session: Session, member: Member) -> Account:
     return account
 
 
+def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Account]:
+    """Each member's savings sub-account, in one query."""
+    control = aliased(Account)
+    rows = session.scalars(
+        select(Account)
+        .join(control, Account.parent_id == control.id)
+        .where(Account.member_id.in_(member_ids), control.role == "member_savings")
+        .order_by(Account.id.desc())
+    )
+    return {account.member_id: account for account in rows if account.member_id is not None}
+
+
 def _via(session: Session, book_id: int, via: str) -> Account:
     if via not in VIA_ROLES:
         raise Invalid.field("via", 'must be "cash" or "bank"')

@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.CheckConstraint('penalty_paise >= 0 AND interest_paise >= 0 AND principal_paise >= 0 AND penalty_unpaid_paise >= 0 AND interest_unpaid_paise >= 0', name=op.f('ck_loan_repayments_amounts')),
     sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_loan_repayments_entry_id_journal_entries')),
     sa.ForeignKeyConstraint(['loan_id'], ['member_loans.id'], name=op.f('fk_loan_repayments_loan_id_member_loans')),
-    sa.PrimaryKeyConstraint('entry_id', name=op.f('pk_loan_repayments'))
+    sa.PrimaryKeyConstraint('entry_id', 'loan_id', name=op.f('pk_loan_repayments'))
     )
     with op.batch_alter_table('loan_repayments', schema=None) as batch_op:
         batch_op.create_index('ix_loan_repayments_loan', ['loan_id', 'value_date'], unique=False)
