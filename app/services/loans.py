@@ -194,7 +194,15 @@ def _yearly_rate(loan: MemberLoan) -> Fraction:
     )
 
 
-def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
+@dataclass(frozen=True)
+class Dues:
+    outstanding_paise: int
+    interest_paise: int
+    penalty_paise: int
+    interest_through: date
+
+
+def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
     """What she owes on `as_of`: principal outstanding, interest and penalty due."""
     account = session.get_one(Account, loan.account_id)
     outstanding = balance_as_of(session, account, as_of)
@@ -209,10 +217,24 @@ def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
     else:
         scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
         interest = max(scheduled - sum(r.interest_paise for r in paid), 0)
-    status = _status(session, loan, outstanding, interest)
-    penalty = last.penalty_unpaid_paise if last else 0
+    return Dues(outstanding, interest, last.penalty_unpaid_paise if last else 0, through)
+
+
+def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
+    """Dues, days past due and status on `as_of`."""
+    d = dues(session, loan, as_of)
+    status = _status(session, loan, d.outstanding_paise, d.interest_paise)
     dpd = days_past_due(session, loan, as_of)
-    return LoanPosition(loan, as_of, outstanding, interest, penalty, through, dpd, status)
+    return LoanPosition(
+        loan,
+        as_of,
+        d.outstanding_paise,
+        d.interest_paise,
+        d.penalty_paise,
+        d.interest_through,
+        dpd,
+        status,
+    )
 
 
 def _status(session: Session, loan: MemberLoan, outstanding: int, interest: int) -> str:
@@ -339,10 +361,10 @@ def plan_repayment(
         raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
     if amount_paise <= 0:
         raise Invalid.field("amount", "must be more than zero")
-    before = position(session, loan, value_date)
+    before = dues(session, loan, value_date)
     due = {
-        "penalty": before.penalty_due_paise + penalty_paise,
-        "interest": before.interest_due_paise,
+        "penalty": before.penalty_paise + penalty_paise,
+        "interest": before.interest_paise,
         "principal": before.outstanding_paise,
     }
     split = allocate(amount_paise, due, loan.allocation_order)
