@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Book, Meeting, Role
+from models import Book, Meeting, MemberLoan, Role
 from tests.factories import ApiCaller, funded_shg, make_federation, token
 
 NEW_LOAN = {
@@ -186,3 +186,16 @@ def test_another_clf_cannot_record_or_read(session, client, two_meetings):
         },
     )
     assert refused.status_code == 404
+
+
+def test_a_repayment_must_name_one_of_her_own_loans(session, two_meetings):
+    fed, api, (m1, m2, _), _, _ = two_meetings
+    loan_of_m2 = session.scalar(select(MemberLoan.id).where(MemberLoan.member_id == m2))
+    line = {"member_id": m1, "repayment": {"amount": "100", "loan_id": loan_of_m2}}
+    refused = api.post(
+        "/api/v1/meetings", {"shg_id": fed.shg.id, "meeting_date": "2026-07-05", "lines": [line]}
+    )
+    assert refused.status_code == 422
+    assert refused.json["errors"] == [
+        {"field": "lines[0].repayment.loan_id", "reason": f"she has no loan {loan_of_m2}"}
+    ]

@@ -15,7 +15,7 @@ from datetime import date
 from fractions import Fraction
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.services.arrears import days_past_due
 from app.services.balances import balance_as_of
@@ -167,15 +167,18 @@ def schedule_of(session: Session, loan: MemberLoan) -> list[LoanInstalment]:
     )
 
 
-def _reversed(entry_id: object) -> object:
-    return exists().where(JournalEntry.reverses_entry_id == entry_id)
+def reversed_clause(entry_id: object) -> object:
+    """Whether the entry has been reversed. Uses its own alias of the journal so that it never
+    correlates with a journal the outer query joins."""
+    reversal = aliased(JournalEntry)
+    return exists().where(reversal.reverses_entry_id == entry_id)
 
 
 def active_repayments(
     session: Session, loan: MemberLoan, through: date | None = None
 ) -> list[LoanRepayment]:
     query = select(LoanRepayment).where(
-        LoanRepayment.loan_id == loan.id, ~_reversed(LoanRepayment.entry_id)
+        LoanRepayment.loan_id == loan.id, ~reversed_clause(LoanRepayment.entry_id)
     )
     if through is not None:
         query = query.where(LoanRepayment.value_date <= through)
@@ -185,7 +188,7 @@ def active_repayments(
 
 
 def is_cancelled(session: Session, loan: MemberLoan) -> bool:
-    return bool(session.scalar(select(_reversed(loan.disbursement_entry_id))))
+    return bool(session.scalar(select(reversed_clause(loan.disbursement_entry_id))))
 
 
 def _yearly_rate(loan: MemberLoan) -> Fraction:
@@ -202,11 +205,15 @@ class Dues:
     interest_through: date
 
 
-def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
-    """What she owes on `as_of`: principal outstanding, interest and penalty due."""
-    account = session.get_one(Account, loan.account_id)
-    outstanding = balance_as_of(session, account, as_of)
-    paid = active_repayments(session, loan, as_of)
+def compute_dues(
+    loan: MemberLoan,
+    as_of: date,
+    outstanding: int,
+    paid: list[LoanRepayment],
+    scheduled_interest: int,
+) -> Dues:
+    """The dues arithmetic, on figures already read: `paid` are the standing repayments up to
+    `as_of` in posting order; `scheduled_interest` is the schedule's interest due by then."""
     last = paid[-1] if paid else None
     through = last.interest_through if last else loan.disbursed_on
     carried = last.interest_unpaid_paise if last else 0
@@ -215,9 +222,16 @@ def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
         accrued = round_half_up(outstanding * _yearly_rate(loan) * days / DAYS_IN_YEAR)
         interest = carried + accrued
     else:
-        scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
-        interest = max(scheduled - sum(r.interest_paise for r in paid), 0)
+        interest = max(scheduled_interest - sum(r.interest_paise for r in paid), 0)
     return Dues(outstanding, interest, last.penalty_unpaid_paise if last else 0, through)
+
+
+def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
+    """What she owes on `as_of`: principal outstanding, interest and penalty due."""
+    outstanding = balance_as_of(session, session.get_one(Account, loan.account_id), as_of)
+    scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
+    paid = active_repayments(session, loan, as_of)
+    return compute_dues(loan, as_of, outstanding, paid, scheduled)
 
 
 def position(session: Session, loan: MemberLoan, as_of: date) -> LoanPosition:
@@ -254,7 +268,7 @@ def is_running(session: Session, loan: MemberLoan) -> bool:
 def active_write_off(session: Session, loan: MemberLoan) -> LoanWriteOff | None:
     return session.scalar(
         select(LoanWriteOff).where(
-            LoanWriteOff.loan_id == loan.id, ~_reversed(LoanWriteOff.entry_id)
+            LoanWriteOff.loan_id == loan.id, ~reversed_clause(LoanWriteOff.entry_id)
         )
     )
 
@@ -371,9 +385,9 @@ def plan_repayment(
     return RepaymentPlan(loan, member, value_date, amount_paise, due, split)
 
 
-def record_repayment(session: Session, plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
-    """Keep how a posted repayment was split, and what it left unpaid."""
-    record = LoanRepayment(
+def repayment_record(plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
+    """How a posted repayment was split, and what it left unpaid."""
+    return LoanRepayment(
         entry_id=entry_id,
         loan_id=plan.loan.id,
         value_date=plan.value_date,
@@ -384,17 +398,31 @@ def record_repayment(session: Session, plan: RepaymentPlan, entry_id: object) ->
         penalty_unpaid_paise=plan.due["penalty"] - plan.split["penalty"],
         interest_unpaid_paise=plan.due["interest"] - plan.split["interest"],
     )
+
+
+def record_repayment(session: Session, plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
+    """Keep a posted repayment's split."""
+    record = repayment_record(plan, entry_id)
     session.add(record)
     session.flush()
     return record
 
 
-def repayment_credits(session: Session, plan: RepaymentPlan) -> list[PostingDraft]:
-    """The credit side of a repayment: fines, interest income and her loan, as split."""
-    book = book_of(session, plan.loan.shg_id)
-    accounts = {
+def income_accounts(session: Session, shg_id: int) -> dict[str, int]:
+    """The SHG's accounts that a repayment's penalty and interest are credited to."""
+    book = book_of(session, shg_id)
+    return {
         "penalty": account_by_role(session, book.id, "fines_income").id,
         "interest": account_by_role(session, book.id, "loan_interest_income").id,
+    }
+
+
+def repayment_credits(
+    session: Session, plan: RepaymentPlan, income: dict[str, int] | None = None
+) -> list[PostingDraft]:
+    """The credit side of a repayment: fines, interest income and her loan, as split."""
+    accounts = {
+        **(income or income_accounts(session, plan.loan.shg_id)),
         "principal": plan.loan.account_id,
     }
     return [PostingDraft(accounts[p], Side.CREDIT, plan.split[p]) for p in PARTS if plan.split[p]]

@@ -27,6 +27,7 @@ from app.services.errors import (
     require_no_problems,
 )
 from app.services.institutions import readable_institution, writable_institution
+from app.services.meeting_repayments import RepaymentRequest, plan_meeting_repayments
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
 from app.services.reversals import reverse_entry
@@ -185,38 +186,37 @@ def _collections(run: _Run, members: dict[int, Member]) -> None:
     total, Cr each member's savings and loan, fines and interest income."""
     session, day = run.session, run.sheet.meeting_date
     book = book_of(session, run.sheet.shg_id)
-    fines = account_by_role(session, book.id, "fines_income").id
+    income = loans.income_accounts(session, run.sheet.shg_id)
     savings_of = savings.savings_accounts(session, [line.member_id for line in run.sheet.lines])
+    requests = [
+        RepaymentRequest(
+            i, members[line.member_id], line.repayment.loan_id, line.repayment.amount_paise
+        )
+        for i, line in enumerate(run.sheet.lines)
+        if line.repayment is not None
+    ]
+    plans, refusals = plan_meeting_repayments(session, requests, day)
+    for index, error in sorted(refusals.items()):
+        run.note(f"lines[{index}].repayment", error)
     credits: list[PostingDraft] = []
-    plans: list[loans.RepaymentPlan] = []
     for i, line in enumerate(run.sheet.lines):
         if line.savings_paise:
             credits.append(
                 PostingDraft(savings_of[line.member_id].id, Side.CREDIT, line.savings_paise)
             )
         if line.fine_paise:
-            credits.append(PostingDraft(fines, Side.CREDIT, line.fine_paise))
-        if line.repayment is not None:
-            repayment, member_id = line.repayment, line.member_id
-
-            def plan(
-                repayment: RepaymentLine = repayment, member_id: int = member_id
-            ) -> loans.RepaymentPlan:
-                loan_id = _loan_to_repay(session, member_id, repayment.loan_id)
-                return loans.plan_repayment(session, run.who, loan_id, repayment.amount_paise, day)
-
-            planned = run.check(f"lines[{i}].repayment", plan)
-            if planned is not None:
-                plans.append(planned)
-                credits.extend(loans.repayment_credits(session, planned))
+            credits.append(PostingDraft(income["penalty"], Side.CREDIT, line.fine_paise))
+        if i in plans:
+            credits.extend(loans.repayment_credits(session, plans[i], income))
     if run.problems or not credits:
         return
     merged = _merged(credits)
     total = sum(c.amount_paise for c in merged)
+    narration = f"Meeting of {day.isoformat()}: savings, fines and repayments"
     draft = EntryDraft(
         book.id,
         day,
-        f"Meeting of {day.isoformat()}: savings, fines and repayments",
+        narration,
         (
             PostingDraft(account_by_role(session, book.id, run.sheet.via).id, Side.DEBIT, total),
             *merged,
@@ -224,8 +224,7 @@ def _collections(run: _Run, members: dict[int, Member]) -> None:
     )
     entry = post_entry(session, run.who, draft, run.today)
     run.entries.append(entry)
-    for planned in plans:
-        loans.record_repayment(session, planned, entry.id)
+    session.add_all(loans.repayment_record(planned, entry.id) for planned in plans.values())
 
 
 def _new_loan(run: _Run, i: int, line: MeetingLine) -> None:

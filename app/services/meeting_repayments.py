@@ -1,0 +1,180 @@
+"""Planning every repayment of a meeting at once.
+
+The single-repayment path (`loans.plan_repayment`) reads each loan's state one query at a
+time; a meeting of fifteen repayments would make hundreds of round trips. Here the whole
+sheet's loans, statuses, balances, standing repayments and scheduled interest are read in a
+handful of set-wise queries, and each line is then checked and split with the same rules
+(`loans.compute_dues`, `loans.allocate`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from app.services.errors import Conflict, DomainError, Invalid
+from app.services.loans import RepaymentPlan, allocate, compute_dues, reversed_clause
+from models.institutions import Member
+from models.ledger import Account, JournalEntry, Posting
+from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
+
+
+@dataclass(frozen=True)
+class RepaymentRequest:
+    index: int  # the line of the sheet
+    member: Member
+    loan_id: int | None
+    amount_paise: int
+
+
+@dataclass
+class _LoanBook:
+    """What the sheet's loans look like, read once."""
+
+    loans: dict[int, MemberLoan]
+    blocked: dict[int, str]  # loan id → why it takes no repayment
+    balance_now: dict[int, int]
+    outstanding_on_day: dict[int, int]
+    standing: dict[int, list[LoanRepayment]]
+    scheduled_interest: dict[int, int]
+
+
+def _not_reversed(entry_id: object) -> object:
+    return ~reversed_clause(entry_id)
+
+
+def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
+    loans = {
+        loan.id: loan
+        for loan in session.scalars(select(MemberLoan).where(MemberLoan.member_id.in_(member_ids)))
+    }
+    ids = list(loans)
+    blocked = {
+        i: "was cancelled (its disbursement was reversed)"
+        for i in session.scalars(
+            select(MemberLoan.id).where(
+                MemberLoan.id.in_(ids), ~_not_reversed(MemberLoan.disbursement_entry_id)
+            )
+        )
+    }
+    for i in session.scalars(
+        select(LoanWriteOff.loan_id).where(
+            LoanWriteOff.loan_id.in_(ids), _not_reversed(LoanWriteOff.entry_id)
+        )
+    ):
+        blocked.setdefault(i, "is written off; reverse the write-off to take repayments")
+    balance_now = dict(
+        session.execute(
+            select(MemberLoan.id, Account.balance_paise)
+            .join(Account, Account.id == MemberLoan.account_id)
+            .where(MemberLoan.id.in_(ids))
+        ).all()
+    )
+    outstanding = dict(
+        session.execute(
+            select(MemberLoan.id, func.coalesce(func.sum(Posting.delta_paise), 0))
+            .outerjoin(
+                Posting,
+                and_(Posting.account_id == MemberLoan.account_id, Posting.value_date <= day),
+            )
+            .where(MemberLoan.id.in_(ids))
+            .group_by(MemberLoan.id)
+        ).all()
+    )
+    standing: dict[int, list[LoanRepayment]] = defaultdict(list)
+    for repayment in session.scalars(
+        select(LoanRepayment)
+        .join(JournalEntry, JournalEntry.id == LoanRepayment.entry_id)
+        .where(LoanRepayment.loan_id.in_(ids), _not_reversed(LoanRepayment.entry_id))
+        .order_by(JournalEntry.seq)
+    ):
+        standing[repayment.loan_id].append(repayment)
+    scheduled = dict(
+        session.execute(
+            select(LoanInstalment.loan_id, func.sum(LoanInstalment.interest_paise))
+            .where(LoanInstalment.loan_id.in_(ids), LoanInstalment.due_on <= day)
+            .group_by(LoanInstalment.loan_id)
+        ).all()
+    )
+    return _LoanBook(
+        loans,
+        blocked,
+        balance_now,
+        {k: int(v) for k, v in outstanding.items()},
+        standing,
+        {k: int(v) for k, v in scheduled.items()},
+    )
+
+
+def _choose(book: _LoanBook, request: RepaymentRequest) -> MemberLoan:
+    if request.loan_id is not None:
+        loan = book.loans.get(request.loan_id)
+        if loan is None or loan.member_id != request.member.id:
+            raise Invalid.field("loan_id", f"she has no loan {request.loan_id}")
+        return loan
+    running = [
+        loan
+        for loan in book.loans.values()
+        if loan.member_id == request.member.id
+        and loan.id not in book.blocked
+        and book.balance_now.get(loan.id, 0) > 0
+    ]
+    if len(running) != 1:
+        raise Invalid.field(
+            "loan_id",
+            "she has no loan running" if not running else "she has several loans: name the loan_id",
+        )
+    return running[0]
+
+
+def _plan(book: _LoanBook, request: RepaymentRequest, day: date) -> RepaymentPlan:
+    loan = _choose(book, request)
+    if loan.id in book.blocked:
+        raise Conflict(f"loan {loan.id} {book.blocked[loan.id]}")
+    standing = book.standing.get(loan.id, [])
+    if standing and day < standing[-1].value_date:
+        raise Invalid.field(
+            "value_date",
+            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
+        )
+    if day < loan.disbursed_on:
+        raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
+    if request.amount_paise <= 0:
+        raise Invalid.field("amount", "must be more than zero")
+    paid = [r for r in standing if r.value_date <= day]
+    d = compute_dues(
+        loan,
+        day,
+        book.outstanding_on_day.get(loan.id, 0),
+        paid,
+        book.scheduled_interest.get(loan.id, 0),
+    )
+    due = {
+        "penalty": d.penalty_paise,
+        "interest": d.interest_paise,
+        "principal": d.outstanding_paise,
+    }
+    split = allocate(request.amount_paise, due, loan.allocation_order)
+    return RepaymentPlan(loan, request.member, day, request.amount_paise, due, split)
+
+
+def plan_meeting_repayments(
+    session: Session, requests: list[RepaymentRequest], day: date
+) -> tuple[dict[int, RepaymentPlan], dict[int, DomainError]]:
+    """Each request's plan, or why it is refused, by line index. The caller has already
+    checked that every member belongs to the SHG it may write to."""
+    if not requests:
+        return {}, {}
+    book = _read(session, [r.member.id for r in requests], day)
+    plans: dict[int, RepaymentPlan] = {}
+    refusals: dict[int, DomainError] = {}
+    for request in requests:
+        try:
+            plans[request.index] = _plan(book, request, day)
+        except DomainError as error:
+            refusals[request.index] = error
+    return plans, refusals
