@@ -337,6 +337,21 @@ class RepaymentResult:
     position: LoanPosition
 
 
+def check_repayment(
+    loan: MemberLoan, standing: list[LoanRepayment], value_date: date, amount_paise: int
+) -> None:
+    """Rules every repayment meets: in date order, not before the loan, more than zero."""
+    if standing and value_date < standing[-1].value_date:
+        raise Invalid.field(
+            "value_date",
+            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
+        )
+    if value_date < loan.disbursed_on:
+        raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
+    if amount_paise <= 0:
+        raise Invalid.field("amount", "must be more than zero")
+
+
 @dataclass(frozen=True)
 class RepaymentPlan:
     """A repayment checked and split, not yet posted."""
@@ -365,16 +380,7 @@ def plan_repayment(
         raise Conflict(f"loan {loan_id} was cancelled (its disbursement was reversed)")
     if active_write_off(session, loan) is not None:
         raise Conflict(f"loan {loan_id} is written off; reverse the write-off to take repayments")
-    standing = active_repayments(session, loan)
-    if standing and value_date < standing[-1].value_date:
-        raise Invalid.field(
-            "value_date",
-            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
-        )
-    if value_date < loan.disbursed_on:
-        raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
-    if amount_paise <= 0:
-        raise Invalid.field("amount", "must be more than zero")
+    check_repayment(loan, active_repayments(session, loan), value_date, amount_paise)
     before = dues(session, loan, value_date)
     due = {
         "penalty": before.penalty_paise + penalty_paise,

@@ -17,7 +17,13 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, DomainError, Invalid
-from app.services.loans import RepaymentPlan, allocate, compute_dues, reversed_clause
+from app.services.loans import (
+    RepaymentPlan,
+    allocate,
+    check_repayment,
+    compute_dues,
+    reversed_clause,
+)
 from models.institutions import Member
 from models.ledger import Account, JournalEntry, Posting
 from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
@@ -136,15 +142,7 @@ def _plan(book: _LoanBook, request: RepaymentRequest, day: date) -> RepaymentPla
     if loan.id in book.blocked:
         raise Conflict(f"loan {loan.id} {book.blocked[loan.id]}")
     standing = book.standing.get(loan.id, [])
-    if standing and day < standing[-1].value_date:
-        raise Invalid.field(
-            "value_date",
-            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
-        )
-    if day < loan.disbursed_on:
-        raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
-    if request.amount_paise <= 0:
-        raise Invalid.field("amount", "must be more than zero")
+    check_repayment(loan, standing, day, request.amount_paise)
     paid = [r for r in standing if r.value_date <= day]
     d = compute_dues(
         loan,
