@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -154,10 +154,6 @@ def statement(
         f"{lines[-1].value_date.isoformat()}.{lines[-1].posting_id}" if more and lines else None
     )
     return Statement(account, date_from, date_to, opening, closing, lines, next_after)
-
-
-def day_before(day: date) -> date:
-    return day - timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -259,12 +259,6 @@ def _status(session: Session, loan: MemberLoan, outstanding: int, interest: int)
     return "closed" if outstanding == 0 and interest == 0 else "active"
 
 
-def is_running(session: Session, loan: MemberLoan) -> bool:
-    """Lent, not cancelled or written off, and principal still outstanding."""
-    outstanding = session.get_one(Account, loan.account_id).balance_paise
-    return outstanding > 0 and _status(session, loan, outstanding, 0) == "active"
-
-
 def active_write_off(session: Session, loan: MemberLoan) -> LoanWriteOff | None:
     return session.scalar(
         select(LoanWriteOff).where(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,12 +33,10 @@ from app.services.reversals import reverse_entry
 from models.base import utcnow
 from models.institutions import InstitutionKind, Member, Status
 from models.ledger import JournalEntry, Side
-from models.loans import MemberLoan
 from models.meetings import Meeting, MeetingAttendance, MeetingEntry
 from models.schedule import LoanTerms
 
 MAX_LINES = 60  # an SHG has 10-20 members; a register page never holds more
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,14 +90,6 @@ class _Run:
                 )
         else:
             self.problems.append(FieldProblem(where, error.detail))
-
-    def check(self, where: str, step: Callable[[], T]) -> T | None:
-        """Run a step that writes nothing; on refusal, note it and return None."""
-        try:
-            return step()
-        except DomainError as error:
-            self.note(where, error)
-            return None
 
     def attempt(self, where: str, operation: Callable[[], JournalEntry]) -> None:
         """Run one posting operation in a savepoint; on refusal, note it."""
@@ -157,19 +146,6 @@ def _next_revision(session: Session, sheet: MeetingSheet) -> int:
         .where(Meeting.shg_id == sheet.shg_id, Meeting.meeting_date == sheet.meeting_date)
     )
     return count or 0
-
-
-def _loan_to_repay(session: Session, member_id: int, named: int | None) -> int:
-    if named is not None:
-        return named
-    mine = session.scalars(select(MemberLoan).where(MemberLoan.member_id == member_id))
-    running = [loan for loan in mine if loans.is_running(session, loan)]
-    if len(running) != 1:
-        reason = (
-            "she has no loan running" if not running else "she has several loans: name the loan_id"
-        )
-        raise Invalid.field("loan_id", reason)
-    return running[0].id
 
 
 def _merged(credits: list[PostingDraft]) -> tuple[PostingDraft, ...]:
