@@ -95,3 +95,13 @@ def test_missing_columns_and_non_utf8_are_clear_errors(sheet):
         headers={**api.headers, "Idempotency-Key": "bin", "Content-Type": "text/csv"},
     )
     assert raw.status_code == 422 and raw.json["errors"][0]["field"] == "body"
+
+
+def test_a_file_the_csv_reader_cannot_read_is_refused_whole(sheet):
+    _, api, _, text = sheet
+    broken = text + 'x,"unterminated\n'  # a quote never closed: the reader fails at the end
+    report = upload(api, broken, "apply").json
+    assert (report["posted"], report["meetings"]) == (0, 0)
+    assert [p["reason"].startswith("not valid CSV") for p in report["problems"]] == [True]
+    carriage = upload(api, text.replace("\n", "\r"), "dry-run").json  # old Mac line ends
+    assert carriage["problems"] == [] and carriage["posted"] == 2

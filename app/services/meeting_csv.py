@@ -162,15 +162,29 @@ def _line(row: _Row) -> tuple[tuple[int, date] | None, MeetingLine | None]:
 
 
 def parse_sheets(text: str, source: str) -> ParsedSheets:
-    """Group the file's rows into one sheet per SHG and meeting date, noting every bad row."""
+    """Group the file's rows into one sheet per SHG and meeting date, noting every bad row.
+
+    A file the csv reader cannot read to its end is refused whole: a meeting cut short there
+    must not be imported without its remaining rows.
+    """
     parsed = ParsedSheets()
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="" as the csv module asks: it then reads \r\n, \r and quoted newlines itself.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        _read_rows(reader, parsed, source)
+    except csv.Error as error:
+        problems = [*parsed.problems, RowProblem(reader.line_num, "", f"not valid CSV: {error}")]
+        return ParsedSheets(problems=problems, rows=parsed.rows)
+    return parsed
+
+
+def _read_rows(reader: csv.DictReader[str], parsed: ParsedSheets, source: str) -> None:
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         parsed.problems.append(
             RowProblem(1, ",".join(missing), "required column missing from the header")
         )
-        return parsed
+        return
     unknown = [c for c in reader.fieldnames or [] if c not in KNOWN]
     if unknown:
         parsed.problems.append(RowProblem(1, ",".join(unknown), "unknown column"))
@@ -197,7 +211,6 @@ def parse_sheets(text: str, source: str) -> ParsedSheets:
         parsed.sheets.append(
             MeetingSheet(shg_id, day, tuple(meeting_lines), source=f"{source}"[:200])
         )
-    return parsed
 
 
 def locate(field_path: str, rows: list[int]) -> tuple[int, str]:
