@@ -278,3 +278,15 @@ def test_write_off_and_its_reversal(two_loans):
         == 201
     )
     assert api.get(f"{url}/position?as_of=2026-09-02").json["status"] == "active"
+
+
+def test_her_second_loan_is_named_loan_2(shg, loan):
+    """Member 1 already has loan 1; Member 2's loans get ids 2 and 3 but are her 1st and 2nd."""
+    fed, api = shg
+    url = f"/api/v1/members/{fed.members[1].id}/loans"
+    first, second = (api.post(url, {**LOAN, "principal": "1000"}).json for _ in range(2))
+    names = [
+        api.get(f"/api/v1/accounts/{made['account_id']}").json["account"]["name"]
+        for made in (first, second)
+    ]
+    assert names == ["Loan 1 – Member 2", "Loan 2 – Member 2"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.services.arrears import days_past_due
@@ -91,13 +91,11 @@ def disburse_loan(
     _check_new(new)
     member = writable_member(session, who, new.member_id)
     book = book_of(session, member.shg_id)
-    count = session.scalar(
-        select(MemberLoan.id)
-        .where(MemberLoan.member_id == member.id)
-        .order_by(MemberLoan.id.desc())
+    earlier = session.scalar(
+        select(func.count()).select_from(MemberLoan).where(MemberLoan.member_id == member.id)
     )
     account = open_member_account(
-        session, who, member, "member_loans", f"Loan {(count or 0) + 1} – {member.name}"
+        session, who, member, "member_loans", f"Loan {(earlier or 0) + 1} – {member.name}"
     )
     source = account_by_role(session, book.id, new.via)
     draft = EntryDraft(
