@@ -7,15 +7,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import banks, institutions, members, tokens
+from app.services import banks, institutions, members, savings, tokens
 from app.services.books import account_by_role
 from app.services.clock import today_in_india
 from app.services.institutions import NewInstitution
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
+from app.services.savings import SavingsMovement
 from models.access import ApiToken, Role
 from models.base import utcnow
-from models.institutions import Institution, InstitutionKind
+from models.institutions import Bank, Institution, InstitutionKind
 from models.ledger import Book, Side
 
 DEMO = Principal(role=Role.ADMIN, label="system:demo")
@@ -58,33 +59,17 @@ def _shg_books(session: Session, vo: Institution, start: date) -> None:
         book = _book(session, shg)
         cash = account_by_role(session, book.id, "cash").id
         bank = account_by_role(session, book.id, "bank").id
+        enrolled = [
+            members.create_member(session, DEMO, members.NewMember(shg.id, n)) for n in names
+        ]
         for week in range(4):
             day = start + timedelta(days=7 * week)
-            for name in names:
-                member = (
-                    members.create_member(session, DEMO, members.NewMember(shg.id, name))
-                    if week == 0
-                    else None
+            for member in enrolled:
+                saving = SavingsMovement(
+                    member.id, 10000, day, narration=f"Weekly saving – {member.name}"
                 )
-                savings_id = (
-                    _savings_account(session, shg, name)
-                    if member is None
-                    else member.accounts[0].id
-                )
-                post_entry(
-                    session,
-                    DEMO,
-                    _pay(book, day, f"Weekly saving – {name}", cash, savings_id, 10000),
-                )
+                savings.deposit(session, DEMO, saving)
             post_entry(session, DEMO, _pay(book, day, "Cash deposited in bank", bank, cash, 40000))
-
-
-def _savings_account(session: Session, shg: Institution, name: str) -> int:
-    from models.institutions import Member
-
-    member = session.scalar(select(Member).where(Member.shg_id == shg.id, Member.name == name))
-    assert member is not None
-    return member.accounts[0].id
 
 
 def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -> None:
@@ -176,8 +161,6 @@ def load_demo(session: Session) -> list[str]:
         _shg_books(session, vo, start)
     district = session.scalars(select(Institution).where(Institution.kind == "district")).first()
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
-    from models.institutions import Bank
-
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
     assert district and clf and bank_row
     return [

@@ -39,20 +39,15 @@ class SavingsMovement:
 
 def savings_account(session: Session, member: Member) -> Account:
     """The member's savings sub-account, under the members' savings control account."""
-    control = aliased(Account)
-    account = session.scalar(
-        select(Account)
-        .join(control, Account.parent_id == control.id)
-        .where(Account.member_id == member.id, control.role == "member_savings")
-        .order_by(Account.id)
-    )
-    if account is None:
-        raise NotFound(f"member {member.id} has no savings account")
-    return account
+    return savings_accounts(session, [member.id])[member.id]
 
 
 def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Account]:
-    """Each member's savings sub-account, in one query."""
+    """Each member's savings sub-account, in one query.
+
+    Raises:
+        NotFound: a member has none (every member gets one on joining, so this is a bug).
+    """
     control = aliased(Account)
     rows = session.scalars(
         select(Account)
@@ -60,7 +55,11 @@ def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Accou
         .where(Account.member_id.in_(member_ids), control.role == "member_savings")
         .order_by(Account.id.desc())
     )
-    return {account.member_id: account for account in rows if account.member_id is not None}
+    found = {account.member_id: account for account in rows if account.member_id is not None}
+    missing = [m for m in member_ids if m not in found]
+    if missing:
+        raise NotFound(f"member {missing[0]} has no savings account")
+    return found
 
 
 def _via(session: Session, book_id: int, via: str) -> Account:
@@ -144,7 +143,7 @@ def share_savings_interest(
         .where(Member.shg_id == shg.id, Member.status != Status.CLOSED.value)
         .order_by(Member.id)
     )
-    accounts = {m.id: savings_account(session, m) for m in members}
+    accounts = savings_accounts(session, [m.id for m in members])
     weights = {mid: balance_as_of(session, a, value_date) for mid, a in accounts.items()}
     shares = share_by_weight(total_paise, {k: w for k, w in weights.items() if w > 0})
     expense = account_by_role(session, book.id, "savings_interest")
