@@ -11,13 +11,13 @@ from app.services import banks, institutions, members, savings, tokens
 from app.services.books import account_by_role
 from app.services.clock import today_in_india
 from app.services.institutions import NewInstitution
-from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
+from app.services.posting import EntryDraft, post_entry, post_linked_set
 from app.services.principal import Principal
 from app.services.savings import SavingsMovement
 from models.access import ApiToken, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind
-from models.ledger import Book, Side
+from models.ledger import Book
 
 DEMO = Principal(role=Role.ADMIN, label="system:demo")
 SHG_MEMBERS = {
@@ -39,18 +39,6 @@ def _book(session: Session, institution: Institution) -> Book:
     return book
 
 
-def _pay(book: Book, day: date, narration: str, debit: int, credit: int, paise: int) -> EntryDraft:
-    return EntryDraft(
-        book.id,
-        day,
-        narration,
-        (
-            PostingDraft(debit, Side.DEBIT, paise),
-            PostingDraft(credit, Side.CREDIT, paise),
-        ),
-    )
-
-
 def _shg_books(session: Session, vo: Institution, start: date) -> None:
     for shg_name, names in SHG_MEMBERS.items():
         shg = _inst(
@@ -69,7 +57,11 @@ def _shg_books(session: Session, vo: Institution, start: date) -> None:
                     member.id, 10000, day, narration=f"Weekly saving – {member.name}"
                 )
                 savings.deposit(session, DEMO, saving)
-            post_entry(session, DEMO, _pay(book, day, "Cash deposited in bank", bank, cash, 40000))
+            post_entry(
+                session,
+                DEMO,
+                EntryDraft.transfer(book.id, day, "Cash deposited in bank", bank, cash, 40000),
+            )
 
 
 def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -> None:
@@ -78,8 +70,8 @@ def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -
     post_entry(
         session,
         DEMO,
-        _pay(
-            clf_book,
+        EntryDraft.transfer(
+            clf_book.id,
             day,
             "CIF received from JSLPS",
             clf_bank,
@@ -91,16 +83,16 @@ def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -
         session,
         DEMO,
         [
-            _pay(
-                clf_book,
+            EntryDraft.transfer(
+                clf_book.id,
                 day,
                 "CIF loan disbursed to Pragati VO",
                 account_by_role(session, clf_book.id, "cif_loans_to_vos").id,
                 clf_bank,
                 3_00_000_00,
             ),
-            _pay(
-                vo_book,
+            EntryDraft.transfer(
+                vo_book.id,
                 day,
                 "CIF loan received from Ujala CLF",
                 account_by_role(session, vo_book.id, "bank").id,

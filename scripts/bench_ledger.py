@@ -105,12 +105,7 @@ def build_federation(factory: sessionmaker, shgs: int) -> list[tuple[int, int, i
 
 
 def draft(book: int, debit: int, credit: int, paise: int, day: date = DAY) -> EntryDraft:
-    return EntryDraft(
-        book,
-        day,
-        "bench",
-        (PostingDraft(debit, Side.DEBIT, paise), PostingDraft(credit, Side.CREDIT, paise)),
-    )
+    return EntryDraft.transfer(book, day, "bench", debit, credit, paise)
 
 
 def run_clients(clients: int, seconds: float, work) -> int:  # type: ignore[no-untyped-def]

@@ -31,9 +31,9 @@ from app.services.arrears import ageing_rows  # noqa: E402
 from app.services.books import account_by_role, book_of  # noqa: E402
 from app.services.institutions import NewInstitution  # noqa: E402
 from app.services.meeting_import import import_meetings  # noqa: E402
-from app.services.posting import EntryDraft, PostingDraft, post_entry  # noqa: E402
+from app.services.posting import EntryDraft, post_entry  # noqa: E402
 from app.services.principal import Principal  # noqa: E402
-from models import InstitutionKind, Posting, Role, Side  # noqa: E402
+from models import InstitutionKind, Posting, Role  # noqa: E402
 from models.schedule import Frequency, LoanTerms, Method, RateBasis  # noqa: E402
 from scripts.bench_ledger import admin_url, create_database  # noqa: E402
 
@@ -69,12 +69,7 @@ def build(factory: sessionmaker, shgs: int, per_shg: int) -> list[tuple[int, lis
             post_entry(
                 s,
                 ADMIN,
-                EntryDraft(
-                    book,
-                    START,
-                    "RF",
-                    (PostingDraft(cash, Side.DEBIT, 10**9), PostingDraft(rf, Side.CREDIT, 10**9)),
-                ),
+                EntryDraft.transfer(book, START, "RF", cash, rf, 10**9),
                 LATER,
             )
             ids = [

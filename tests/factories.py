@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from app.services import institutions, members, tokens
 from app.services.books import account_by_role, book_of
 from app.services.institutions import NewInstitution
-from app.services.posting import EntryDraft, PostingDraft, post_entry
+from app.services.posting import EntryDraft, post_entry
 from app.services.principal import Principal
-from models import Account, Institution, InstitutionKind, Member, Role, Side
+from models import Account, Institution, InstitutionKind, Member, Role
 
 ADMIN = Principal(role=Role.ADMIN, label="test:admin")
 _keys = itertools.count(1)
@@ -88,14 +88,13 @@ def transfer(
     narration: str = "test entry",
     who: Principal = ADMIN,
 ) -> Any:
-    draft = EntryDraft(
+    draft = EntryDraft.transfer(
         book_id,
         day,
         narration,
-        (
-            PostingDraft(debit, Side.DEBIT, paise),
-            PostingDraft(credit, Side.CREDIT, paise),
-        ),
+        debit,
+        credit,
+        paise,
     )
     return post_entry(session, who, draft, today=date(2030, 1, 1))
 

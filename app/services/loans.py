@@ -98,14 +98,13 @@ def disburse_loan(
         session, who, member, "member_loans", f"Loan {(earlier or 0) + 1} – {member.name}"
     )
     source = account_by_role(session, book.id, new.via)
-    draft = EntryDraft(
+    draft = EntryDraft.transfer(
         book.id,
         new.disbursed_on,
         f"Loan to {member.name} ({new.fund_source} funds)"[:500],
-        (
-            PostingDraft(account.id, Side.DEBIT, new.terms.principal_paise),
-            PostingDraft(source.id, Side.CREDIT, new.terms.principal_paise),
-        ),
+        account.id,
+        source.id,
+        new.terms.principal_paise,
     )
     try:
         entry = post_entry(session, who, draft, today)
@@ -286,14 +285,13 @@ def write_off_loan(
         raise Conflict(f"loan {loan_id} has no principal outstanding")
     book = book_of(session, loan.shg_id)
     expense = account_by_role(session, book.id, "loan_write_off")
-    draft = EntryDraft(
+    draft = EntryDraft.transfer(
         book.id,
         value_date,
         f"Loan of {member.name} written off: {reason}"[:500],
-        (
-            PostingDraft(expense.id, Side.DEBIT, outstanding),
-            PostingDraft(loan.account_id, Side.CREDIT, outstanding),
-        ),
+        expense.id,
+        loan.account_id,
+        outstanding,
     )
     entry = post_entry(session, who, draft, today)
     record = LoanWriteOff(

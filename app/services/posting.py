@@ -47,6 +47,27 @@ class EntryDraft:
     postings: tuple[PostingDraft, ...]
     reverses_entry_id: uuid.UUID | None = None
 
+    @classmethod
+    def transfer(
+        cls,
+        book_id: int,
+        value_date: date,
+        narration: str,
+        debit_account_id: int,
+        credit_account_id: int,
+        amount_paise: int,
+    ) -> EntryDraft:
+        """The simplest entry: one account debited and another credited with one amount."""
+        return cls(
+            book_id,
+            value_date,
+            narration,
+            (
+                PostingDraft(debit_account_id, Side.DEBIT, amount_paise),
+                PostingDraft(credit_account_id, Side.CREDIT, amount_paise),
+            ),
+        )
+
 
 @dataclass
 class _Locked:

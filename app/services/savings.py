@@ -77,14 +77,8 @@ def _move(
     via = _via(session, book.id, move.via)
     debit, credit = (via, savings) if deposit else (savings, via)
     default = f"{'Saving by' if deposit else 'Withdrawal by'} {member.name}"
-    draft = EntryDraft(
-        book_id=book.id,
-        value_date=move.value_date,
-        narration=move.narration or default,
-        postings=(
-            PostingDraft(debit.id, Side.DEBIT, move.amount_paise),
-            PostingDraft(credit.id, Side.CREDIT, move.amount_paise),
-        ),
+    draft = EntryDraft.transfer(
+        book.id, move.value_date, move.narration or default, debit.id, credit.id, move.amount_paise
     )
     try:
         return post_entry(session, who, draft, today)
