@@ -142,9 +142,11 @@ def _balance_change(account: Account, posting: PostingDraft) -> int:
     return signed if account.normal_side == Side.DEBIT.value else -signed
 
 
-def _rule_problems(
+def _check_rules(
     drafts: Sequence[EntryDraft], locked: _Locked, prefix: str
-) -> list[FieldProblem]:
+) -> tuple[list[FieldProblem], dict[int, int]]:
+    """Problems against the locked rows, and each account's net balance change (applied as is
+    when there are no problems)."""
     problems: list[FieldProblem] = []
     states = {b.state_code for b in locked.books.values()}
     if len(states) > 1:
@@ -194,7 +196,7 @@ def _rule_problems(
                     f" change {format_inr(delta)}",
                 )
             )
-    return problems
+    return problems, change
 
 
 def _write(
@@ -281,7 +283,8 @@ def _post(
     ]
     require_no_problems(problems, "the entry cannot be posted")
     locked = _lock(session, who, drafts)
-    require_no_problems(_rule_problems(drafts, locked, prefix), "the entry cannot be posted")
+    problems, changes = _check_rules(drafts, locked, prefix)
+    require_no_problems(problems, "the entry cannot be posted")
     set_id = None
     if new_set is not None:
         new_set.state_code = next(iter(locked.books.values())).state_code
@@ -289,17 +292,11 @@ def _post(
         session.flush()
         set_id = new_set.id
     entries = [_write(session, who, d, locked.books[d.book_id], set_id) for d in drafts]
-    _move_balances(session, drafts, locked)
+    _move_balances(session, changes, locked)
     return entries
 
 
-def _move_balances(session: Session, drafts: Sequence[EntryDraft], locked: _Locked) -> None:
-    change: dict[int, int] = defaultdict(int)
-    for draft in drafts:
-        for posting in draft.postings:
-            change[posting.account_id] += _balance_change(
-                locked.accounts[posting.account_id], posting
-            )
+def _move_balances(session: Session, change: dict[int, int], locked: _Locked) -> None:
     accounts = Account.__table__
     connection = session.connection()
     for account_id in sorted(change):
