@@ -53,6 +53,13 @@ def readable_institution(session: Session, who: Principal, institution_id: int) 
     return institution
 
 
+def can_read_institution(session: Session, who: Principal, institution_id: int) -> bool:
+    """Whether the institution lies in the reader's scope: the test for anything that belongs
+    to one (a member, a loan, a meeting)."""
+    institution = session.get(Institution, institution_id)
+    return institution is not None and who.can_read(institution.path)
+
+
 def writable_institution(session: Session, who: Principal, institution_id: int) -> Institution:
     institution = readable_institution(session, who, institution_id)
     if not who.can_write(institution.path):

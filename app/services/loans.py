@@ -21,7 +21,7 @@ from app.services.arrears import days_past_due
 from app.services.balances import balance_as_of
 from app.services.books import account_by_role, book_of, open_member_account
 from app.services.errors import Conflict, Invalid, NotFound, renamed
-from app.services.journal import book_path
+from app.services.institutions import can_read_institution
 from app.services.members import writable_member
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
@@ -148,8 +148,7 @@ def disburse_loan(
 
 def readable_loan(session: Session, who: Principal, loan_id: int) -> MemberLoan:
     loan = session.get(MemberLoan, loan_id)
-    path = book_path(session, book_of(session, loan.shg_id).id) if loan else None
-    if loan is None or path is None or not who.can_read(path):
+    if loan is None or not can_read_institution(session, who, loan.shg_id):
         raise NotFound(f"loan {loan_id} not found")
     return loan
 

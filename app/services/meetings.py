@@ -25,7 +25,7 @@ from app.services.errors import (
     NotFound,
     require_no_problems,
 )
-from app.services.institutions import readable_institution, writable_institution
+from app.services.institutions import can_read_institution, writable_institution
 from app.services.meeting_repayments import RepaymentRequest, plan_meeting_repayments
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
@@ -273,12 +273,8 @@ def meeting_entries(session: Session, meeting: Meeting) -> list[JournalEntry]:
 
 def readable_meeting(session: Session, who: Principal, meeting_id: int) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
+    if meeting is None or not can_read_institution(session, who, meeting.shg_id):
         raise NotFound(f"meeting {meeting_id} not found")
-    try:
-        readable_institution(session, who, meeting.shg_id)
-    except NotFound:
-        raise NotFound(f"meeting {meeting_id} not found") from None
     return meeting
 
 

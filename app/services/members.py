@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.services.books import book_of, open_member_account, refuse_if_balances
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.institutions import writable_institution
+from app.services.institutions import can_read_institution, writable_institution
 from app.services.paging import Page, fetch_page
 from app.services.principal import Principal, within_scope
 from models.base import utcnow
@@ -36,7 +36,7 @@ def _shg_path(session: Session, member: Member) -> str:
 
 def readable_member(session: Session, who: Principal, member_id: int) -> Member:
     member = session.get(Member, member_id)
-    if member is None or not who.can_read(_shg_path(session, member)):
+    if member is None or not can_read_institution(session, who, member.shg_id):
         raise NotFound(f"member {member_id} not found")
     return member
 
