@@ -13,7 +13,7 @@ from app.services.errors import Invalid, NotFound
 from app.services.journal import book_path
 from app.services.paging import MAX_PAGE_SIZE
 from app.services.principal import Principal
-from models.ledger import Account, JournalEntry, Posting, Side
+from models.ledger import Account, Book, JournalEntry, Posting, Side
 
 
 def readable_account(session: Session, who: Principal, account_id: int) -> Account:
@@ -167,10 +167,9 @@ class AccountBalance:
         return getattr(self.account, name)
 
 
-def accounts_with_balances(session: Session, book: object) -> list[AccountBalance]:
-    book_id = getattr(book, "id")  # noqa: B009
+def accounts_with_balances(session: Session, book: Book) -> list[AccountBalance]:
     accounts = list(
-        session.scalars(select(Account).where(Account.book_id == book_id).order_by(Account.code))
+        session.scalars(select(Account).where(Account.book_id == book.id).order_by(Account.code))
     )
     by_parent: dict[int, int] = {}
     for account in accounts:

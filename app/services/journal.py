@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.services.errors import NotFound
 from app.services.paging import Page, fetch_page
+from app.services.posting import PostingDraft
 from app.services.principal import Principal
 from models.institutions import Institution
 from models.ledger import Book, EntrySet, JournalEntry, Posting
@@ -70,14 +71,11 @@ def readable_set(session: Session, who: Principal, set_id: uuid.UUID) -> EntrySe
     return entry_set
 
 
-def fresh_view(entry: JournalEntry, draft_postings: Sequence[object]) -> EntryView:
+def fresh_view(entry: JournalEntry, draft_postings: Sequence[PostingDraft]) -> EntryView:
     """The view of an entry just posted in this transaction, without reading it back."""
     postings = [
         Posting(
-            line_no=i + 1,
-            account_id=getattr(p, "account_id"),  # noqa: B009
-            side=getattr(p, "side").value,  # noqa: B009
-            amount_paise=getattr(p, "amount_paise"),  # noqa: B009
+            line_no=i + 1, account_id=p.account_id, side=p.side.value, amount_paise=p.amount_paise
         )
         for i, p in enumerate(draft_postings)
     ]
