@@ -2,6 +2,7 @@
 
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
 from models.base import Base
+from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
     Account,
@@ -15,6 +16,7 @@ from models.ledger import (
 )
 from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
 from models.meetings import Meeting, MeetingAttendance, MeetingEntry
+from models.subvention import SubventionReceipt
 
 __all__ = [
     "AccessLogEntry",
@@ -25,7 +27,12 @@ __all__ = [
     "BankBranch",
     "Base",
     "Book",
+    "DrawingPower",
     "EntrySet",
+    "Facility",
+    "FacilityInstalment",
+    "FacilityMovement",
+    "Grant",
     "IdempotencyRecord",
     "Institution",
     "InstitutionKind",
@@ -43,4 +50,5 @@ __all__ = [
     "Role",
     "Side",
     "Status",
+    "SubventionReceipt",
 ]

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.services import institutions, members, tokens
+from app.services import banks, institutions, members, tokens
 from app.services.books import account_by_role, book_of
 from app.services.institutions import NewInstitution
 from app.services.posting import EntryDraft, post_entry
 from app.services.principal import Principal
-from models import Account, Institution, InstitutionKind, Member, Role
+from models import Account, BankBranch, Institution, InstitutionKind, Member, Role
 
 ADMIN = Principal(role=Role.ADMIN, label="test:admin")
 _keys = itertools.count(1)
@@ -29,6 +29,7 @@ class Federation:
     vo: Institution
     shg: Institution
     members: list[Member] = field(default_factory=list)
+    branch: BankBranch | None = None
 
     def account(self, session: Session, institution: Institution, role: str) -> Account:
         return account_by_role(session, book_of(session, institution.id).id, role)
@@ -75,6 +76,23 @@ def funded_shg(session: Session, members_count: int, rupees: int = 15_000) -> Fe
         date(2026, 4, 1),
         "RF received",
     )
+    return fed
+
+
+def bank_ready_federation(session: Session) -> Federation:
+    """An SHG with books since 1 April 2025 (₹20,000 of RF in its bank account), and a bank
+    branch in its state."""
+    fed = make_federation(session)
+    transfer(
+        session,
+        fed.book_id(session, fed.shg),
+        fed.account(session, fed.shg, "bank").id,
+        fed.account(session, fed.shg, "revolving_fund").id,
+        2_000_000,
+        date(2025, 4, 1),
+    )
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    fed.branch = banks.create_branch(session, ADMIN, bank.id, "Kanke", "JRGB0000101", "JH")
     return fed
 
 

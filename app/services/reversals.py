@@ -8,12 +8,16 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services import facilities, loans
 from app.services.errors import Conflict, Invalid
 from app.services.journal import readable_entry, readable_set, set_entries
-from app.services.loans import ensure_reversible
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
 from models.ledger import EntrySet, JournalEntry, Posting, Side
+
+# Operations whose entries must be undone in a certain order each say so here: a guard
+# raises Conflict when the entry may not be reversed yet.
+GUARDS = (loans.ensure_reversible, facilities.ensure_reversible)
 
 
 def _mirror(
@@ -21,7 +25,8 @@ def _mirror(
 ) -> EntryDraft:
     if entry.reverses_entry_id is not None:
         raise Conflict(f"entry {entry.id} is itself a reversal; post a new entry instead")
-    ensure_reversible(session, entry)
+    for guard in GUARDS:
+        guard(session, entry)
     reversed_by = session.scalar(
         select(JournalEntry.id).where(JournalEntry.reverses_entry_id == entry.id)
     )

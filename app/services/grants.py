@@ -1,0 +1,200 @@
+"""Capital support given as grants: Revolving Fund, Start-up Fund, and the CIF and VRF corpus.
+
+A grant from the state mission posts one entry in the receiver's book (Dr bank, Cr the fund).
+A grant passed on by a CLF or VO to an institution under it posts a linked set: the giver's
+fund is utilised (Dr fund, Cr bank) and the receiver's fund grows (Dr bank, Cr fund). Each
+is recorded once; reversing its entry (or set) undoes it and every figure ignores it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.books import account_by_role, book_of
+from app.services.errors import Conflict, Invalid, renamed
+from app.services.institutions import readable_institution, writable_institution
+from app.services.loans import reversed_clause
+from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
+from app.services.principal import Principal
+from models.capital import GRANT_FUNDS, Facility, FacilityMovement, Grant, capital_rules
+from models.institutions import Institution, InstitutionKind
+from models.ledger import Side
+from models.money import format_inr
+
+CLF, VO, SHG = InstitutionKind.CLF.value, InstitutionKind.VO.value, InstitutionKind.SHG.value
+
+# Who may receive each fund from the state mission, and who may pass it to whom.
+FROM_MISSION: dict[str, frozenset[str]] = {
+    "revolving_fund": frozenset({CLF, VO, SHG}),
+    "startup_fund": frozenset({CLF, VO, SHG}),
+    "cif_corpus": frozenset({CLF}),
+    "vrf_corpus": frozenset({CLF, VO}),
+    "other_grants": frozenset({CLF, SHG}),
+}
+PASSED_ON: dict[str, frozenset[tuple[str, str]]] = {
+    "revolving_fund": frozenset({(CLF, SHG), (VO, SHG)}),
+    "startup_fund": frozenset({(CLF, VO), (CLF, SHG), (VO, SHG)}),
+    "cif_corpus": frozenset(),
+    "vrf_corpus": frozenset({(CLF, VO)}),
+    "other_grants": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class NewGrant:
+    fund: str
+    receiver_id: int
+    amount_paise: int
+    value_date: date
+    giver_id: int | None = None  # None: from the state mission
+    via: str = "bank"
+    reference: str | None = None
+
+
+def _check(new: NewGrant, giver: Institution | None, receiver: Institution) -> None:
+    if new.fund not in GRANT_FUNDS:
+        raise Invalid.field("fund", f"must be one of {', '.join(GRANT_FUNDS)}")
+    if new.amount_paise <= 0:
+        raise Invalid.field("amount", "must be more than zero")
+    if new.via not in ("cash", "bank"):
+        raise Invalid.field("via", 'must be "cash" or "bank"')
+    if giver is None:
+        if receiver.kind not in FROM_MISSION[new.fund]:
+            raise Invalid.field(
+                "receiver_id", f"a {receiver.kind} does not receive {new.fund} from the mission"
+            )
+        return
+    if (giver.kind, receiver.kind) not in PASSED_ON[new.fund]:
+        raise Invalid.field(
+            "giver_id", f"a {giver.kind} does not pass {new.fund} to a {receiver.kind}"
+        )
+    if not receiver.path.startswith(giver.path):
+        raise Invalid.field("receiver_id", f"is not under institution {giver.id}")
+
+
+def _active_grants(fund: str, receiver_id: int) -> object:
+    return (
+        select(func.coalesce(func.sum(Grant.amount_paise), 0))
+        .where(Grant.fund == fund, Grant.receiver_id == receiver_id)
+        .where(~reversed_clause(Grant.entry_id))
+    )
+
+
+def _check_vrf_release(session: Session, new: NewGrant) -> int:
+    """VRF is released in tranches: the next only once enough of the earlier ones is lent.
+    Returns the tranche number."""
+    released = int(session.scalar(_active_grants("vrf_corpus", new.receiver_id)) or 0)  # type: ignore[call-overload]
+    if released == 0:
+        return 1
+    lent = int(
+        session.scalar(
+            select(func.coalesce(func.sum(FacilityMovement.principal_paise), 0))
+            .join(Facility, Facility.id == FacilityMovement.facility_id)
+            .where(Facility.lender_id == new.receiver_id, Facility.fund == "vrf")
+            .where(FacilityMovement.kind == "draw", ~reversed_clause(FacilityMovement.entry_id))
+        )
+        or 0
+    )
+    percent = capital_rules().vrf_next_release_min_lent_percent
+    if Fraction(lent, released) * 100 < percent:
+        raise Conflict(
+            f"the VO has lent {format_inr(lent)} of the {format_inr(released)} VRF released;"
+            f" the next release needs at least {percent}% lent"
+        )
+    tranches = session.scalar(
+        select(func.count())
+        .select_from(Grant)
+        .where(Grant.fund == "vrf_corpus", Grant.receiver_id == new.receiver_id)
+        .where(~reversed_clause(Grant.entry_id))
+    )
+    return (tranches or 0) + 1
+
+
+def give_grant(session: Session, who: Principal, new: NewGrant, today: date | None = None) -> Grant:
+    """Record a grant once, in the receiver's book and, when passed on, the giver's too."""
+    receiver = writable_institution(session, who, new.receiver_id)
+    giver = writable_institution(session, who, new.giver_id) if new.giver_id else None
+    _check(new, giver, receiver)
+    tranche = _check_vrf_release(session, new) if new.fund == "vrf_corpus" else 1
+    narration = f"{new.fund.replace('_', ' ').capitalize()} to {receiver.name}"[:500]
+    book = book_of(session, receiver.id)
+    received = EntryDraft.transfer(
+        book.id,
+        new.value_date,
+        narration,
+        account_by_role(session, book.id, new.via).id,
+        account_by_role(session, book.id, new.fund).id,
+        new.amount_paise,
+    )
+    drafts = [received]
+    if giver is not None:
+        giver_book = book_of(session, giver.id)
+        fund = account_by_role(session, giver_book.id, new.fund)
+        if fund.balance_paise < new.amount_paise:
+            raise Invalid.field(
+                "amount",
+                f"is more than the {format_inr(fund.balance_paise)} of {new.fund} that"
+                f" {giver.name} holds",
+            )
+        drafts.append(
+            EntryDraft(
+                giver_book.id,
+                new.value_date,
+                narration,
+                (
+                    PostingDraft(fund.id, Side.DEBIT, new.amount_paise),
+                    PostingDraft(
+                        account_by_role(session, giver_book.id, new.via).id,
+                        Side.CREDIT,
+                        new.amount_paise,
+                    ),
+                ),
+            )
+        )
+    try:
+        if giver is None:
+            entry = post_entry(session, who, received, today)
+        else:
+            entry = post_linked_set(session, who, drafts, today)[1][0]
+    except Invalid as error:
+        raise renamed(error, {"postings": "amount", "entries": "amount"}) from None
+    grant = Grant(
+        state_code=receiver.state_code,
+        fund=new.fund,
+        giver_id=giver.id if giver else None,
+        receiver_id=receiver.id,
+        amount_paise=new.amount_paise,
+        value_date=new.value_date,
+        tranche=tranche,
+        reference=new.reference,
+        entry_id=entry.id,
+        created_by=who.label,
+    )
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+@dataclass(frozen=True)
+class GrantView:
+    grant: Grant
+    reversed: bool
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.grant, name)
+
+
+def grants_of(session: Session, who: Principal, institution_id: int) -> list[GrantView]:
+    """Grants an institution received or gave, oldest first, each marked if reversed."""
+    readable_institution(session, who, institution_id)
+    rows = session.execute(
+        select(Grant, reversed_clause(Grant.entry_id))
+        .where((Grant.receiver_id == institution_id) | (Grant.giver_id == institution_id))
+        .order_by(Grant.value_date, Grant.id)
+    ).all()
+    return [GrantView(grant, bool(gone)) for grant, gone in rows]
