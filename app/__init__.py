@@ -59,8 +59,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 def _register_api(app: Flask) -> None:
     from app.api import (
+        bank_loans,
         banks,
         books,
+        capital,
         imports,
         institutions,
         journal,
@@ -98,6 +100,8 @@ def _register_api(app: Flask) -> None:
         loans,
         meetings,
         imports,
+        capital,
+        bank_loans,
         tokens,
     ):
         api.register_blueprint(module.blp)

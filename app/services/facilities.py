@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, NotFound
-from app.services.institutions import can_read_institution
+from app.services.institutions import can_read_institution, readable_institution
 from app.services.loans import reversed_clause
 from app.services.principal import Principal
 from models.capital import Facility, FacilityInstalment, FacilityMovement
@@ -140,3 +140,17 @@ def ensure_reversible(session: Session, entry: JournalEntry) -> None:
     standing = movements(session, facility)
     if standing and standing[-1].entry_id != movement.entry_id:
         raise Conflict(f"reverse facility {facility.id}'s later movements first, newest first")
+
+
+def facilities_of(session: Session, who: Principal, institution_id: int) -> list[Facility]:
+    """Facilities an institution owes or has lent, oldest first."""
+    readable_institution(session, who, institution_id)
+    return list(
+        session.scalars(
+            select(Facility)
+            .where(
+                (Facility.borrower_id == institution_id) | (Facility.lender_id == institution_id)
+            )
+            .order_by(Facility.id)
+        )
+    )

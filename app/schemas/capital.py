@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.schemas.fields import Enum, Id, Percent, Rupees, SafeDate, Text
+from app.schemas.loans import InstalmentSchema, LoanTermsSchema
+from models.capital import GRANT_FUNDS
+from models.schedule import MAX_INSTALMENTS, Frequency
+
+VIA = Enum(["cash", "bank"], load_default="bank")
+
+
+class GrantCreateSchema(Schema):
+    fund = Enum(list(GRANT_FUNDS), required=True)
+    receiver_id = Id(required=True)
+    giver_id = Id(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The CLF or VO passing it on; leave out for the state mission"},
+    )
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+    via = VIA
+    reference = Text(100)
+
+
+class GrantSchema(Schema):
+    id = fields.Integer()
+    fund = fields.String()
+    giver_id = fields.Integer(allow_none=True)
+    receiver_id = fields.Integer()
+    amount = Rupees(attribute="amount_paise")
+    value_date = fields.Date()
+    tranche = fields.Integer()
+    reference = fields.String(allow_none=True)
+    entry_id = fields.UUID()
+    reversed = fields.Boolean()
+    created_by = fields.String()
+
+
+class GrantListSchema(Schema):
+    items = fields.List(fields.Nested(GrantSchema))
+
+
+class FederationLoanCreateSchema(LoanTermsSchema):
+    class Meta:
+        exclude = ("fund_source", "fund_reference", "purpose")
+
+    fund = Enum(["cif", "vrf"], required=True)
+    lender_id = Id(required=True)
+    borrower_id = Id(required=True)
+    disbursed_on = SafeDate(required=True)
+    reference = Text(40)
+
+
+class FacilitySchema(Schema):
+    id = fields.Integer()
+    fund = fields.String()
+    kind = fields.String()
+    borrower_id = fields.Integer()
+    lender_id = fields.Integer(allow_none=True)
+    branch_id = fields.Integer(allow_none=True)
+    account_number = fields.String(allow_none=True)
+    dose = fields.Integer(allow_none=True)
+    sanctioned_on = fields.Date()
+    limit = Rupees(attribute="limit_paise")
+    rate = Percent(attribute="rate_bp")
+    rate_basis = fields.String()
+    method = fields.String()
+    frequency = fields.String()
+    instalments = fields.Integer()
+    moratorium_periods = fields.Integer()
+    disbursed_on = fields.Date(allow_none=True)
+    created_by = fields.String()
+
+
+class FederationPositionSchema(Schema):
+    as_of = fields.Date()
+    status = fields.String()
+    outstanding = Rupees(attribute="outstanding_paise")
+    interest_due = Rupees(attribute="interest_due_paise")
+    interest_through = fields.Date()
+    days_past_due = fields.Integer()
+
+
+class FederationLoanSchema(FacilitySchema):
+    schedule = fields.List(fields.Nested(InstalmentSchema))
+    position = fields.Nested(FederationPositionSchema)
+
+
+class MovementSchema(Schema):
+    entry_id = fields.UUID()
+    facility_id = fields.Integer()
+    kind = fields.String()
+    value_date = fields.Date()
+    principal = Rupees(attribute="principal_paise")
+    interest = Rupees(attribute="interest_paise")
+    interest_through = fields.Date()
+    created_by = fields.String()
+
+
+class FederationRepaymentCreateSchema(Schema):
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+
+
+class FederationRepaymentSchema(Schema):
+    movement = fields.Nested(MovementSchema)
+    position = fields.Nested(FederationPositionSchema)
+
+
+class FundUtilisationSchema(Schema):
+    fund = fields.String()
+    received = Rupees(attribute="received_paise")
+    returned = Rupees(attribute="returned_paise")
+    granted = Rupees(attribute="granted_paise")
+    lent = Rupees(attribute="lent_paise")
+    repaid = Rupees(attribute="repaid_paise")
+    written_off = Rupees(attribute="written_off_paise")
+    outstanding = Rupees(attribute="outstanding_paise")
+    idle = Rupees(attribute="idle_paise")
+    last_outflow_on = fields.Date(allow_none=True)
+
+
+class UtilisationSchema(Schema):
+    institution_id = fields.Integer(attribute="institution.id")
+    as_of = fields.Date()
+    funds = fields.List(fields.Nested(FundUtilisationSchema))
+
+
+class BankLoanCreateSchema(Schema):
+    shg_id = Id(required=True)
+    branch_id = Id(required=True)
+    kind = Enum(["term", "cash_credit"], required=True)
+    dose = fields.Integer(strict=True, required=True, validate=validate.Range(1, 20))
+    sanctioned_on = SafeDate(
+        required=True, metadata={"description": "A term loan is drawn in full on this day"}
+    )
+    limit = Rupees(
+        required=True, metadata={"description": "The term loan, or the cash credit limit"}
+    )
+    rate = Percent(required=True, metadata={"description": "Percent per annum"})
+    account_number = Text(40, required=True)
+    instalments = fields.Integer(
+        strict=True, load_default=12, validate=validate.Range(1, MAX_INSTALMENTS)
+    )
+    frequency = Enum([f.value for f in Frequency], load_default="monthly")
+    moratorium_periods = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, MAX_INSTALMENTS)
+    )
+    drawing_power = Rupees(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Cash credit; defaults to the dose ladder, within the limit"},
+    )
+    via = VIA
+
+
+class BankPositionSchema(Schema):
+    as_of = fields.Date()
+    status = fields.String()
+    owed = Rupees(attribute="owed_paise")
+    drawn = Rupees(attribute="drawn_paise")
+    interest_charged = Rupees(attribute="interest_charged_paise")
+    repaid = Rupees(attribute="repaid_paise")
+    drawing_limit = Rupees(attribute="drawing_limit_paise")
+    available = Rupees(attribute="available_paise")
+    days_past_due = fields.Integer(
+        metadata={"description": "Term loan: days overdue. Cash credit: days out of order"}
+    )
+    classification = fields.String()
+    reason = fields.String()
+
+
+class BankLoanSchema(FacilitySchema):
+    schedule = fields.List(fields.Nested(InstalmentSchema))
+    position = fields.Nested(BankPositionSchema)
+
+
+class BankMovementCreateSchema(Schema):
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+    via = VIA
+
+
+class InterestCreateSchema(Schema):
+    through = SafeDate(required=True)
+    amount = Rupees(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "As the bank debited it; left out, Bahi computes it"},
+    )
+
+
+class DrawingPowerCreateSchema(Schema):
+    amount = Rupees(required=True)
+    effective_on = SafeDate(required=True)
+
+
+class DrawingPowerSchema(Schema):
+    facility_id = fields.Integer()
+    amount = Rupees(attribute="amount_paise")
+    effective_on = fields.Date()
+    created_by = fields.String()
+
+
+class DrawingPowerArgsSchema(Schema):
+    dose = fields.Integer(required=True, validate=validate.Range(1, 20))
+    as_of = SafeDate(metadata={"description": "Defaults to today (India)"})
+
+
+class SuggestedDrawingPowerSchema(Schema):
+    shg_id = fields.Integer()
+    dose = fields.Integer()
+    as_of = fields.Date()
+    corpus = Rupees(attribute="corpus_paise")
+    drawing_power = Rupees(attribute="drawing_power_paise")
+
+
+class PeriodArgsSchema(Schema):
+    from_ = SafeDate(required=True, data_key="from")
+    to = SafeDate(required=True)
+    format = Enum(["json", "csv"], load_default="json")
+
+
+class MonthSubventionSchema(Schema):
+    facility_id = fields.Integer(attribute="facility.id")
+    loan_account = fields.String(attribute="facility.account_number")
+    shg_id = fields.Integer(attribute="shg.id")
+    shg_name = fields.String(attribute="shg.name")
+    branch_ifsc = fields.String(attribute="branch.ifsc")
+    district_category = fields.String(attribute="category")
+    month_start = fields.Date()
+    month_end = fields.Date()
+    average_outstanding = Rupees(attribute="average_outstanding_paise")
+    prompt_payer = fields.Boolean(attribute="prompt")
+    subvention_due_to_bank = Rupees(attribute="due_to_bank_paise")
+    prompt_incentive = Rupees(attribute="incentive_paise")
+    incentive_route = fields.String()
+
+
+class SubventionListSchema(Schema):
+    items = fields.List(fields.Nested(MonthSubventionSchema))
+    total_due_to_bank = Rupees()
+    total_incentive = Rupees()
+
+
+class IncentiveCreateSchema(Schema):
+    period_start = SafeDate(required=True)
+    period_end = SafeDate(required=True)
+    amount = Rupees(required=True)
+    value_date = SafeDate(required=True)
+    credited_to = Enum(
+        ["loan_account", "bank"],
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Defaults by district category: I loan account, II bank"},
+    )
+
+
+class IncentiveSchema(Schema):
+    entry_id = fields.UUID()
+    facility_id = fields.Integer()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    amount = Rupees(attribute="amount_paise")
+    credited_to = fields.String()
+    created_by = fields.String()
+
+
+class FacilityListSchema(Schema):
+    items = fields.List(fields.Nested(FacilitySchema))
