@@ -7,17 +7,18 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import banks, institutions, members, savings, tokens
+from app.services import banks, federation_loans, grants, institutions, members, savings, tokens
 from app.services.books import account_by_role
 from app.services.clock import today_in_india
 from app.services.institutions import NewInstitution
-from app.services.posting import EntryDraft, post_entry, post_linked_set
+from app.services.posting import EntryDraft, post_entry
 from app.services.principal import Principal
 from app.services.savings import SavingsMovement
 from models.access import ApiToken, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind
 from models.ledger import Book
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
 
 DEMO = Principal(role=Role.ADMIN, label="system:demo")
 SHG_MEMBERS = {
@@ -39,7 +40,7 @@ def _book(session: Session, institution: Institution) -> Book:
     return book
 
 
-def _shg_books(session: Session, vo: Institution, start: date) -> None:
+def _shg_books(session: Session, clf: Institution, vo: Institution, start: date) -> None:
     for shg_name, names in SHG_MEMBERS.items():
         shg = _inst(
             session, InstitutionKind.SHG, shg_name, vo, formed_on=start - timedelta(days=400)
@@ -50,6 +51,11 @@ def _shg_books(session: Session, vo: Institution, start: date) -> None:
         enrolled = [
             members.create_member(session, DEMO, members.NewMember(shg.id, n)) for n in names
         ]
+        grants.give_grant(
+            session,
+            DEMO,
+            grants.NewGrant("revolving_fund", shg.id, 15_000_00, start, giver_id=clf.id),
+        )
         for week in range(4):
             day = start + timedelta(days=7 * week)
             for member in enrolled:
@@ -64,42 +70,17 @@ def _shg_books(session: Session, vo: Institution, start: date) -> None:
             )
 
 
-def _cif_to_vo(session: Session, clf: Institution, vo: Institution, day: date) -> None:
-    clf_book, vo_book = _book(session, clf), _book(session, vo)
-    clf_bank = account_by_role(session, clf_book.id, "bank").id
-    post_entry(
-        session,
-        DEMO,
-        EntryDraft.transfer(
-            clf_book.id,
-            day,
-            "CIF received from JSLPS",
-            clf_bank,
-            account_by_role(session, clf_book.id, "cif_corpus").id,
-            50_00_000_00,
-        ),
+def _capital_support(session: Session, clf: Institution, vo: Institution, day: date) -> None:
+    """CIF and RF from the mission to the CLF; a CIF loan from the CLF to the VO."""
+    for fund, amount in (("cif_corpus", 50_00_000_00), ("revolving_fund", 30_000_00)):
+        grants.give_grant(
+            session, DEMO, grants.NewGrant(fund, clf.id, amount, day, reference="JSLPS")
+        )
+    terms = LoanTerms(
+        3_00_000_00, 600, RateBasis.PER_ANNUM, Method.DECLINING, 24, Frequency.MONTHLY
     )
-    post_linked_set(
-        session,
-        DEMO,
-        [
-            EntryDraft.transfer(
-                clf_book.id,
-                day,
-                "CIF loan disbursed to Pragati VO",
-                account_by_role(session, clf_book.id, "cif_loans_to_vos").id,
-                clf_bank,
-                3_00_000_00,
-            ),
-            EntryDraft.transfer(
-                vo_book.id,
-                day,
-                "CIF loan received from Ujala CLF",
-                account_by_role(session, vo_book.id, "bank").id,
-                account_by_role(session, vo_book.id, "cif_payable").id,
-                3_00_000_00,
-            ),
-        ],
+    federation_loans.lend(
+        session, DEMO, federation_loans.NewFederationLoan("cif", clf.id, vo.id, terms, day)
     )
 
 
@@ -149,8 +130,8 @@ def load_demo(session: Session) -> list[str]:
         vo = _inst(session, InstitutionKind.VO, "Pragati VO", clf)
         bank = banks.create_bank(session, DEMO, "State Bank of India", "SBIN")
         banks.create_branch(session, DEMO, bank.id, "Kanke", "SBIN0001234", "JH")
-        _cif_to_vo(session, clf, vo, start)
-        _shg_books(session, vo, start)
+        _capital_support(session, clf, vo, start)
+        _shg_books(session, clf, vo, start)
     district = session.scalars(select(Institution).where(Institution.kind == "district")).first()
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
