@@ -115,6 +115,13 @@ def _check_vrf_release(session: Session, new: NewGrant) -> int:
     return (tranches or 0) + 1
 
 
+def _refuse_overdraw(held: int, amount: int, fund: str, giver: Institution) -> None:
+    if held < amount:
+        raise Invalid.field(
+            "amount", f"is more than the {format_inr(held)} of {fund} that {giver.name} holds"
+        )
+
+
 def give_grant(session: Session, who: Principal, new: NewGrant, today: date | None = None) -> Grant:
     """Record a grant once, in the receiver's book and, when passed on, the giver's too."""
     receiver = writable_institution(session, who, new.receiver_id)
@@ -135,12 +142,7 @@ def give_grant(session: Session, who: Principal, new: NewGrant, today: date | No
     if giver is not None:
         giver_book = book_of(session, giver.id)
         fund = account_by_role(session, giver_book.id, new.fund)
-        if fund.balance_paise < new.amount_paise:
-            raise Invalid.field(
-                "amount",
-                f"is more than the {format_inr(fund.balance_paise)} of {new.fund} that"
-                f" {giver.name} holds",
-            )
+        _refuse_overdraw(fund.balance_paise, new.amount_paise, new.fund, giver)
         drafts.append(
             EntryDraft(
                 giver_book.id,
@@ -163,6 +165,10 @@ def give_grant(session: Session, who: Principal, new: NewGrant, today: date | No
             entry = post_linked_set(session, who, drafts, today)[1][0]
     except Invalid as error:
         raise renamed(error, {"postings": "amount", "entries": "amount"}) from None
+    if giver is not None:
+        # Checked again under the posting's row lock: a grant racing this one may have
+        # used the fund meanwhile. Raising here rolls the whole request back.
+        _refuse_overdraw(fund.balance_paise + new.amount_paise, new.amount_paise, new.fund, giver)
     grant = Grant(
         state_code=receiver.state_code,
         fund=new.fund,
