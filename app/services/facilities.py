@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, NotFound
 from app.services.institutions import can_read_institution, readable_institution
-from app.services.loans import reversed_clause
+from app.services.journal import reversed_clause
 from app.services.principal import Principal
 from models.capital import Facility, FacilityInstalment, FacilityMovement
 from models.ledger import JournalEntry

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Invalid, renamed
 from app.services.institutions import readable_institution, writable_institution
-from app.services.loans import reversed_clause
+from app.services.journal import reversed_clause
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
 from models.capital import GRANT_FUNDS, Facility, FacilityMovement, Grant, capital_rules

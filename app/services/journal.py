@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
 
 from app.services.errors import NotFound
 from app.services.paging import Page, fetch_page
@@ -26,6 +26,13 @@ class EntryView:
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.entry, name)
+
+
+def reversed_clause(entry_id: object) -> object:
+    """Whether the entry has been reversed. Uses its own alias of the journal so that it never
+    correlates with a journal the outer query joins."""
+    reversal = aliased(JournalEntry)
+    return exists().where(reversal.reverses_entry_id == entry_id)
 
 
 def book_path(session: Session, book_id: int) -> str | None:

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app.services.arrears import days_past_due
 from app.services.balances import balance_as_of
 from app.services.books import account_by_role, book_of, open_member_account
 from app.services.errors import Conflict, Invalid, NotFound, renamed
 from app.services.institutions import can_read_institution
+from app.services.journal import reversed_clause
 from app.services.members import writable_member
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
@@ -161,13 +162,6 @@ def schedule_of(session: Session, loan: MemberLoan) -> list[LoanInstalment]:
             .order_by(LoanInstalment.number)
         )
     )
-
-
-def reversed_clause(entry_id: object) -> object:
-    """Whether the entry has been reversed. Uses its own alias of the journal so that it never
-    correlates with a journal the outer query joins."""
-    reversal = aliased(JournalEntry)
-    return exists().where(reversal.reverses_entry_id == entry_id)
 
 
 def active_repayments(

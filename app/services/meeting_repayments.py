@@ -17,12 +17,12 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, DomainError, Invalid
+from app.services.journal import reversed_clause
 from app.services.loans import (
     RepaymentPlan,
     allocate,
     check_repayment,
     compute_dues,
-    reversed_clause,
 )
 from models.institutions import Member
 from models.ledger import Account, JournalEntry, Posting

@@ -35,7 +35,7 @@ from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Forbidden, Invalid, renamed
 from app.services.facilities import daily_balances, movements, schedule_of
 from app.services.institutions import can_read_institution, writable_institution
-from app.services.loans import reversed_clause
+from app.services.journal import reversed_clause
 from app.services.posting import EntryDraft, post_entry
 from app.services.principal import Principal
 from models.capital import Facility, FacilityMovement

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from app.services.institutions import readable_institution
-from app.services.loans import reversed_clause
+from app.services.journal import reversed_clause
 from app.services.principal import Principal
 from models.capital import Facility, FacilityMovement, Grant
 from models.institutions import Institution
