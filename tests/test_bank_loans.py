@@ -167,3 +167,12 @@ def test_a_term_loan_draw_reverses_only_after_its_repayments(session, fed):
     reverse_entry(session, ADMIN, draw.entry_id, today=LATER)
     assert bank_loans.position(session, facility, date(2025, 12, 1)).status == "cancelled"
     assert fed.account(session, fed.shg, "bank_loan_payable").balance_paise == 0
+
+
+def test_movements_are_recorded_in_date_order(session, fed):
+    facility = sanction(session, fed)
+    bank_loans.draw(session, ADMIN, facility, 1_000_000, date(2025, 10, 10), today=LATER)
+    with pytest.raises(Invalid) as early:
+        bank_loans.repay(session, ADMIN, facility, 100_000, date(2025, 10, 9), today=LATER)
+    assert early.value.problems[0].field == "value_date"
+    assert "the last was on 2025-10-10" in early.value.problems[0].reason

@@ -177,3 +177,11 @@ def test_fund_utilisation_counts_what_came_in_went_out_and_sits_idle(session, fe
     early = {f.fund: f for f in utilisation.fund_utilisation(session, fed.clf.id, date(2026, 4, 1))}
     assert early["cif"].lent_paise == 10_000_000
     assert early["cif"].last_outflow_on == date(2026, 4, 1)
+
+
+def test_federation_loan_repayments_are_recorded_in_date_order(session, fed):
+    loan = lend(session, "cif", fed.clf, fed.vo, 10_000, 12, date(2026, 4, 1))
+    federation_loans.repay(session, ADMIN, loan, 100_000, date(2026, 5, 1), today=LATER)
+    with pytest.raises(Invalid) as early:
+        federation_loans.repay(session, ADMIN, loan, 100_000, date(2026, 4, 30), today=LATER)
+    assert early.value.problems[0].field == "value_date"

@@ -26,6 +26,7 @@ from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Invalid, NotFound, renamed
 from app.services.facilities import (
     Demand,
+    check_in_date_order,
     daily_balances,
     days_past_due,
     movements,
@@ -295,14 +296,6 @@ def _bank_facility(session: Session, who: Principal, facility: Facility) -> None
     writable_institution(session, who, facility.borrower_id)
 
 
-def _check_order(standing: list[FacilityMovement], value_date: date) -> None:
-    if standing and value_date < standing[-1].value_date:
-        raise Invalid.field(
-            "value_date",
-            f"movements are recorded in date order; the last was on {standing[-1].value_date}",
-        )
-
-
 def owed(moves: list[FacilityMovement]) -> int:
     return sum(owed_change(m) for m in moves)
 
@@ -325,7 +318,7 @@ def draw(
     if value_date < facility.sanctioned_on:
         raise Invalid.field("value_date", f"is before the sanction ({facility.sanctioned_on})")
     standing = movements(session, facility)
-    _check_order(standing, value_date)
+    check_in_date_order(standing, value_date)
     limit = drawing_limit(facility, drawing_powers(session, facility), value_date)
     after = owed(standing) + amount_paise
     if after > limit:
@@ -353,7 +346,7 @@ def repay(
     if amount_paise <= 0:
         raise Invalid.field("amount", "must be more than zero")
     standing = movements(session, facility)
-    _check_order(standing, value_date)
+    check_in_date_order(standing, value_date)
     balance = owed(standing)
     if amount_paise > balance:
         raise Invalid.field("amount", f"is more than the {format_inr(balance)} owed to the bank")
@@ -396,7 +389,7 @@ def charge_interest(
     Without an amount, Bahi computes it; with one (from the bank's statement), that is kept."""
     _bank_facility(session, who, facility)
     standing = movements(session, facility)
-    _check_order(standing, through)
+    check_in_date_order(standing, through)
     start, computed = accrued_interest(facility, standing, through)
     if start is None:
         raise Conflict(f"facility {facility.id} has not been drawn")

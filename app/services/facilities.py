@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.errors import Conflict, NotFound
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.institutions import can_read_institution, readable_institution
 from app.services.journal import reversed_clause
 from app.services.principal import Principal
@@ -82,6 +82,18 @@ def movements(
     # Within a day, the order they were posted in (the borrower's book sequence).
     query = query.join(JournalEntry, JournalEntry.id == FacilityMovement.entry_id)
     return list(session.scalars(query.order_by(FacilityMovement.value_date, JournalEntry.seq)))
+
+
+def check_in_date_order(
+    standing: list[FacilityMovement], value_date: date, field: str = "value_date"
+) -> None:
+    """A facility's movements are recorded in date order: each one's balance and interest run
+    from the one before."""
+    if standing and value_date < standing[-1].value_date:
+        raise Invalid.field(
+            field,
+            f"movements are recorded in date order; the last was on {standing[-1].value_date}",
+        )
 
 
 def owed_change(movement: FacilityMovement) -> int:

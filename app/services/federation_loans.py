@@ -22,6 +22,7 @@ from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Invalid, renamed
 from app.services.facilities import (
     Demand,
+    check_in_date_order,
     days_past_due,
     movements,
     principal_outstanding,
@@ -226,11 +227,7 @@ def repay(
     standing = movements(session, facility)
     if not any(m.kind == "draw" for m in standing):
         raise Conflict(f"facility {facility.id} was cancelled (its disbursement was reversed)")
-    if value_date < standing[-1].value_date:
-        raise Invalid.field(
-            "value_date",
-            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
-        )
+    check_in_date_order(standing, value_date)
     before = position(session, facility, value_date)
     due = {
         "penalty": 0,

@@ -33,7 +33,12 @@ from sqlalchemy.orm import Session
 from app.services.bank_loans import CREDITS, drawing_limit, drawing_powers, owed
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Forbidden, Invalid, renamed
-from app.services.facilities import daily_balances, movements, schedule_of
+from app.services.facilities import (
+    check_in_date_order,
+    daily_balances,
+    movements,
+    schedule_of,
+)
 from app.services.institutions import can_read_institution, writable_institution
 from app.services.journal import reversed_clause
 from app.services.posting import EntryDraft, post_entry
@@ -324,10 +329,8 @@ def receive_incentive(
     standing = movements(session, facility)
     if credited_to == "loan_account" and new.amount_paise > owed(standing):
         raise Invalid.field("amount", "is more than the loan account owes")
-    if credited_to == "loan_account" and standing and new.value_date < standing[-1].value_date:
-        raise Invalid.field(
-            "value_date", f"the loan's last movement was on {standing[-1].value_date}"
-        )
+    if credited_to == "loan_account":
+        check_in_date_order(standing, new.value_date)
     book = book_of(session, shg.id)
     debit = "bank_loan_payable" if credited_to == "loan_account" else "bank"
     draft = EntryDraft.transfer(
