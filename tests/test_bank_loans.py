@@ -176,3 +176,6 @@ def test_movements_are_recorded_in_date_order(session, fed):
         bank_loans.repay(session, ADMIN, facility, 100_000, date(2025, 10, 9), today=LATER)
     assert early.value.problems[0].field == "value_date"
     assert "the last was on 2025-10-10" in early.value.problems[0].reason
+    with pytest.raises(Invalid) as interest:
+        bank_loans.charge_interest(session, ADMIN, facility, date(2025, 10, 9), today=LATER)
+    assert interest.value.problems[0].field == "through"

@@ -389,7 +389,7 @@ def charge_interest(
     Without an amount, Bahi computes it; with one (from the bank's statement), that is kept."""
     _bank_facility(session, who, facility)
     standing = movements(session, facility)
-    check_in_date_order(standing, through)
+    check_in_date_order(standing, through, field="through")
     start, computed = accrued_interest(facility, standing, through)
     if start is None:
         raise Conflict(f"facility {facility.id} has not been drawn")
