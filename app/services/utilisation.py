@@ -14,7 +14,7 @@ Entries that were reversed count nowhere. The idle-fund audit builds on these fi
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -73,24 +73,40 @@ class Utilisation:
 
 
 Totals = dict[str, dict[str, int]]
+# Money leaving the institution's hands: the last day of it is when the fund last moved.
+OUTFLOWS = frozenset({"granted", "lent"})
 
 
-def _collect(
-    session: Session,
-    totals: Totals,
-    query: Select,
-    figure: str,
-    keys: dict[str, str],  # type: ignore[type-arg]
-) -> None:
-    for fund, amount in session.execute(query).all():
-        if fund in keys:
-            totals[keys[fund]][figure] += int(amount or 0)
+@dataclass
+class _Figures:
+    totals: Totals = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(FIGURES, 0)))
+    last_outflow: dict[str, date] = field(default_factory=dict)
+
+    def collect(
+        self,
+        session: Session,
+        query: Select,  # type: ignore[type-arg]
+        figure: str,
+        keys: dict[str, str],
+    ) -> None:
+        """Add a query's (fund, amount, latest day) rows to `figure`."""
+        for fund, amount, day in session.execute(query).all():
+            if fund not in keys:
+                continue
+            key = keys[fund]
+            self.totals[key][figure] += int(amount or 0)
+            if figure in OUTFLOWS and day is not None:
+                self.last_outflow[key] = max(day, self.last_outflow.get(key, day))
 
 
 def _facility_sums(institution_id: int, side: str, kind: str, as_of: date) -> Select:  # type: ignore[type-arg]
     party = Facility.borrower_id if side == "borrower" else Facility.lender_id
     return (
-        select(Facility.fund, func.sum(FacilityMovement.principal_paise))
+        select(
+            Facility.fund,
+            func.sum(FacilityMovement.principal_paise),
+            func.max(FacilityMovement.value_date),
+        )
         .join(Facility, Facility.id == FacilityMovement.facility_id)
         .where(party == institution_id, FacilityMovement.kind == kind)
         .where(FacilityMovement.value_date <= as_of, ~reversed_clause(FacilityMovement.entry_id))
@@ -100,7 +116,7 @@ def _facility_sums(institution_id: int, side: str, kind: str, as_of: date) -> Se
 
 def _grant_sums(party: ColumnElement[bool], as_of: date) -> Select:  # type: ignore[type-arg]
     return (
-        select(Grant.fund, func.sum(Grant.amount_paise))
+        select(Grant.fund, func.sum(Grant.amount_paise), func.max(Grant.value_date))
         .where(party, Grant.value_date <= as_of)
         .where(~reversed_clause(Grant.entry_id))
         .group_by(Grant.fund)
@@ -110,19 +126,31 @@ def _grant_sums(party: ColumnElement[bool], as_of: date) -> Select:  # type: ign
 def _member_loan_sums(shg_id: int, as_of: date) -> list[tuple[Select, str]]:  # type: ignore[type-arg]
     standing = ~reversed_clause(MemberLoan.disbursement_entry_id)
     lent = (
-        select(MemberLoan.fund_source, func.sum(MemberLoan.principal_paise))
+        select(
+            MemberLoan.fund_source,
+            func.sum(MemberLoan.principal_paise),
+            func.max(MemberLoan.disbursed_on),
+        )
         .where(MemberLoan.shg_id == shg_id, MemberLoan.disbursed_on <= as_of, standing)
         .group_by(MemberLoan.fund_source)
     )
     repaid = (
-        select(MemberLoan.fund_source, func.sum(LoanRepayment.principal_paise))
+        select(
+            MemberLoan.fund_source,
+            func.sum(LoanRepayment.principal_paise),
+            func.max(LoanRepayment.value_date),
+        )
         .join(MemberLoan, MemberLoan.id == LoanRepayment.loan_id)
         .where(MemberLoan.shg_id == shg_id, LoanRepayment.value_date <= as_of)
         .where(~reversed_clause(LoanRepayment.entry_id))
         .group_by(MemberLoan.fund_source)
     )
     written_off = (
-        select(MemberLoan.fund_source, func.sum(LoanWriteOff.principal_paise))
+        select(
+            MemberLoan.fund_source,
+            func.sum(LoanWriteOff.principal_paise),
+            func.max(LoanWriteOff.value_date),
+        )
         .join(MemberLoan, MemberLoan.id == LoanWriteOff.loan_id)
         .where(MemberLoan.shg_id == shg_id, LoanWriteOff.value_date <= as_of)
         .where(~reversed_clause(LoanWriteOff.entry_id))
@@ -131,55 +159,14 @@ def _member_loan_sums(shg_id: int, as_of: date) -> list[tuple[Select, str]]:  # 
     return [(lent, "lent"), (repaid, "repaid"), (written_off, "written_off")]
 
 
-def _last_outflows(session: Session, institution_id: int, as_of: date) -> dict[str, date]:
-    last: dict[str, date] = {}
-
-    def keep(key: str, day: date | None) -> None:
-        if day is not None and (key not in last or day > last[key]):
-            last[key] = day
-
-    for fund, day in session.execute(
-        select(Grant.fund, func.max(Grant.value_date))
-        .where(Grant.giver_id == institution_id, Grant.value_date <= as_of)
-        .where(~reversed_clause(Grant.entry_id))
-        .group_by(Grant.fund)
-    ).all():
-        keep(GRANT_FUND_KEY[fund], day)
-    for fund, day in session.execute(
-        select(Facility.fund, func.max(FacilityMovement.value_date))
-        .join(Facility, Facility.id == FacilityMovement.facility_id)
-        .where(Facility.lender_id == institution_id, FacilityMovement.kind == "draw")
-        .where(FacilityMovement.value_date <= as_of, ~reversed_clause(FacilityMovement.entry_id))
-        .group_by(Facility.fund)
-    ).all():
-        keep(FACILITY_FUND_KEY[fund], day)
-    for fund, day in session.execute(
-        select(MemberLoan.fund_source, func.max(MemberLoan.disbursed_on))
-        .where(MemberLoan.shg_id == institution_id, MemberLoan.disbursed_on <= as_of)
-        .where(~reversed_clause(MemberLoan.disbursement_entry_id))
-        .group_by(MemberLoan.fund_source)
-    ).all():
-        if fund in MEMBER_LOAN_FUND_KEY:
-            keep(MEMBER_LOAN_FUND_KEY[fund], day)
-    return last
-
-
 def fund_utilisation(session: Session, institution_id: int, as_of: date) -> list[FundUtilisation]:
     """The figures for one institution, one row per fund it has touched."""
-    totals: Totals = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
-    _collect(
-        session,
-        totals,
-        _grant_sums(Grant.receiver_id == institution_id, as_of),
-        "received",
-        GRANT_FUND_KEY,
+    figures = _Figures()
+    figures.collect(
+        session, _grant_sums(Grant.receiver_id == institution_id, as_of), "received", GRANT_FUND_KEY
     )
-    _collect(
-        session,
-        totals,
-        _grant_sums(Grant.giver_id == institution_id, as_of),
-        "granted",
-        GRANT_FUND_KEY,
+    figures.collect(
+        session, _grant_sums(Grant.giver_id == institution_id, as_of), "granted", GRANT_FUND_KEY
     )
     for side, kind, figure in (
         ("borrower", "draw", "received"),
@@ -187,23 +174,18 @@ def fund_utilisation(session: Session, institution_id: int, as_of: date) -> list
         ("lender", "draw", "lent"),
         ("lender", "repay", "repaid"),
     ):
-        _collect(
-            session,
-            totals,
-            _facility_sums(institution_id, side, kind, as_of),
-            figure,
-            FACILITY_FUND_KEY,
+        figures.collect(
+            session, _facility_sums(institution_id, side, kind, as_of), figure, FACILITY_FUND_KEY
         )
     for query, figure in _member_loan_sums(institution_id, as_of):
-        _collect(session, totals, query, figure, MEMBER_LOAN_FUND_KEY)
-    last = _last_outflows(session, institution_id, as_of)
+        figures.collect(session, query, figure, MEMBER_LOAN_FUND_KEY)
     return [
         FundUtilisation(
             fund,
-            *(totals[fund][f] for f in FIGURES),
-            last_outflow_on=last.get(fund),
+            *(figures.totals[fund][f] for f in FIGURES),
+            last_outflow_on=figures.last_outflow.get(fund),
         )
-        for fund in sorted(totals)
+        for fund in sorted(figures.totals)
     ]
 
 
