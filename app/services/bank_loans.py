@@ -497,22 +497,19 @@ def _out_of_order(
 
 
 def position(session: Session, facility: Facility, as_of: date) -> BankLoanPosition:
-    moves = movements(session, facility, as_of)
+    every = movements(session, facility)
+    moves = [m for m in every if m.value_date <= as_of]
     powers = drawing_powers(session, facility)
     rules = capital_rules()
     balance = owed(moves)
     limit = drawing_limit(facility, powers, as_of)
-    every = movements(session, facility)
     if facility.kind == "term":
         days, reason = _term_overdue(session, facility, moves, as_of)
         label = rules.classify("term", days)
-        status = (
-            "cancelled"
-            if not any(m.kind == "draw" for m in every)
-            else "closed"
-            if balance == 0 and moves
-            else "active"
-        )
+        if not any(m.kind == "draw" for m in every):
+            status = "cancelled"
+        else:
+            status = "closed" if balance == 0 and moves else "active"
     else:
         days, reason, uncovered = _out_of_order(facility, powers, moves, as_of)
         label = "NPA" if uncovered else rules.classify("cash_credit", days)

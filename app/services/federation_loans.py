@@ -192,8 +192,9 @@ class FederationLoanPosition:
 
 
 def position(session: Session, facility: Facility, as_of: date) -> FederationLoanPosition:
-    moves = movements(session, facility, as_of)
-    if not any(m.kind == "draw" for m in movements(session, facility)):
+    every = movements(session, facility)
+    moves = [m for m in every if m.value_date <= as_of]
+    if not any(m.kind == "draw" for m in every):
         return FederationLoanPosition(facility, as_of, 0, 0, as_of, 0, "cancelled")
     repaid = [m for m in moves if m.kind == "repay"]
     schedule = schedule_of(session, facility)

@@ -164,11 +164,21 @@ def _cash_credit_prompt(
 
 def is_prompt(session: Session, facility: Facility, start: date, end: date) -> bool:
     """Whether the loan counts as a prompt payer for the period ending `end`."""
+    return _prompt(session, facility, movements(session, facility, end), start, end)
+
+
+def _prompt(
+    session: Session, facility: Facility, moves: list[FacilityMovement], start: date, end: date
+) -> bool:
     scheme = _scheme(end)
-    moves = movements(session, facility, end)
     if facility.kind == "term":
         return _term_prompt(session, facility, moves, scheme.prompt_grace_days, end)
     return _cash_credit_prompt(session, facility, moves, scheme, start, end)
+
+
+def district_category(session: Session, shg: Institution, day: date) -> str:
+    """ "I" or "II": the SHG's district category in the scheme year of `day`."""
+    return "I" if district_code(session, shg) in _scheme(day).category_i_districts else "II"
 
 
 def _check_period(start: date, end: date) -> None:
@@ -186,9 +196,9 @@ def loan_subvention(
     _check_period(start, end)
     shg = session.get_one(Institution, facility.borrower_id)
     branch = session.get_one(BankBranch, facility.branch_id)
-    category = "I" if district_code(session, shg) in _scheme(end).category_i_districts else "II"
-    prompt = is_prompt(session, facility, start, end)
+    category = district_category(session, shg, end)
     moves = movements(session, facility, end)
+    prompt = _prompt(session, facility, moves, start, end)
     rows = []
     for month_start, month_end in _months(start, end):
         balances = daily_balances(moves, month_start, month_end)
@@ -214,14 +224,14 @@ def loan_subvention(
 
 
 def _claimable(session: Session, who: Principal, bank_id: int) -> list[Facility]:
+    if who.bank_id is not None and who.bank_id != bank_id:
+        raise Forbidden("a bank's tokens read only that bank's claims")
     facilities = session.scalars(
         select(Facility)
         .join(BankBranch, BankBranch.id == Facility.branch_id)
         .where(Facility.fund == "bank", BankBranch.bank_id == bank_id)
         .order_by(Facility.id)
     )
-    if who.bank_id is not None and who.bank_id != bank_id:
-        raise Forbidden("a bank's tokens read only that bank's claims")
     return [
         f
         for f in facilities
@@ -322,8 +332,8 @@ def receive_incentive(
             f"an incentive for an overlapping period is already recorded (entry {earlier})"
         )
     shg = session.get_one(Institution, facility.borrower_id)
-    category_i = district_code(session, shg) in _scheme(new.period_end).category_i_districts
-    credited_to = new.credited_to or ("loan_account" if category_i else "bank")
+    category = district_category(session, shg, new.period_end)
+    credited_to = new.credited_to or ("loan_account" if category == "I" else "bank")
     if credited_to not in ("loan_account", "bank"):
         raise Invalid.field("credited_to", 'must be "loan_account" or "bank"')
     standing = movements(session, facility)
