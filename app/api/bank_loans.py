@@ -3,12 +3,12 @@ subvention: per loan, the bank's claim report, and incentives received."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Response
 from flask_smorest import Blueprint
 
+from app.api import ScheduledView
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.capital import (
@@ -41,16 +41,6 @@ blp = Blueprint(
 )
 
 
-@dataclass(frozen=True)
-class BankLoanView:
-    facility: Facility
-    schedule: list[Any]
-    position: bank_loans.BankLoanPosition
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.facility, name)
-
-
 def _bank_loan(facility_id: int) -> Facility:
     facility = facilities.readable_facility(db(), who(), facility_id)
     if facility.fund != "bank":
@@ -58,9 +48,9 @@ def _bank_loan(facility_id: int) -> Facility:
     return facility
 
 
-def _view(facility: Facility, as_of: Any = None) -> BankLoanView:
+def _view(facility: Facility, as_of: Any = None) -> ScheduledView:
     session = db()
-    return BankLoanView(
+    return ScheduledView(
         facility,
         facilities.schedule_of(session, facility),
         bank_loans.position(session, facility, as_of or today_in_india()),

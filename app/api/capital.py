@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest import Blueprint
 
+from app.api import ScheduledView
 from app.api.loans import to_terms
 from app.auth import current_principal as who
 from app.requestdb import db
@@ -33,16 +33,6 @@ blp = Blueprint(
 )
 
 
-@dataclass(frozen=True)
-class FederationLoanView:
-    facility: Facility
-    schedule: list[Any]
-    position: federation_loans.FederationLoanPosition
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.facility, name)
-
-
 def _federation_loan(facility_id: int) -> Facility:
     facility = facilities.readable_facility(db(), who(), facility_id)
     if facility.fund == "bank":
@@ -50,9 +40,9 @@ def _federation_loan(facility_id: int) -> Facility:
     return facility
 
 
-def _view(facility: Facility, as_of: Any = None) -> FederationLoanView:
+def _view(facility: Facility, as_of: Any = None) -> ScheduledView:
     session = db()
-    return FederationLoanView(
+    return ScheduledView(
         facility,
         facilities.schedule_of(session, facility),
         federation_loans.position(session, facility, as_of or today_in_india()),

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest import Blueprint
 
+from app.api import ScheduledView
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.loans import (
@@ -27,19 +27,9 @@ from models.schedule import Frequency, LoanTerms, Method, RateBasis
 blp = Blueprint("loans", __name__, url_prefix="/api/v1", description="Internal loans to members")
 
 
-@dataclass(frozen=True)
-class LoanView:
-    loan: MemberLoan
-    schedule: list[Any]
-    position: loans.LoanPosition
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.loan, name)
-
-
-def _view(loan: MemberLoan, as_of: Any = None) -> LoanView:
+def _view(loan: MemberLoan, as_of: Any = None) -> ScheduledView:
     session = db()
-    return LoanView(
+    return ScheduledView(
         loan,
         loans.schedule_of(session, loan),
         loans.position(session, loan, as_of or today_in_india()),
