@@ -19,6 +19,7 @@ from app.services.institutions import can_read_institution, readable_institution
 from app.services.journal import reversed_clause
 from app.services.principal import Principal
 from models.capital import Facility, FacilityInstalment, FacilityMovement
+from models.institutions import BankBranch
 from models.ledger import JournalEntry
 from models.schedule import LoanTerms, build_schedule
 
@@ -39,8 +40,6 @@ def readable_facility(session: Session, who: Principal, facility_id: int) -> Fac
 
 
 def _branch_bank(session: Session, facility: Facility) -> int | None:
-    from models.institutions import BankBranch
-
     branch = session.get(BankBranch, facility.branch_id)
     return branch.bank_id if branch else None
 

@@ -21,7 +21,8 @@ from app.services.institutions import readable_institution, writable_institution
 from app.services.journal import reversed_clause
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
-from models.capital import GRANT_FUNDS, Facility, FacilityMovement, Grant, capital_rules
+from app.services.utilisation import fund_utilisation
+from models.capital import GRANT_FUNDS, Grant, capital_rules
 from models.institutions import Institution, InstitutionKind
 from models.ledger import Side
 from models.money import format_inr
@@ -77,29 +78,15 @@ def _check(new: NewGrant, giver: Institution | None, receiver: Institution) -> N
         raise Invalid.field("receiver_id", f"is not under institution {giver.id}")
 
 
-def _active_grants(fund: str, receiver_id: int) -> object:
-    return (
-        select(func.coalesce(func.sum(Grant.amount_paise), 0))
-        .where(Grant.fund == fund, Grant.receiver_id == receiver_id)
-        .where(~reversed_clause(Grant.entry_id))
-    )
-
-
 def _check_vrf_release(session: Session, new: NewGrant) -> int:
     """VRF is released in tranches: the next only once enough of the earlier ones is lent.
     Returns the tranche number."""
-    released = int(session.scalar(_active_grants("vrf_corpus", new.receiver_id)) or 0)  # type: ignore[call-overload]
-    if released == 0:
-        return 1
-    lent = int(
-        session.scalar(
-            select(func.coalesce(func.sum(FacilityMovement.principal_paise), 0))
-            .join(Facility, Facility.id == FacilityMovement.facility_id)
-            .where(Facility.lender_id == new.receiver_id, Facility.fund == "vrf")
-            .where(FacilityMovement.kind == "draw", ~reversed_clause(FacilityMovement.entry_id))
-        )
-        or 0
+    vrf = next(
+        (f for f in fund_utilisation(session, new.receiver_id, date.max) if f.fund == "vrf"), None
     )
+    if vrf is None or vrf.received_paise == 0:
+        return 1
+    released, lent = vrf.received_paise, vrf.lent_paise
     percent = capital_rules().vrf_next_release_min_lent_percent
     if Fraction(lent, released) * 100 < percent:
         raise Conflict(
