@@ -64,6 +64,18 @@ class LoanTerms:
     frequency: Frequency
     moratorium_periods: int = 0
 
+    def columns(self) -> dict[str, int | str]:
+        """The terms as the columns a loan table stores them in (all but the principal, whose
+        column each table names for itself)."""
+        return {
+            "rate_bp": self.rate_bp,
+            "rate_basis": self.rate_basis.value,
+            "method": self.method.value,
+            "frequency": self.frequency.value,
+            "instalments": self.instalments,
+            "moratorium_periods": self.moratorium_periods,
+        }
+
     def check(self) -> None:
         if self.principal_paise <= 0:
             raise TermsError("principal", "must be more than zero")

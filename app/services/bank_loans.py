@@ -212,12 +212,7 @@ def sanction(
         dose=new.dose,
         sanctioned_on=new.sanctioned_on,
         limit_paise=new.limit_paise,
-        rate_bp=new.rate_bp,
-        rate_basis=RateBasis.PER_ANNUM.value,
-        method=Method.DECLINING.value,
-        frequency=new.frequency.value,
-        instalments=new.instalments,
-        moratorium_periods=new.moratorium_periods,
+        **_terms(new).columns(),
         disbursed_on=new.sanctioned_on if term else None,
         created_by=who.label,
     )

@@ -136,12 +136,7 @@ def lend(
         account_number=new.reference,
         sanctioned_on=new.disbursed_on,
         limit_paise=new.terms.principal_paise,
-        rate_bp=new.terms.rate_bp,
-        rate_basis=new.terms.rate_basis.value,
-        method=new.terms.method.value,
-        frequency=new.terms.frequency.value,
-        instalments=new.terms.instalments,
-        moratorium_periods=new.terms.moratorium_periods,
+        **new.terms.columns(),
         disbursed_on=new.disbursed_on,
         created_by=who.label,
     )
