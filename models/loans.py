@@ -82,6 +82,9 @@ class LoanInstalment(Base):
     due_on: Mapped[date] = mapped_column(Date)
     principal_paise: Mapped[int] = mapped_column(BigInteger)
     interest_paise: Mapped[int] = mapped_column(BigInteger)
+    # Principal due through this instalment, cumulated: arrears begin at the first instalment
+    # whose figure exceeds the principal repaid.
+    principal_through_paise: Mapped[int] = mapped_column(BigInteger)
 
 
 class LoanRepayment(Base):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import FromClause, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.services.institutions import readable_institution
@@ -62,26 +62,19 @@ def _outstanding(as_of: date) -> Select:  # type: ignore[type-arg]
     )
 
 
-def _arrears_since(as_of: date, loans: Select) -> Select:  # type: ignore[type-arg]
-    """Per loan in arrears: the due date of its oldest instalment not covered by repayments."""
-    schedule = (
-        select(
-            LoanInstalment.loan_id,
-            LoanInstalment.due_on,
-            func.sum(LoanInstalment.principal_paise)
-            .over(partition_by=LoanInstalment.loan_id, order_by=LoanInstalment.number)
-            .label("cumulative"),
-        )
-        .where(LoanInstalment.due_on < as_of)  # due today is not yet overdue
-        .subquery()
-    )
-    outstanding = loans.subquery()
+def _arrears_since(as_of: date, outstanding: FromClause) -> Select:  # type: ignore[type-arg]
+    """Per loan in arrears: the due date of its oldest instalment not covered by repayments.
+    `outstanding` is `_outstanding` as a subquery or CTE."""
     repaid = outstanding.c.principal - outstanding.c.outstanding
     return (
-        select(schedule.c.loan_id, func.min(schedule.c.due_on).label("since"))
-        .join(outstanding, outstanding.c.loan_id == schedule.c.loan_id)
-        .where(schedule.c.cumulative > repaid, outstanding.c.outstanding > 0)
-        .group_by(schedule.c.loan_id)
+        select(LoanInstalment.loan_id, func.min(LoanInstalment.due_on).label("since"))
+        .join(outstanding, outstanding.c.loan_id == LoanInstalment.loan_id)
+        .where(
+            LoanInstalment.due_on < as_of,  # due today is not yet overdue
+            LoanInstalment.principal_through_paise > repaid,
+            outstanding.c.outstanding > 0,
+        )
+        .group_by(LoanInstalment.loan_id)
     )
 
 
@@ -97,7 +90,7 @@ def _bucket_of(since: object, as_of: date) -> object:
 
 
 def days_past_due(session: Session, loan: MemberLoan, as_of: date) -> int:
-    loans = _outstanding(as_of).where(MemberLoan.id == loan.id)
+    loans = _outstanding(as_of).where(MemberLoan.id == loan.id).subquery()
     since = session.execute(_arrears_since(as_of, loans)).first()
     return (as_of - since.since).days if since else 0
 
@@ -109,8 +102,9 @@ def ageing_rows(session: Session, path_prefix: str, as_of: date) -> list[tuple[s
         .join(Institution, Institution.id == MemberLoan.shg_id)
         .where(Institution.path.startswith(path_prefix, autoescape=True))
     )
-    outstanding = loans.subquery()
-    since = _arrears_since(as_of, loans).subquery()
+    # A CTE, so that PostgreSQL sums each loan's postings once, not once per use.
+    outstanding = loans.cte("outstanding")
+    since = _arrears_since(as_of, outstanding).subquery()
     bucket = _bucket_of(since.c.since, as_of)
     query = (
         select(Institution.path, bucket, func.count(), func.sum(outstanding.c.outstanding))

@@ -28,11 +28,14 @@ class EntryView:
         return getattr(self.entry, name)
 
 
+# Built once: constructing an alias costs more than the query it serves on the hot path.
+_REVERSAL = aliased(JournalEntry, name="reversal")
+
+
 def reversed_clause(entry_id: object) -> object:
     """Whether the entry has been reversed. Uses its own alias of the journal so that it never
     correlates with a journal the outer query joins."""
-    reversal = aliased(JournalEntry)
-    return exists().where(reversal.reverses_entry_id == entry_id)
+    return exists().where(_REVERSAL.reverses_entry_id == entry_id)
 
 
 def book_path(session: Session, book_id: int) -> str | None:

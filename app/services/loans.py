@@ -128,16 +128,19 @@ def disburse_loan(
     )
     session.add(loan)
     session.flush()
-    session.add_all(
-        LoanInstalment(
-            loan_id=loan.id,
-            number=i.number,
-            due_on=i.due_on,
-            principal_paise=i.principal_paise,
-            interest_paise=i.interest_paise,
+    through = 0
+    for i in build_schedule(new.terms, new.disbursed_on):
+        through += i.principal_paise
+        session.add(
+            LoanInstalment(
+                loan_id=loan.id,
+                number=i.number,
+                due_on=i.due_on,
+                principal_paise=i.principal_paise,
+                interest_paise=i.interest_paise,
+                principal_through_paise=through,
+            )
         )
-        for i in build_schedule(new.terms, new.disbursed_on)
-    )
     session.flush()
     return loan
 

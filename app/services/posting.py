@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import BigInteger, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -297,16 +297,19 @@ def _post(
 
 
 def _move_balances(session: Session, change: dict[int, int], locked: _Locked) -> None:
+    """One executemany for every account the drafts touch: psycopg pipelines it, so a
+    meeting's thirty-odd balances cost one round trip, not thirty. (A single UPDATE with a
+    CASE per account measured slower: compiling it costs more than the round trips.)"""
     accounts = Account.__table__
-    connection = session.connection()
-    for account_id in sorted(change):
+    session.connection().execute(
+        update(accounts)
+        .where(accounts.c.id == bindparam("moved_id"))
+        .values(balance_paise=accounts.c.balance_paise + bindparam("delta", type_=BigInteger)),
+        [{"moved_id": account_id, "delta": change[account_id]} for account_id in sorted(change)],
+    )
+    for account_id, delta in change.items():
         account = locked.accounts[account_id]
-        connection.execute(
-            update(accounts)
-            .where(accounts.c.id == account_id)
-            .values(balance_paise=accounts.c.balance_paise + change[account_id])
-        )
-        set_committed_value(account, "balance_paise", account.balance_paise + change[account_id])
+        set_committed_value(account, "balance_paise", account.balance_paise + delta)
 
 
 def post_entry(

@@ -37,6 +37,9 @@ class SavingsMovement:
     narration: str | None = None
 
 
+_CONTROL = aliased(Account, name="control")  # built once: see journal.reversed_clause
+
+
 def savings_account(session: Session, member: Member) -> Account:
     """The member's savings sub-account, under the members' savings control account."""
     return savings_accounts(session, [member.id])[member.id]
@@ -48,11 +51,10 @@ def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Accou
     Raises:
         NotFound: a member has none (every member gets one on joining, so this is a bug).
     """
-    control = aliased(Account)
     rows = session.scalars(
         select(Account)
-        .join(control, Account.parent_id == control.id)
-        .where(Account.member_id.in_(member_ids), control.role == "member_savings")
+        .join(_CONTROL, Account.parent_id == _CONTROL.id)
+        .where(Account.member_id.in_(member_ids), _CONTROL.role == "member_savings")
         .order_by(Account.id.desc())
     )
     found = {account.member_id: account for account in rows if account.member_id is not None}
