@@ -63,6 +63,7 @@ def _register_api(app: Flask) -> None:
         banks,
         books,
         capital,
+        idle,
         imports,
         institutions,
         journal,
@@ -102,6 +103,7 @@ def _register_api(app: Flask) -> None:
         imports,
         capital,
         bank_loans,
+        idle,
         tokens,
     ):
         api.register_blueprint(module.blp)

@@ -54,6 +54,19 @@ tokens_cli = AppGroup("tokens", help="Create, list and revoke API tokens.")
 ledger_cli = AppGroup("ledger", help="Check and report on the books.")
 demo_cli = AppGroup("demo", help="Demo data.")
 meetings_cli = AppGroup("meetings", help="SHG meetings.")
+scheduler_cli = AppGroup("scheduler", help="The scheduled idle-fund report (its own process).")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the report on the admin's schedule until stopped; catches up a missed run once.
+    Start exactly one such process per deployment, never inside web workers."""
+    import logging
+
+    from app.scheduler import serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    serve(current_app.extensions["bahi.sessions"])
 
 
 @db_cli.command("upgrade")
@@ -193,5 +206,5 @@ def demo_load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli):
+    for group in (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import banks, federation_loans, grants, institutions, members, savings, tokens
+from app.services.audit_runs import RunRequest, run_report
 from app.services.books import account_by_role
 from app.services.clock import today_in_india
 from app.services.institutions import NewInstitution
@@ -130,8 +131,10 @@ def load_demo(session: Session) -> list[str]:
         vo = _inst(session, InstitutionKind.VO, "Pragati VO", clf)
         bank = banks.create_bank(session, DEMO, "State Bank of India", "SBIN")
         banks.create_branch(session, DEMO, bank.id, "Kanke", "SBIN0001234", "JH")
-        _capital_support(session, clf, vo, start)
+        # CIF received four months ago and mostly unlent: the idle-fund run below flags it.
+        _capital_support(session, clf, vo, today - timedelta(days=120))
         _shg_books(session, clf, vo, start)
+        run_report(session, DEMO, RunRequest("on_demand", today, "/"))
     district = session.scalars(select(Institution).where(Institution.kind == "district")).first()
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()

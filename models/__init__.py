@@ -3,6 +3,7 @@
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
 from models.base import Base
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
+from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
     Account,
@@ -23,6 +24,8 @@ __all__ = [
     "Account",
     "AccountType",
     "ApiToken",
+    "AuditRun",
+    "AuditSchedule",
     "Bank",
     "BankBranch",
     "Base",
@@ -34,6 +37,10 @@ __all__ = [
     "FacilityMovement",
     "Grant",
     "IdempotencyRecord",
+    "IdleFlag",
+    "IdleFlagEvent",
+    "IdleObservation",
+    "IdleRule",
     "Institution",
     "InstitutionKind",
     "JournalEntry",

@@ -47,3 +47,8 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: the column holds one of the values."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, utcnow
 from models.money import parse_rupees
 
 GRANT_FUNDS = ("revolving_fund", "startup_fund", "cif_corpus", "vrf_corpus", "other_grants")
@@ -42,16 +42,12 @@ FACILITY_KINDS = ("term", "cash_credit")
 MOVEMENT_KINDS = ("draw", "repay", "interest", "incentive")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Grant(Base):
     """Capital support given once; ignored in every figure once its entry is reversed."""
 
     __tablename__ = "grants"
     __table_args__ = (
-        CheckConstraint(_in("fund", GRANT_FUNDS), name="fund"),
+        CheckConstraint(one_of("fund", GRANT_FUNDS), name="fund"),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint("giver_id IS NULL OR giver_id <> receiver_id", name="not_to_itself"),
         Index("ix_grants_receiver", "receiver_id", "fund"),
@@ -79,8 +75,8 @@ class Facility(Base):
 
     __tablename__ = "facilities"
     __table_args__ = (
-        CheckConstraint(_in("fund", FACILITY_FUNDS), name="fund"),
-        CheckConstraint(_in("kind", FACILITY_KINDS), name="kind"),
+        CheckConstraint(one_of("fund", FACILITY_FUNDS), name="fund"),
+        CheckConstraint(one_of("kind", FACILITY_KINDS), name="kind"),
         CheckConstraint(
             "(fund = 'bank') = (branch_id IS NOT NULL AND lender_id IS NULL)", name="lender"
         ),
@@ -139,7 +135,7 @@ class FacilityMovement(Base):
 
     __tablename__ = "facility_movements"
     __table_args__ = (
-        CheckConstraint(_in("kind", MOVEMENT_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", MOVEMENT_KINDS), name="kind"),
         CheckConstraint(
             "principal_paise >= 0 AND interest_paise >= 0 AND interest_unpaid_paise >= 0"
             " AND penalty_unpaid_paise >= 0",

@@ -21,12 +21,21 @@ class Page(Generic[T]):
     next_after: Any | None  # pass back as `after` to get the next page; None on the last page
 
 
-def fetch_page(session: Session, query: Select[Any], key: Any, after: Any, limit: int) -> Page[Any]:
-    """One page of `query` ordered by the unique column `key`, starting after `after`."""
+def fetch_page(
+    session: Session,
+    query: Select[Any],
+    key: Any,
+    after: Any,
+    limit: int,
+    descending: bool = False,
+) -> Page[Any]:
+    """One page of `query` ordered by the unique column `key` (newest first when
+    `descending`), starting after `after`."""
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     if after is not None:
-        query = query.where(key > after)
-    rows = list(session.scalars(query.order_by(key).limit(limit + 1)))
+        query = query.where(key < after if descending else key > after)
+    order = key.desc() if descending else key
+    rows = list(session.scalars(query.order_by(order).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = getattr(rows[-1], key.key) if more and rows else None

@@ -14,8 +14,10 @@ Entries that were reversed count nowhere. The idle-fund audit builds on these fi
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +39,8 @@ GRANT_FUND_KEY = {
 FACILITY_FUND_KEY = {"cif": "cif", "vrf": "vrf", "bank": "bank_loan"}
 MEMBER_LOAN_FUND_KEY = {"cif": "cif", "vrf": "vrf", "bank_loan": "bank_loan"}
 FIGURES = ("received", "returned", "granted", "lent", "repaid", "written_off")
+# Which institutions to sum for: given the column naming the institution, a condition on it.
+Parties = Callable[[Any], ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class FundUtilisation:
     repaid_paise: int
     written_off_paise: int
     last_outflow_on: date | None
+    first_inflow_on: date | None = None
 
     @property
     def outstanding_paise(self) -> int:
@@ -64,6 +69,13 @@ class FundUtilisation:
             + self.repaid_paise
         )
 
+    @property
+    def utilisation_bp(self) -> int | None:
+        """Outstanding on-lending as a share of the fund's capital still held (outstanding
+        plus idle), in basis points, rounded down; None when nothing is held."""
+        capital = self.outstanding_paise + max(self.idle_paise, 0)
+        return None if capital <= 0 else self.outstanding_paise * 10_000 // capital
+
 
 @dataclass(frozen=True)
 class Utilisation:
@@ -72,15 +84,18 @@ class Utilisation:
     funds: list[FundUtilisation]
 
 
-Totals = dict[str, dict[str, int]]
 # Money leaving the institution's hands: the last day of it is when the fund last moved.
 OUTFLOWS = frozenset({"granted", "lent"})
+Key = tuple[int, str]  # (institution id, fund)
 
 
 @dataclass
 class _Figures:
-    totals: Totals = field(default_factory=lambda: defaultdict(lambda: dict.fromkeys(FIGURES, 0)))
-    last_outflow: dict[str, date] = field(default_factory=dict)
+    totals: dict[Key, dict[str, int]] = field(
+        default_factory=lambda: defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    )
+    last_outflow: dict[Key, date] = field(default_factory=dict)
+    first_inflow: dict[Key, date] = field(default_factory=dict)
 
     def collect(
         self,
@@ -89,85 +104,80 @@ class _Figures:
         figure: str,
         keys: dict[str, str],
     ) -> None:
-        """Add a query's (fund, amount, latest day) rows to `figure`."""
-        for fund, amount, day in session.execute(query).all():
+        """Add a query's (institution, fund, amount, first day, last day) rows to `figure`."""
+        for institution_id, fund, amount, first, last in session.execute(query).all():
             if fund not in keys:
                 continue
-            key = keys[fund]
+            key = (institution_id, keys[fund])
             self.totals[key][figure] += int(amount or 0)
-            if figure in OUTFLOWS and day is not None:
-                self.last_outflow[key] = max(day, self.last_outflow.get(key, day))
+            if figure in OUTFLOWS and last is not None:
+                self.last_outflow[key] = max(last, self.last_outflow.get(key, last))
+            if figure == "received" and first is not None:
+                self.first_inflow[key] = min(first, self.first_inflow.get(key, first))
+
+    def results(self) -> dict[Key, FundUtilisation]:
+        return {
+            key: FundUtilisation(
+                key[1],
+                *(self.totals[key][f] for f in FIGURES),
+                last_outflow_on=self.last_outflow.get(key),
+                first_inflow_on=self.first_inflow.get(key),
+            )
+            for key in sorted(self.totals)
+        }
 
 
-def _facility_sums(institution_id: int, side: str, kind: str, as_of: date) -> Select:  # type: ignore[type-arg]
+def _sums(party: Any, fund: Any, amount: Any, day: Any) -> Select:  # type: ignore[type-arg]
+    return select(party, fund, func.sum(amount), func.min(day), func.max(day)).group_by(party, fund)
+
+
+def _facility_sums(parties: Parties, side: str, kind: str, as_of: date) -> Select:  # type: ignore[type-arg]
     party = Facility.borrower_id if side == "borrower" else Facility.lender_id
     return (
-        select(
-            Facility.fund,
-            func.sum(FacilityMovement.principal_paise),
-            func.max(FacilityMovement.value_date),
-        )
+        _sums(party, Facility.fund, FacilityMovement.principal_paise, FacilityMovement.value_date)
         .join(Facility, Facility.id == FacilityMovement.facility_id)
-        .where(party == institution_id, FacilityMovement.kind == kind)
+        .where(parties(party), FacilityMovement.kind == kind)
         .where(FacilityMovement.value_date <= as_of, ~reversed_clause(FacilityMovement.entry_id))
-        .group_by(Facility.fund)
     )
 
 
-def _grant_sums(party: ColumnElement[bool], as_of: date) -> Select:  # type: ignore[type-arg]
+def _grant_sums(parties: Parties, party: Any, as_of: date) -> Select:  # type: ignore[type-arg]
     return (
-        select(Grant.fund, func.sum(Grant.amount_paise), func.max(Grant.value_date))
-        .where(party, Grant.value_date <= as_of)
+        _sums(party, Grant.fund, Grant.amount_paise, Grant.value_date)
+        .where(parties(party), Grant.value_date <= as_of)
         .where(~reversed_clause(Grant.entry_id))
-        .group_by(Grant.fund)
     )
 
 
-def _member_loan_sums(shg_id: int, as_of: date) -> list[tuple[Select, str]]:  # type: ignore[type-arg]
+def _member_loan_sums(parties: Parties, as_of: date) -> list[tuple[Select, str]]:  # type: ignore[type-arg]
     standing = ~reversed_clause(MemberLoan.disbursement_entry_id)
-    lent = (
-        select(
-            MemberLoan.fund_source,
-            func.sum(MemberLoan.principal_paise),
-            func.max(MemberLoan.disbursed_on),
-        )
-        .where(MemberLoan.shg_id == shg_id, MemberLoan.disbursed_on <= as_of, standing)
-        .group_by(MemberLoan.fund_source)
+    shg, source = MemberLoan.shg_id, MemberLoan.fund_source
+    lent = _sums(shg, source, MemberLoan.principal_paise, MemberLoan.disbursed_on).where(
+        parties(shg), MemberLoan.disbursed_on <= as_of, standing
     )
     repaid = (
-        select(
-            MemberLoan.fund_source,
-            func.sum(LoanRepayment.principal_paise),
-            func.max(LoanRepayment.value_date),
-        )
+        _sums(shg, source, LoanRepayment.principal_paise, LoanRepayment.value_date)
         .join(MemberLoan, MemberLoan.id == LoanRepayment.loan_id)
-        .where(MemberLoan.shg_id == shg_id, LoanRepayment.value_date <= as_of)
+        .where(parties(shg), LoanRepayment.value_date <= as_of)
         .where(~reversed_clause(LoanRepayment.entry_id))
-        .group_by(MemberLoan.fund_source)
     )
     written_off = (
-        select(
-            MemberLoan.fund_source,
-            func.sum(LoanWriteOff.principal_paise),
-            func.max(LoanWriteOff.value_date),
-        )
+        _sums(shg, source, LoanWriteOff.principal_paise, LoanWriteOff.value_date)
         .join(MemberLoan, MemberLoan.id == LoanWriteOff.loan_id)
-        .where(MemberLoan.shg_id == shg_id, LoanWriteOff.value_date <= as_of)
+        .where(parties(shg), LoanWriteOff.value_date <= as_of)
         .where(~reversed_clause(LoanWriteOff.entry_id))
-        .group_by(MemberLoan.fund_source)
     )
     return [(lent, "lent"), (repaid, "repaid"), (written_off, "written_off")]
 
 
-def fund_utilisation(session: Session, institution_id: int, as_of: date) -> list[FundUtilisation]:
-    """The figures for one institution, one row per fund it has touched."""
+def funds_of(session: Session, parties: Parties, as_of: date) -> dict[Key, FundUtilisation]:
+    """The figures of every institution `parties` selects, per (institution, fund), in a
+    dozen grouped queries however many institutions there are."""
     figures = _Figures()
     figures.collect(
-        session, _grant_sums(Grant.receiver_id == institution_id, as_of), "received", GRANT_FUND_KEY
+        session, _grant_sums(parties, Grant.receiver_id, as_of), "received", GRANT_FUND_KEY
     )
-    figures.collect(
-        session, _grant_sums(Grant.giver_id == institution_id, as_of), "granted", GRANT_FUND_KEY
-    )
+    figures.collect(session, _grant_sums(parties, Grant.giver_id, as_of), "granted", GRANT_FUND_KEY)
     for side, kind, figure in (
         ("borrower", "draw", "received"),
         ("borrower", "repay", "returned"),
@@ -175,18 +185,20 @@ def fund_utilisation(session: Session, institution_id: int, as_of: date) -> list
         ("lender", "repay", "repaid"),
     ):
         figures.collect(
-            session, _facility_sums(institution_id, side, kind, as_of), figure, FACILITY_FUND_KEY
+            session, _facility_sums(parties, side, kind, as_of), figure, FACILITY_FUND_KEY
         )
-    for query, figure in _member_loan_sums(institution_id, as_of):
+    for query, figure in _member_loan_sums(parties, as_of):
         figures.collect(session, query, figure, MEMBER_LOAN_FUND_KEY)
-    return [
-        FundUtilisation(
-            fund,
-            *(figures.totals[fund][f] for f in FIGURES),
-            last_outflow_on=figures.last_outflow.get(fund),
-        )
-        for fund in sorted(figures.totals)
-    ]
+    return figures.results()
+
+
+def one_institution(institution_id: int) -> Parties:
+    return lambda column: column == institution_id
+
+
+def fund_utilisation(session: Session, institution_id: int, as_of: date) -> list[FundUtilisation]:
+    """The figures for one institution, one row per fund it has touched."""
+    return list(funds_of(session, one_institution(institution_id), as_of).values())
 
 
 def utilisation(session: Session, who: Principal, institution_id: int, as_of: date) -> Utilisation:

@@ -1,0 +1,147 @@
+"""The scheduled idle-fund report, run by APScheduler in a process of its own
+(`flask scheduler run`), never inside web workers.
+
+- The job lives in a persistent job store (table `scheduler_jobs`), on the admin's schedule
+  (`audit_schedule`: by default monthly, the 1st, 02:00 Asia/Kolkata); the process re-reads
+  the schedule every minute and reschedules when an admin changes it.
+- Each firing runs the report for its **slot**, the latest schedule time at or before now.
+  The slot is unique in `audit_runs`, so two scheduler processes firing together run it once.
+- After downtime, start-up runs the latest missed slot once (`catch_up`), never one run per
+  missed month; APScheduler coalesces firings it missed while running for the same reason.
+- A scheduled run covers every state, as of the day before its slot (the 1st's report is
+  the month just ended).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services.audit_runs import AlreadyRun, RunRequest, run_report
+from app.services.idle_rules import schedule
+from app.services.principal import Principal
+from models.access import Role
+from models.idle import AuditRun, AuditSchedule
+
+JOB_ID = "idle-fund-report"
+SCHEDULER = Principal(role=Role.ADMIN, label="scheduler")
+log = logging.getLogger("bahi.scheduler")
+
+_sessions: sessionmaker[Session] | None = None  # set by `serve`; the job runs in its threads
+
+
+def latest_slot(row: AuditSchedule, now: datetime) -> datetime:
+    """The most recent schedule time at or before `now` (an aware datetime)."""
+    local = now.astimezone(ZoneInfo(row.timezone))
+    slot = local.replace(day=row.day, hour=row.hour, minute=row.minute, second=0, microsecond=0)
+    if slot > local:
+        previous_month = local.replace(day=1) - timedelta(days=1)
+        slot = slot.replace(year=previous_month.year, month=previous_month.month)
+    return slot
+
+
+def run_due(session: Session, now: datetime) -> AuditRun | None:
+    """Run the report for the latest slot unless it has run: the run, or None."""
+    row = schedule(session)
+    if not row.active:
+        return None
+    slot = latest_slot(row, now)
+    request = RunRequest("schedule", slot.date() - timedelta(days=1), "/", slot)
+    try:
+        return run_report(session, SCHEDULER, request)
+    except AlreadyRun:
+        session.rollback()
+        return None
+
+
+def _now() -> datetime:
+    return datetime.now(ZoneInfo("Asia/Kolkata"))
+
+
+def scheduled_job() -> None:
+    """What APScheduler fires (by reference, from the job store)."""
+    assert _sessions is not None, "the scheduler process sets the session factory"
+    with _sessions() as session:
+        run = run_due(session, _now())
+        session.commit()
+    if run is None:
+        log.info("the report for this slot has run already; nothing to do")
+    else:
+        log.info("audit run %s: %s, %s flags opened", run.id, run.status, run.flags_opened)
+
+
+def catch_up(sessions: sessionmaker[Session], now: datetime) -> AuditRun | None:
+    """At start-up: the latest slot missed while no scheduler ran, once."""
+    with sessions() as session:
+        run = run_due(session, now)
+        session.commit()
+        return run
+
+
+def trigger_for(row: AuditSchedule) -> CronTrigger:
+    return CronTrigger(day=row.day, hour=row.hour, minute=row.minute, timezone=row.timezone)
+
+
+def sync_schedule(scheduler: BaseScheduler, sessions: sessionmaker[Session]) -> None:
+    """Put the job on the admin's current schedule (or pause it when switched off)."""
+    with sessions() as session:
+        row = schedule(session)
+        trigger, active = trigger_for(row), row.active
+    job = scheduler.get_job(JOB_ID)
+    if job is None or str(job.trigger) != str(trigger):
+        scheduler.add_job(
+            scheduled_job,
+            trigger,
+            id=JOB_ID,
+            name="Idle-fund audit report",
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=None,
+            max_instances=1,
+        )
+        log.info("idle-fund report scheduled: %s", trigger)
+    job = scheduler.get_job(JOB_ID)
+    if job is not None and not active and job.next_run_time is not None:
+        job.pause()
+    elif job is not None and active and job.next_run_time is None:
+        job.resume()
+
+
+def build(sessions: sessionmaker[Session], scheduler_class: Any = BlockingScheduler) -> Any:
+    """A scheduler whose report job is kept in the database."""
+    global _sessions
+    _sessions = sessions
+    engine = sessions.kw["bind"]
+    scheduler = scheduler_class(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename="scheduler_jobs")},
+        timezone=ZoneInfo("Asia/Kolkata"),
+    )
+    return scheduler
+
+
+def serve(sessions: sessionmaker[Session]) -> None:
+    """Catch up once, then run the schedule until stopped (Ctrl-C or SIGTERM)."""
+    run = catch_up(sessions, _now())
+    if run is not None:
+        log.info("caught up the missed report: audit run %s (%s)", run.id, run.status)
+    scheduler = build(sessions)
+    scheduler.add_jobstore("memory", alias="memory")
+    # Runs at once, then every minute: puts the report on the admin's current schedule.
+    scheduler.add_job(
+        sync_schedule,
+        "interval",
+        minutes=1,
+        args=(scheduler, sessions),
+        id="sync-schedule",
+        jobstore="memory",
+        next_run_time=_now(),
+    )
+    scheduler.start()

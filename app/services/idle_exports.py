@@ -1,0 +1,266 @@
+"""Exports of an audit run within the reader's scope: CSV for spreadsheets, and a PDF a person
+reads (the flags as a table with totals, and a bar chart of idle funds by district or CLF)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.audit_runs import readable_run
+from app.services.idle_detection import FUND_NAMES
+from app.services.idle_flags import FlagFilter, filtered
+from app.services.principal import Principal
+from models.idle import AuditRun, IdleFlag, IdleObservation, IdleRule
+from models.institutions import Institution
+from models.money import format_inr, format_rupees
+
+FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # has the ₹ sign
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    flag_id: int
+    institution: str
+    level: str
+    district: str
+    clf: str
+    fund: str
+    rule: str
+    balance_paise: int
+    days_idle: int
+    utilisation_bp: int | None
+    last_outflow_on: date | None
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RunExport:
+    run: AuditRun
+    under: Institution | None
+    rows: list[ExportRow]
+
+    @property
+    def total_paise(self) -> int:
+        return sum(r.balance_paise for r in self.rows)
+
+    def by_group(self) -> tuple[str, list[tuple[str, int]]]:
+        """Idle funds by district, or by CLF when they all lie in one district."""
+        key = "clf" if len({r.district for r in self.rows}) <= 1 else "district"
+        sums: dict[str, int] = defaultdict(int)
+        for row in self.rows:
+            sums[getattr(row, key) or "(none)"] += row.balance_paise
+        return key.upper() if key == "clf" else "District", sorted(
+            sums.items(), key=lambda kv: -kv[1]
+        )
+
+
+def _ancestors(session: Session, paths: list[str]) -> dict[int, Institution]:
+    ids = {int(p) for path in paths for p in path.strip("/").split("/") if p}
+    found: dict[int, Institution] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 5000):
+        chunk = ordered[start : start + 5000]
+        found |= {
+            i.id: i for i in session.scalars(select(Institution).where(Institution.id.in_(chunk)))
+        }
+    return found
+
+
+def _of_kind(path: str, kind: str, known: dict[int, Institution]) -> str:
+    for part in path.strip("/").split("/"):
+        institution = known.get(int(part))
+        if institution is not None and institution.kind == kind:
+            return institution.name
+    return ""
+
+
+def run_export(session: Session, who: Principal, run_id: int, under: int | None) -> RunExport:
+    """What the run saw, within the reader's scope (and under one institution if asked)."""
+    run = readable_run(session, who, run_id)
+    flags_query = filtered(session, who, FlagFilter(under=under, run_id=run.id)).subquery()
+    rows = session.execute(
+        select(IdleFlag, IdleObservation, IdleRule.code)
+        .join(flags_query, flags_query.c.id == IdleFlag.id)
+        .join(
+            IdleObservation,
+            (IdleObservation.flag_id == IdleFlag.id) & (IdleObservation.run_id == run.id),
+        )
+        .join(IdleRule, IdleRule.id == IdleFlag.rule_id)
+        .order_by(IdleFlag.path, IdleFlag.fund, IdleFlag.id)
+    ).all()
+    known = _ancestors(session, [flag.path for flag, _, _ in rows])
+    out = [
+        ExportRow(
+            flag.id,
+            known[flag.institution_id].name,
+            known[flag.institution_id].kind.upper(),
+            _of_kind(flag.path, "district", known),
+            _of_kind(flag.path, "clf", known),
+            FUND_NAMES[flag.fund],
+            code,
+            seen.balance_paise,
+            seen.days_idle,
+            seen.utilisation_bp,
+            seen.last_outflow_on,
+            flag.status,
+            flag.reason,
+        )
+        for flag, seen, code in rows
+    ]
+    return RunExport(run, session.get(Institution, under) if under else None, out)
+
+
+def _percent(bp: int | None) -> str:
+    return "" if bp is None else f"{bp // 100}.{bp % 100:02d}"
+
+
+def _day(d: date | None) -> str:
+    return d.strftime("%d-%m-%Y") if d else ""
+
+
+def export_csv(export: RunExport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "flag_id",
+            "institution",
+            "level",
+            "district",
+            "clf",
+            "fund",
+            "rule",
+            "idle_balance",
+            "days_idle",
+            "utilisation_percent",
+            "last_outflow_on",
+            "status",
+            "reason",
+        ]
+    )
+    for r in export.rows:
+        writer.writerow(
+            [
+                r.flag_id,
+                r.institution,
+                r.level,
+                r.district,
+                r.clf,
+                r.fund,
+                r.rule,
+                format_rupees(r.balance_paise),
+                r.days_idle,
+                _percent(r.utilisation_bp),
+                r.last_outflow_on.isoformat() if r.last_outflow_on else "",
+                r.status,
+                r.reason,
+            ]
+        )
+    writer.writerow(["total", "", "", "", "", "", "", format_rupees(export.total_paise)])
+    return out.getvalue()
+
+
+def _font() -> tuple[str, str]:
+    """A font with the rupee sign when the machine has one, else Helvetica and "Rs."."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if FONT_FILE.exists():
+        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_FILE)))
+        return "DejaVuSans", "₹"
+    return "Helvetica", "Rs. "
+
+
+def export_pdf(export: RunExport) -> bytes:
+    """An A4 landscape report: heading, the run, a chart by district or CLF, the table."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font, rupee = _font()
+
+    def money(paise: int) -> str:
+        return format_inr(paise).replace("₹", rupee)
+
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        style.fontName = font  # type: ignore[attr-defined]
+    run = export.run
+    scope = export.under.name if export.under else run.scope_path
+    story: list[object] = [
+        Paragraph(f"Idle funds: audit run {run.id}", styles["Title"]),
+        Paragraph(
+            f"As of {_day(run.as_of)} · scope {scope} · {run.trigger.replace('_', ' ')} run by"
+            f" {run.started_by} · status {run.status} · {len(export.rows)} flags ·"
+            f" idle funds {money(export.total_paise)}",
+            styles["Normal"],
+        ),
+        Spacer(1, 0.4 * cm),
+    ]
+    label, groups = export.by_group()
+    if groups:
+        shown = groups[:12]
+        drawing = Drawing(26 * cm, 1.0 * cm * len(shown) + 1.5 * cm)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 6 * cm, 0.8 * cm
+        chart.width, chart.height = 18 * cm, 1.0 * cm * len(shown)
+        # Whole rupees: the chart's geometry only, the figures printed are exact.
+        chart.data = [[paise // 100 for _, paise in reversed(shown)]]
+        chart.categoryAxis.categoryNames = [name[:30] for name, _ in reversed(shown)]
+        chart.categoryAxis.labels.fontName = font
+        chart.valueAxis.labels.fontName = font
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.labelTextFormat = lambda v: money(int(v) * 100).split(".")[0]
+        chart.bars[0].fillColor = colors.HexColor("#b5651d")
+        drawing.add(chart)
+        story += [Paragraph(f"Idle funds by {label}", styles["Heading2"]), drawing]
+    header = ["Institution", "Level", "District", "CLF", "Fund", "Rule", "Idle balance"]
+    header += ["Days idle", "Utilisation %", "Last outflow", "Status"]
+    body = [
+        [
+            r.institution[:28],
+            r.level,
+            r.district[:20],
+            r.clf[:20],
+            r.fund,
+            r.rule,
+            money(r.balance_paise),
+            str(r.days_idle),
+            _percent(r.utilisation_bp),
+            _day(r.last_outflow_on),
+            r.status,
+        ]
+        for r in export.rows
+    ]
+    total = ["Total", "", "", "", "", "", money(export.total_paise), "", "", "", ""]
+    table = Table([header, *body, total], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                ("ALIGN", (6, 0), (8, -1), "RIGHT"),
+            ]
+        )
+    )
+    story += [Spacer(1, 0.4 * cm), Paragraph("Flags", styles["Heading2"]), table]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=landscape(A4), title=f"Idle funds, run {run.id}").build(
+        story  # type: ignore[arg-type]
+    )
+    return out.getvalue()
