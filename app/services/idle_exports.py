@@ -44,7 +44,7 @@ class ExportRow:
 @dataclass(frozen=True)
 class RunExport:
     run: AuditRun
-    under: Institution | None
+    scope: str  # in words: "Ranchi", or "all states"
     rows: list[ExportRow]
 
     @property
@@ -115,7 +115,16 @@ def run_export(session: Session, who: Principal, run_id: int, under: int | None)
         )
         for flag, seen, code in rows
     ]
-    return RunExport(run, session.get(Institution, under) if under else None, out)
+    return RunExport(run, _scope_name(session, run, under), out)
+
+
+def _scope_name(session: Session, run: AuditRun, under: int | None) -> str:
+    place = (
+        session.get(Institution, under)
+        if under
+        else session.scalar(select(Institution).where(Institution.path == run.scope_path))
+    )
+    return place.name if place is not None else "all states"
 
 
 def _percent(bp: int | None) -> str:
@@ -199,11 +208,10 @@ def export_pdf(export: RunExport) -> bytes:
     for style in styles.byName.values():
         style.fontName = font  # type: ignore[attr-defined]
     run = export.run
-    scope = export.under.name if export.under else run.scope_path
     story: list[object] = [
         Paragraph(f"Idle funds: audit run {run.id}", styles["Title"]),
         Paragraph(
-            f"As of {_day(run.as_of)} · scope {scope} · {run.trigger.replace('_', ' ')} run by"
+            f"As of {_day(run.as_of)} · {export.scope} · {run.trigger.replace('_', ' ')} run by"
             f" {run.started_by} · status {run.status} · {len(export.rows)} flags ·"
             f" idle funds {money(export.total_paise)}",
             styles["Normal"],
