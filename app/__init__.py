@@ -63,6 +63,7 @@ def _register_api(app: Flask) -> None:
         banks,
         books,
         capital,
+        credit,
         idle,
         imports,
         institutions,
@@ -104,6 +105,7 @@ def _register_api(app: Flask) -> None:
         capital,
         bank_loans,
         idle,
+        credit,
         tokens,
     ):
         api.register_blueprint(module.blp)

@@ -3,6 +3,7 @@
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
 from models.base import Base
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
+from models.credit import Consent, CreditEnquiry
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
@@ -30,6 +31,8 @@ __all__ = [
     "BankBranch",
     "Base",
     "Book",
+    "Consent",
+    "CreditEnquiry",
     "DrawingPower",
     "EntrySet",
     "Facility",

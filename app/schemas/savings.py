@@ -30,6 +30,14 @@ class PassbookArgsSchema(Schema):
     to = SafeDate(metadata={"description": "Defaults to today (India)"})
 
 
+class ConsentLineSchema(Schema):
+    bank = fields.String()
+    purpose = fields.String()
+    starts_on = fields.Date()
+    expires_on = fields.Date()
+    revoked_on = fields.Date(allow_none=True)
+
+
 class PassbookSchema(Schema):
     member = fields.Nested(MemberSchema)
     shg_id = fields.Integer(attribute="shg.id")
@@ -37,3 +45,7 @@ class PassbookSchema(Schema):
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
     accounts = fields.List(fields.Nested(StatementSchema))
+    consents = fields.List(
+        fields.Nested(ConsentLineSchema),
+        metadata={"description": "every consent she gave a bank to read her credit record"},
+    )

@@ -95,6 +95,16 @@ def days_past_due(session: Session, loan: MemberLoan, as_of: date) -> int:
     return (as_of - since.since).days if since else 0
 
 
+def standing_of(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tuple[int, int]]:
+    """Per loan disbursed by `as_of`: (principal outstanding, days past due) on that day, in
+    two statements however many loans."""
+    loans = _outstanding(as_of).where(MemberLoan.id.in_(loan_ids)).subquery()
+    query = select(loans.c.loan_id, loans.c.outstanding)
+    outstanding = {i: int(o) for i, o in session.execute(query)}
+    since = {i: day for i, day in session.execute(_arrears_since(as_of, loans))}
+    return {i: (o, (as_of - since[i]).days if i in since else 0) for i, o in outstanding.items()}
+
+
 def ageing_rows(session: Session, path_prefix: str, as_of: date) -> list[tuple[str, str, int, int]]:
     """(SHG path, bucket, loans, outstanding) for every SHG under `path_prefix` with loans."""
     loans = (

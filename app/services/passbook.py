@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.balances import Statement, statement
@@ -13,7 +14,8 @@ from app.services.members import member_accounts, readable_member
 from app.services.paging import MAX_PAGE_SIZE
 from app.services.principal import Principal
 from app.services.reports import financial_year_start
-from models.institutions import Institution, Member
+from models.credit import Consent
+from models.institutions import Bank, Institution, Member
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,37 @@ class Passbook:
     date_from: date
     date_to: date
     accounts: list[Statement]
+    consents: list[ConsentLine]
+
+
+@dataclass(frozen=True)
+class ConsentLine:
+    """A consent she gave, as her passbook shows it to her."""
+
+    bank: str
+    purpose: str
+    starts_on: date
+    expires_on: date
+    revoked_on: date | None
+
+
+def _consents(session: Session, member: Member) -> list[ConsentLine]:
+    rows = session.execute(
+        select(Bank.name, Consent)
+        .join(Consent, Consent.bank_id == Bank.id)
+        .where(Consent.member_id == member.id)
+        .order_by(Consent.id.desc())
+    ).all()
+    return [
+        ConsentLine(
+            bank,
+            c.purpose_text,
+            c.starts_on,
+            c.expires_on,
+            c.revoked_at.date() if c.revoked_at else None,
+        )
+        for bank, c in rows
+    ]
 
 
 def passbook(
@@ -37,4 +70,4 @@ def passbook(
         statement(session, account, start, to, None, MAX_PAGE_SIZE)
         for account in member_accounts(session, member)
     ]
-    return Passbook(member, shg, start, to, statements)
+    return Passbook(member, shg, start, to, statements, _consents(session, member))

@@ -1,0 +1,116 @@
+"""Consent, credit histories, and consented credit profiles for bank partners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from app.auth import current_principal as who
+from app.requestdb import db
+from app.schemas.banks import PageArgsSchema
+from app.schemas.credit import (
+    ConsentCreateSchema,
+    ConsentListSchema,
+    ConsentRevokeSchema,
+    ConsentSchema,
+    CreditHistorySchema,
+    CreditProfileSchema,
+    MemberSearchArgsSchema,
+    MemberSearchSchema,
+    ProfileListSchema,
+)
+from app.schemas.loans import AsOfSchema
+from app.services import consents, credit_history
+from app.services.clock import today_in_india
+from app.services.members import readable_member
+from app.writes import HEADER_DOC, idempotent
+
+blp = Blueprint("credit", __name__, url_prefix="/api/v1", description="Consent and credit")
+
+PROFILES_PER_PAGE = 20  # each profile is dozens of queries: banks page through their list
+
+
+@blp.route("/members/<id:member_id>/consents", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(ConsentCreateSchema)
+@blp.response(201, ConsentSchema)
+def give_consent(data: dict[str, Any], member_id: int) -> Any:
+    """Record her consent for a bank to read her credit profile (her bookkeeper)."""
+    new = consents.NewConsent(
+        member_id=member_id,
+        bank_id=data["bank_id"],
+        purpose=data["purpose"],
+        starts_on=data["starts_on"] or today_in_india(),
+        expires_on=data["expires_on"],
+        data_months=data["data_months"],
+        fetch_type=data["fetch_type"],
+    )
+    return consents.record_consent(db(), who(), new)
+
+
+@blp.route("/members/<id:member_id>/consents", methods=["GET"])
+@blp.response(200, ConsentListSchema)
+def list_consents(member_id: int) -> Any:
+    """Every consent she has given, newest first, revoked ones included."""
+    return {"items": consents.consents_of(db(), who(), member_id)}
+
+
+@blp.route("/consents/<id:consent_id>/revoke", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(ConsentRevokeSchema)
+@blp.response(200, ConsentSchema)
+def revoke(data: dict[str, Any], consent_id: int) -> Any:
+    """She withdraws her consent: from this moment the bank reads nothing more."""
+    return consents.revoke_consent(db(), who(), consent_id, data["reason"])
+
+
+@blp.route("/members/<id:member_id>/credit-history", methods=["GET"])
+@blp.arguments(AsOfSchema, location="query")
+@blp.response(200, CreditHistorySchema)
+def history(args: dict[str, Any], member_id: int) -> Any:
+    """Her credit history from the books, for her federation's people in scope."""
+    member = readable_member(db(), who(), member_id)
+    return credit_history.credit_history(db(), member, args.get("as_of") or today_in_india())
+
+
+@blp.route("/bank/members", methods=["GET"])
+@blp.arguments(MemberSearchArgsSchema, location="query")
+@blp.response(200, MemberSearchSchema)
+def search(args: dict[str, Any]) -> Any:
+    """Members with a consent active today for your bank, by name or member id."""
+    session = db()
+    page = consents.consenting_members(
+        session, who(), args["search"], args.get("after"), args["limit"]
+    )
+    return {
+        "items": [consents.mask(session, m) for m in page.items],
+        "next_after": page.next_after,
+    }
+
+
+@blp.route("/bank/members/<id:member_id>/credit-profile", methods=["GET"])
+@blp.response(200, CreditProfileSchema)
+def profile(member_id: int) -> Any:
+    """Her credit profile, with her consent for your bank; 404 without it. Every pull is an
+    enquiry in her history."""
+    session = db()
+    result = consents.credit_profile(session, who(), member_id)
+    session.commit()
+    return result
+
+
+@blp.route("/bank/credit-profiles", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ProfileListSchema)
+def batch(args: dict[str, Any]) -> Any:
+    """The profiles of every member with consent for your bank, a page at a time."""
+    session = db()
+    page = consents.consenting_members(
+        session, who(), None, args.get("after"), min(args["limit"], PROFILES_PER_PAGE)
+    )
+    items = [consents.credit_profile(session, who(), m.id) for m in page.items]
+    session.commit()
+    return {"items": items, "next_after": page.next_after}

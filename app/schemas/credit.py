@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
+from models.credit import FETCH_TYPES, PURPOSES
+
+
+class ConsentCreateSchema(Schema):
+    bank_id = Id(required=True)
+    purpose = Enum(list(PURPOSES), required=True)
+    starts_on = SafeDate(load_default=None, metadata={"description": "default: today"})
+    expires_on = SafeDate(required=True)
+    data_months = fields.Integer(load_default=36, validate=validate.Range(1, 36))
+    fetch_type = Enum(list(FETCH_TYPES), load_default="one_time")
+
+
+class ConsentRevokeSchema(Schema):
+    reason = Text(500, load_default=None)
+
+
+class ConsentSchema(Schema):
+    id = fields.Integer()
+    member_id = fields.Integer()
+    bank_id = fields.Integer()
+    purpose = fields.String()
+    purpose_text = fields.String()
+    starts_on = fields.Date()
+    expires_on = fields.Date()
+    data_months = fields.Integer()
+    fetch_type = fields.String()
+    recorded_at = fields.DateTime()
+    recorded_by = fields.String()
+    revoked_at = fields.DateTime(allow_none=True)
+    revoked_by = fields.String(allow_none=True)
+    revoke_reason = fields.String(allow_none=True)
+
+
+class ConsentListSchema(Schema):
+    items = fields.List(fields.Nested(ConsentSchema))
+
+
+class LoanHistorySchema(Schema):
+    loan_id = fields.Integer()
+    fund_source = fields.String()
+    sanctioned = Rupees(attribute="sanctioned_paise")
+    disbursed_on = fields.Date()
+    instalments = fields.Integer()
+    outstanding = Rupees(attribute="outstanding_paise")
+    days_past_due = fields.Integer(attribute="overdue_days")
+    worst_days_past_due = fields.Integer()
+    status = fields.String()
+    grid = fields.List(
+        fields.Integer(allow_none=True),
+        metadata={"description": "days past due at each month end of `months`; null: not running"},
+    )
+
+
+class SavingsHistorySchema(Schema):
+    balance = Rupees(attribute="balance_paise")
+    months_saved = fields.Integer()
+    months_in_window = fields.Integer()
+    longest_streak = fields.Integer()
+    current_streak = fields.Integer()
+
+
+class AttendanceHistorySchema(Schema):
+    meetings = fields.Integer()
+    present = fields.Integer()
+
+
+class ShgStandingSchema(Schema):
+    name = fields.String()
+    vo_name = fields.String()
+    meetings_last_12_months = fields.Integer()
+    members = fields.Integer()
+    loans_running = fields.Integer()
+    loans_overdue = fields.Integer()
+    last_entry_on = fields.Date(allow_none=True)
+
+
+class EnquirySchema(Schema):
+    bank = fields.String()
+    purpose = fields.String()
+    on = fields.Date()
+
+
+class CreditHistorySchema(Schema):
+    member_id = fields.Function(lambda h: h.member.id)
+    as_of = fields.Date()
+    months = fields.List(fields.Date())
+    loans = fields.List(fields.Nested(LoanHistorySchema))
+    savings = fields.Nested(SavingsHistorySchema)
+    attendance = fields.Nested(AttendanceHistorySchema)
+    shg = fields.Nested(ShgStandingSchema)
+    enquiries = fields.List(fields.Nested(EnquirySchema))
+
+
+class MaskedIdentitySchema(Schema):
+    member_id = fields.Integer()
+    name = fields.String()
+    member_code = fields.String(allow_none=True)
+    shg = fields.String()
+    district = fields.String()
+
+
+class CreditProfileSchema(Schema):
+    identity = fields.Nested(MaskedIdentitySchema)
+    consent = fields.Nested(ConsentSchema)
+    history = fields.Nested(CreditHistorySchema)
+
+
+class ProfileListSchema(Schema):
+    items = fields.List(fields.Nested(CreditProfileSchema))
+    next_after = fields.Integer(allow_none=True)
+
+
+class MemberSearchArgsSchema(Schema):
+    search = Text(100, load_default=None)
+    after = QueryId()
+    limit = Limit()
+
+
+class MemberSearchSchema(Schema):
+    items = fields.List(fields.Nested(MaskedIdentitySchema))
+    next_after = fields.Integer(allow_none=True)

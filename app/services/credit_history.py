@@ -1,0 +1,257 @@
+"""A member's credit history, derived from the books (never typed in), as a credit bureau
+shows one: her loans, a 36-month days-past-due grid, her savings, attendance, her SHG's
+standing, and the enquiries banks made.
+
+Grid cells are the days past due at each month end (0 is on time), or None where the loan
+was not running that month (not yet lent, or repaid and closed before the month began).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services import loans
+from app.services.arrears import standing_of
+from app.services.savings import savings_account
+from models.credit import CreditEnquiry
+from models.institutions import Bank, Institution, Member
+from models.ledger import JournalEntry, Posting
+from models.loans import MemberLoan
+from models.meetings import Meeting, MeetingAttendance
+
+GRID_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class LoanHistory:
+    loan_id: int
+    fund_source: str
+    sanctioned_paise: int
+    disbursed_on: date
+    instalments: int
+    outstanding_paise: int
+    overdue_days: int
+    worst_days_past_due: int
+    status: str  # active, closed, written_off
+    grid: list[int | None]  # oldest month first, one per month of `months`
+
+
+@dataclass(frozen=True)
+class SavingsHistory:
+    balance_paise: int
+    months_saved: int  # months of the window with at least one deposit
+    months_in_window: int  # months since she joined (or first saved), at most 36
+    longest_streak: int
+    current_streak: int
+
+
+@dataclass(frozen=True)
+class Attendance:
+    meetings: int  # her SHG's meetings in the last 12 months
+    present: int
+
+
+@dataclass(frozen=True)
+class ShgStanding:
+    name: str
+    vo_name: str
+    meetings_last_12_months: int
+    members: int
+    loans_running: int
+    loans_overdue: int
+    last_entry_on: date | None  # books up to date when this is recent
+
+
+@dataclass(frozen=True)
+class Enquiry:
+    bank: str
+    purpose: str
+    on: date
+
+
+@dataclass(frozen=True)
+class CreditHistory:
+    member: Member
+    as_of: date
+    months: list[date]  # the grid's month ends, oldest first
+    loans: list[LoanHistory]
+    savings: SavingsHistory
+    attendance: Attendance
+    shg: ShgStanding
+    enquiries: list[Enquiry]
+
+    @property
+    def history_months(self) -> int:
+        """How long her record is: months since her first saving or loan."""
+        return self.savings.months_in_window
+
+
+def month_ends(as_of: date, count: int = GRID_MONTHS) -> list[date]:
+    """The last `count` month ends up to `as_of` (the running month's end is `as_of`)."""
+    ends = [as_of]
+    first_of_month = as_of.replace(day=1)
+    while len(ends) < count:
+        ends.append(first_of_month - timedelta(days=1))
+        first_of_month = ends[-1].replace(day=1)
+    return list(reversed(ends))
+
+
+def _loans(session: Session, member: Member, as_of: date, months: list[date]) -> list[LoanHistory]:
+    rows = [
+        loan
+        for loan in session.scalars(
+            select(MemberLoan)
+            .where(MemberLoan.member_id == member.id, MemberLoan.disbursed_on <= as_of)
+            .order_by(MemberLoan.id)
+        )
+        if not loans.is_cancelled(session, loan)
+    ]
+    ids = [loan.id for loan in rows]
+    grid: dict[int, list[int | None]] = {i: [] for i in ids}
+    previous: dict[int, int] = {}
+    for end in months:
+        standing = standing_of(session, ids, end) if ids else {}
+        for i in ids:
+            outstanding, dpd = standing.get(i, (0, 0))
+            running = i in standing and (outstanding > 0 or previous.get(i, 0) > 0)
+            grid[i].append(dpd if running else None)
+            previous[i] = outstanding
+    out = []
+    for loan in rows:
+        position = loans.position(session, loan, as_of)
+        cells = [c for c in grid[loan.id] if c is not None]
+        out.append(
+            LoanHistory(
+                loan.id,
+                loan.fund_source,
+                loan.principal_paise,
+                loan.disbursed_on,
+                loan.instalments,
+                position.outstanding_paise,
+                position.days_past_due,
+                max([*cells, position.days_past_due]),
+                position.status,
+                grid[loan.id],
+            )
+        )
+    return out
+
+
+def _savings(session: Session, member: Member, as_of: date, months: list[date]) -> SavingsHistory:
+    account = savings_account(session, member)
+    deposits = session.scalars(
+        select(Posting.value_date).where(
+            Posting.account_id == account.id,
+            Posting.delta_paise < 0,  # a credit to her savings: money saved
+            Posting.value_date <= as_of,
+            Posting.value_date > months[0].replace(day=1) - timedelta(days=1),
+        )
+    ).all()
+    balance = -int(
+        session.scalar(
+            select(func.coalesce(func.sum(Posting.delta_paise), 0)).where(
+                Posting.account_id == account.id, Posting.value_date <= as_of
+            )
+        )
+        or 0
+    )
+    saved = {(d.year, d.month) for d in deposits}
+    began = min([member.joined_on or as_of, *(d for d in deposits)])
+    window = [m for m in months if m >= began]
+    flags = [(m.year, m.month) in saved for m in window]
+    longest = current = 0
+    for saved_that_month in flags:
+        current = current + 1 if saved_that_month else 0
+        longest = max(longest, current)
+    return SavingsHistory(balance, sum(flags), len(window), longest, current)
+
+
+def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
+    since = as_of - timedelta(days=365)
+    held = (
+        select(Meeting.id)
+        .where(
+            Meeting.shg_id == member.shg_id,
+            Meeting.reversed_at.is_(None),
+            Meeting.meeting_date > since,
+            Meeting.meeting_date <= as_of,
+        )
+        .subquery()
+    )
+    meetings = session.scalar(select(func.count()).select_from(held)) or 0
+    present = (
+        session.scalar(
+            select(func.count())
+            .select_from(MeetingAttendance)
+            .where(
+                MeetingAttendance.member_id == member.id,
+                MeetingAttendance.present.is_(True),
+                MeetingAttendance.meeting_id.in_(select(held.c.id)),
+            )
+        )
+        or 0
+    )
+    return Attendance(meetings, present)
+
+
+def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
+    shg = session.get_one(Institution, member.shg_id)
+    vo = session.get(Institution, shg.parent_id) if shg.parent_id else None
+    members = (
+        session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg.id)) or 0
+    )
+    loan_ids = list(session.scalars(select(MemberLoan.id).where(MemberLoan.shg_id == shg.id)))
+    standing = standing_of(session, loan_ids, as_of) if loan_ids else {}
+    running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
+    attendance = _attendance(session, member, as_of)
+    book = shg.book
+    last_entry = (
+        session.scalar(
+            select(func.max(JournalEntry.value_date)).where(
+                JournalEntry.book_id == book.id, JournalEntry.value_date <= as_of
+            )
+        )
+        if book is not None
+        else None
+    )
+    return ShgStanding(
+        shg.name,
+        vo.name if vo else "",
+        attendance.meetings,
+        members,
+        len(running),
+        sum(1 for dpd in running if dpd > 0),
+        last_entry,
+    )
+
+
+def _enquiries(session: Session, member: Member) -> list[Enquiry]:
+    rows = session.execute(
+        select(Bank.name, CreditEnquiry.purpose, CreditEnquiry.at)
+        .join(Bank, Bank.id == CreditEnquiry.bank_id)
+        .where(CreditEnquiry.member_id == member.id)
+        .order_by(CreditEnquiry.id.desc())
+    ).all()
+    return [Enquiry(bank, purpose, at.date()) for bank, purpose, at in rows]
+
+
+def credit_history(
+    session: Session, member: Member, as_of: date, months_back: int = GRID_MONTHS
+) -> CreditHistory:
+    """Her history as of a date, over `months_back` months. The caller has checked she may be
+    read."""
+    months = month_ends(as_of, months_back)
+    return CreditHistory(
+        member,
+        as_of,
+        months,
+        _loans(session, member, as_of, months),
+        _savings(session, member, as_of, months),
+        _attendance(session, member, as_of),
+        _shg(session, member, as_of),
+        _enquiries(session, member),
+    )

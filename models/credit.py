@@ -1,0 +1,74 @@
+"""A member's consent to share her credit profile with a bank, and every enquiry a bank made.
+
+A consent record follows the Account Aggregator consent artefact (DOMAIN.md): the member,
+the data consumer (a bank), a purpose (code and words), when it starts and expires, how
+far back the data goes, and whether the bank may fetch once or periodically. It is recorded
+by her bookkeeper and can be revoked at any time; revocation takes effect at once. Consents
+are never deleted. An enquiry is kept for every profile a bank pulls: it shows in the
+member's credit history, as at a credit bureau.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+
+PURPOSES = {
+    "individual_loan": "Appraisal of an individual loan application",
+    "group_loan": "Appraisal of her SHG's bank loan",
+    "loan_monitoring": "Monitoring of a loan the bank has lent her",
+}
+FETCH_TYPES = ("one_time", "periodic")
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint(one_of("purpose", tuple(PURPOSES)), name="purpose"),
+        CheckConstraint(one_of("fetch_type", FETCH_TYPES), name="fetch_type"),
+        CheckConstraint("expires_on >= starts_on", name="period"),
+        CheckConstraint("data_months BETWEEN 1 AND 36", name="data_months"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revocation"),
+        Index("ix_consents_bank", "bank_id", "member_id"),
+        Index("ix_consents_member", "member_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    purpose: Mapped[str] = mapped_column(String(30))
+    starts_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date)
+    data_months: Mapped[int] = mapped_column(Integer, default=36)
+    fetch_type: Mapped[str] = mapped_column(String(10), default="one_time")
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    def active_on(self, day: date) -> bool:
+        return self.revoked_at is None and self.starts_on <= day <= self.expires_on
+
+    @property
+    def purpose_text(self) -> str:
+        return PURPOSES[self.purpose]
+
+
+class CreditEnquiry(Base):
+    """A bank pulled a member's profile (append-only)."""
+
+    __tablename__ = "credit_enquiries"
+    __table_args__ = (Index("ix_credit_enquiries_member", "member_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
+    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"))
+    purpose: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(120))

@@ -1,0 +1,187 @@
+"""Credit histories derived from a hand-written ledger, consent (recorded, revoked, expired),
+and what a bank partner may and may not read."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from app.services import banks, consents, loans, savings
+from app.services.clock import today_in_india
+from app.services.credit_history import credit_history, month_ends
+from app.services.errors import Forbidden, Invalid, NotFound
+from app.services.principal import Principal
+from models import Role
+from models.credit import Consent, CreditEnquiry
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, make_federation, transfer
+
+LATER = date(2030, 1, 1)
+
+
+@pytest.fixture
+def ledger(session):
+    """Member 1 of Durga SHG: ₹12,000 lent on 10 January 2026 at no interest, twelve monthly
+    instalments of ₹1,000 from 10 February; she pays February's and March's on their days and
+    nothing after. She saves ₹500 in January, February, April and May, not in March."""
+    fed = make_federation(session, members_count=2)
+    book = fed.book_id(session, fed.shg)
+    cash, rf = (
+        fed.account(session, fed.shg, "cash").id,
+        fed.account(session, fed.shg, "revolving_fund").id,
+    )
+    transfer(session, book, cash, rf, 50_000_00, date(2025, 12, 1))
+    member = fed.members[0]
+    terms = LoanTerms(12_000_00, 0, RateBasis.PER_MONTH, Method.FLAT, 12, Frequency.MONTHLY)
+    loan = loans.disburse_loan(
+        session, ADMIN, loans.NewLoan(member.id, terms, date(2026, 1, 10)), LATER
+    )
+    for day in (date(2026, 2, 10), date(2026, 3, 10)):
+        loans.repay_loan(session, ADMIN, loan.id, 1_000_00, day, today=LATER)
+    for day in (date(2026, 1, 5), date(2026, 2, 5), date(2026, 4, 5), date(2026, 5, 5)):
+        savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 500_00, day), LATER)
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    other = banks.create_bank(session, ADMIN, "Bank of India", "BKID")
+    return fed, member, loan, bank, other
+
+
+def test_history_is_derived_from_the_books(session, ledger):
+    fed, member, _, _, _ = ledger
+    history = credit_history(session, member, date(2026, 5, 31))
+    assert history.months[-5:] == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+    ]
+    assert len(history.months) == 36
+    [seen] = history.loans
+    # Before January 2026 the loan did not exist; April's instalment unpaid since 10 April.
+    assert seen.grid[:-5] == [None] * 31
+    assert seen.grid[-5:] == [0, 0, 0, 20, 51]
+    assert (seen.sanctioned_paise, seen.outstanding_paise, seen.overdue_days) == (
+        12_000_00,
+        10_000_00,
+        51,
+    )
+    assert (seen.worst_days_past_due, seen.status) == (51, "active")
+    s = history.savings
+    assert (s.balance_paise, s.months_saved, s.months_in_window) == (2_000_00, 4, 5)
+    assert (s.longest_streak, s.current_streak) == (2, 2)
+    assert (history.shg.name, history.shg.vo_name) == (fed.shg.name, fed.vo.name)
+    assert (history.shg.loans_running, history.shg.loans_overdue) == (1, 1)
+    assert history.shg.last_entry_on == date(2026, 5, 5)
+
+
+def test_month_ends_run_across_years():
+    assert month_ends(date(2026, 2, 14), 3) == [
+        date(2025, 12, 31),
+        date(2026, 1, 31),
+        date(2026, 2, 14),
+    ]
+
+
+def consent(session, member, bank, **kw):
+    today = today_in_india()
+    new = consents.NewConsent(
+        member.id,
+        bank.id,
+        kw.get("purpose", "individual_loan"),
+        kw.get("starts_on", today),
+        kw.get("expires_on", today + timedelta(days=90)),
+    )
+    return consents.record_consent(session, ADMIN, new)
+
+
+def partner(bank) -> Principal:
+    return Principal(Role.BANK_PARTNER, f"bank {bank.name}", bank_id=bank.id)
+
+
+def test_a_bank_reads_only_with_consent_and_every_pull_is_an_enquiry(session, ledger):
+    _, member, _, bank, other = ledger
+    with pytest.raises(NotFound):
+        consents.credit_profile(session, partner(bank), member.id)
+    given = consent(session, member, bank)
+    profile = consents.credit_profile(session, partner(bank), member.id)
+    assert profile.identity.name == "Member 1."
+    assert profile.consent.id == given.id
+    with pytest.raises(NotFound):
+        consents.credit_profile(session, partner(other), member.id)
+    enquiries = session.scalars(
+        select(CreditEnquiry).where(CreditEnquiry.member_id == member.id)
+    ).all()
+    assert [(e.bank_id, e.purpose) for e in enquiries] == [(bank.id, "individual_loan")]
+    again = consents.credit_profile(session, partner(bank), member.id)
+    assert [e.bank for e in again.history.enquiries] == [bank.name, bank.name]
+
+    consents.revoke_consent(session, ADMIN, given.id, "she withdrew it at the meeting")
+    with pytest.raises(NotFound):
+        consents.credit_profile(session, partner(bank), member.id)
+    assert consents.consenting_members(session, partner(bank), None, None, 50).items == []
+
+
+def test_an_expired_consent_reads_nothing(session, ledger):
+    _, member, _, bank, _ = ledger
+    today = today_in_india()
+    session.add(
+        Consent(
+            member_id=member.id,
+            bank_id=bank.id,
+            purpose="individual_loan",
+            starts_on=today - timedelta(days=100),
+            expires_on=today - timedelta(days=1),
+            recorded_by="bookkeeper",
+        )
+    )
+    session.flush()
+    with pytest.raises(NotFound):
+        consents.credit_profile(session, partner(bank), member.id)
+    current = consent(session, member, bank, expires_on=today)
+    assert current.active_on(today) and not current.active_on(today + timedelta(days=1))
+
+
+def test_search_lists_only_this_banks_consenting_members_masked(session, ledger):
+    fed, member, _, bank, other = ledger
+    member.name, member.member_code = "Sunita Devi Mahto", "JH-RNC-00123"
+    consent(session, member, bank)
+    consent(session, fed.members[1], other)
+    page = consents.consenting_members(session, partner(bank), "sunita", None, 50)
+    assert [m.id for m in page.items] == [member.id]
+    masked = consents.mask(session, member)
+    assert (masked.name, masked.member_code, masked.district) == (
+        "Sunita D. M.",
+        "********0123",
+        fed.district.name,
+    )
+    with pytest.raises(Forbidden):
+        consents.consenting_members(session, ADMIN, None, None, 50)
+
+
+def test_bad_consents_are_refused_naming_the_field(session, ledger):
+    _, member, _, bank, _ = ledger
+    today = today_in_india()
+    with pytest.raises(Invalid) as refused:
+        consent(session, member, bank, expires_on=today + timedelta(days=400))
+    assert refused.value.problems[0].field == "expires_on"
+
+
+def test_the_database_keeps_consent_terms_and_enquiries(session, connection, ledger):
+    _, member, _, bank, _ = ledger
+    given = consent(session, member, bank)
+    consents.credit_profile(session, partner(bank), member.id)
+    later = (
+        "expires_on + 365"
+        if connection.dialect.name == "postgresql"
+        else "date(expires_on, '+365 days')"
+    )
+    for statement, params in (
+        (f"UPDATE consents SET expires_on = {later} WHERE id = :id", {"id": given.id}),  # noqa: S608
+        ("DELETE FROM consents WHERE id = :id", {"id": given.id}),
+        ("DELETE FROM credit_enquiries WHERE member_id = :id", {"id": member.id}),
+    ):
+        with pytest.raises(DBAPIError), session.begin_nested():
+            session.execute(text(statement), params)

@@ -1,0 +1,83 @@
+"""Consent and consented credit profiles through the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.services import banks
+from app.services.clock import today_in_india
+from models import Role
+from tests.factories import ADMIN, ApiCaller, make_federation, token
+
+
+@pytest.fixture
+def world(session, client):
+    fed = make_federation(session)
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    other = banks.create_bank(session, ADMIN, "Bank of India", "BKID")
+    return (
+        fed,
+        bank,
+        ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf)),
+        ApiCaller(client, token(session, Role.BANK_PARTNER, bank_id=bank.id)),
+        ApiCaller(client, token(session, Role.BANK_PARTNER, bank_id=other.id)),
+    )
+
+
+def test_consent_then_profile_then_revocation(world):
+    fed, bank, bookkeeper, partner, other_bank = world
+    member = fed.members[0]
+    profile_path = f"/api/v1/bank/members/{member.id}/credit-profile"
+    assert partner.get(profile_path).status_code == 404
+
+    expires = (today_in_india() + timedelta(days=180)).isoformat()
+    given = bookkeeper.post(
+        f"/api/v1/members/{member.id}/consents",
+        {"bank_id": bank.id, "purpose": "individual_loan", "expires_on": expires},
+    )
+    assert given.status_code == 201, given.json
+    assert given.json["purpose_text"] == "Appraisal of an individual loan application"
+
+    found = partner.get("/api/v1/bank/members?search=Member").json["items"]
+    assert [m["member_id"] for m in found] == [member.id]
+    assert other_bank.get("/api/v1/bank/members").json["items"] == []
+
+    pulled = partner.get(profile_path)
+    assert pulled.status_code == 200, pulled.json
+    body = pulled.json
+    assert body["identity"]["name"] == "Member 1."
+    assert len(body["history"]["months"]) == 36
+    assert body["history"]["savings"]["balance"] == "0.00"
+    assert other_bank.get(profile_path).status_code == 404
+
+    batch = partner.get("/api/v1/bank/credit-profiles?limit=10").json
+    assert [p["identity"]["member_id"] for p in batch["items"]] == [member.id]
+    history = bookkeeper.get(f"/api/v1/members/{member.id}/credit-history").json
+    assert [e["bank"] for e in history["enquiries"]] == [bank.name, bank.name]
+
+    passbook = bookkeeper.get(f"/api/v1/members/{member.id}/passbook").json
+    assert [(c["bank"], c["revoked_on"]) for c in passbook["consents"]] == [(bank.name, None)]
+
+    revoked = bookkeeper.post(f"/api/v1/consents/{given.json['id']}/revoke", {"reason": "asked"})
+    assert revoked.status_code == 200 and revoked.json["revoked_by"]
+    assert partner.get(profile_path).status_code == 404
+    again = bookkeeper.post(f"/api/v1/consents/{given.json['id']}/revoke", {})
+    assert again.status_code == 409
+
+
+def test_refusals_name_the_field_and_the_role(world):
+    fed, bank, bookkeeper, partner, _ = world
+    member = fed.members[0]
+    past = (today_in_india() - timedelta(days=1)).isoformat()
+    refused = bookkeeper.post(
+        f"/api/v1/members/{member.id}/consents",
+        {"bank_id": bank.id, "purpose": "individual_loan", "expires_on": past},
+    )
+    assert refused.status_code == 422
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json["errors"][0]["field"] == "expires_on"
+    assert bookkeeper.get("/api/v1/bank/members").status_code == 403
+    assert partner.get(f"/api/v1/members/{member.id}/consents").status_code == 404
+    assert partner.get(f"/api/v1/members/{member.id}/credit-history").status_code == 404
