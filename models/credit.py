@@ -11,8 +11,9 @@ member's credit history, as at a credit bureau.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, one_of, utcnow
@@ -72,3 +73,23 @@ class CreditEnquiry(Base):
     purpose: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     by: Mapped[str] = mapped_column(String(120))
+
+
+class CreditScore(Base):
+    """A score as it was given: the model, the inputs and the reasons (append-only)."""
+
+    __tablename__ = "credit_scores"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR score BETWEEN 300 AND 900", name="range"),
+        Index("ix_credit_scores_member", "member_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    as_of: Mapped[date] = mapped_column(Date)
+    model: Mapped[str] = mapped_column(String(60))
+    score: Mapped[int | None] = mapped_column(Integer)  # None: insufficient history
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    scored_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    scored_by: Mapped[str] = mapped_column(String(120))

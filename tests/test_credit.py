@@ -185,3 +185,46 @@ def test_the_database_keeps_consent_terms_and_enquiries(session, connection, led
     ):
         with pytest.raises(DBAPIError), session.begin_nested():
             session.execute(text(statement), params)
+
+
+def test_a_thin_file_says_what_is_missing_instead_of_a_score(session, ledger):
+    from app.services.readiness import readiness
+
+    _, member, _, _, _ = ledger
+    result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
+    assert (result.score, result.model) == (None, "expert-scorecard-1")
+    assert result.missing == [
+        "5 months of record with her group; 6 needed",
+        "3 months of loan repayment on time; 6 needed",
+    ]
+    assert result.eligibility.suggested_loan_paise == 0
+
+
+def test_a_scored_member_gets_reasons_eligibility_and_a_stored_score(session, ledger):
+    from app.services.readiness import readiness
+    from models.credit import CreditScore
+
+    _, member, _, _, _ = ledger
+    for month in range(6, 13):  # she saved every month of 2025 from June
+        day = date(2025, month, 5)
+        savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 500_00, day), LATER)
+    result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
+    # 11 of 12 months saved (not March 2026), longest run 9, a loan 51 days past due with
+    # 3 of 5 loan-months on time, no meetings, her group's one loan overdue, 12 months.
+    assert result.features["savings_regularity"] == 11 / 12
+    assert result.features["on_time_share"] == 3 / 5
+    assert result.score == 600 - 20 - 40 + 35 + 10 + 0 - 20 + 5
+    assert result.reasons[0] == (
+        "A loan instalment was overdue for many days in the last 12 months."
+    )
+    assert (result.eligibility.suggested_loan_paise, result.eligibility.loan_reason) == (
+        0,
+        "a score of 570 is below 600",
+    )
+    assert result.eligibility.subvention == ["her SHG has no bank loan on these books"]
+    [stored] = session.scalars(select(CreditScore).where(CreditScore.member_id == member.id))
+    assert (stored.score, stored.model, stored.inputs["on_time_share"]) == (
+        result.score,
+        "expert-scorecard-1",
+        0.6,
+    )

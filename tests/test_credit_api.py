@@ -50,6 +50,9 @@ def test_consent_then_profile_then_revocation(world):
     assert body["identity"]["name"] == "Member 1."
     assert len(body["history"]["months"]) == 36
     assert body["history"]["savings"]["balance"] == "0.00"
+    readiness = body["readiness"]
+    assert (readiness["score"], readiness["model"]) == (None, "expert-scorecard-1")
+    assert readiness["missing"] == ["0 months of record with her group; 6 needed"]
     assert other_bank.get(profile_path).status_code == 404
 
     batch = partner.get("/api/v1/bank/credit-profiles?limit=10").json

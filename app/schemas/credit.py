@@ -104,10 +104,30 @@ class MaskedIdentitySchema(Schema):
     district = fields.String()
 
 
+class EligibilitySchema(Schema):
+    suggested_individual_loan = Rupees(attribute="suggested_loan_paise")
+    loan_reason = fields.String()
+    subvention = fields.List(fields.String())
+
+
+class ReadinessSchema(Schema):
+    model = fields.String(metadata={"description": "which model made the score"})
+    score = fields.Integer(
+        allow_none=True, metadata={"description": "300-900; null: insufficient history"}
+    )
+    probability_90_days_past_due = fields.Function(
+        lambda r: None if r.probability_bad is None else f"{r.probability_bad:.4f}"
+    )
+    reasons = fields.List(fields.String())
+    missing = fields.List(fields.String())
+    eligibility = fields.Nested(EligibilitySchema)
+
+
 class CreditProfileSchema(Schema):
     identity = fields.Nested(MaskedIdentitySchema)
     consent = fields.Nested(ConsentSchema)
     history = fields.Nested(CreditHistorySchema)
+    readiness = fields.Nested(ReadinessSchema)
 
 
 class ProfileListSchema(Schema):

@@ -21,6 +21,7 @@ from app.services.errors import Conflict, FieldProblem, Forbidden, NotFound, req
 from app.services.members import readable_member, writable_member
 from app.services.paging import Page, fetch_page
 from app.services.principal import Principal
+from app.services.readiness import Readiness, readiness
 from models.access import Role
 from models.base import utcnow
 from models.credit import FETCH_TYPES, PURPOSES, Consent, CreditEnquiry
@@ -56,6 +57,7 @@ class CreditProfile:
     identity: MaskedIdentity
     consent: Consent
     history: CreditHistory
+    readiness: Readiness
 
 
 def record_consent(session: Session, who: Principal, new: NewConsent) -> Consent:
@@ -196,4 +198,6 @@ def credit_profile(
     )
     session.flush()
     history = credit_history(session, member, as_of or today_in_india(), consent.data_months)
-    return CreditProfile(mask(session, member), consent, history)
+    return CreditProfile(
+        mask(session, member), consent, history, readiness(session, history, who.label)
+    )

@@ -160,8 +160,9 @@ def _savings(session: Session, member: Member, as_of: date, months: list[date]) 
         or 0
     )
     saved = {(d.year, d.month) for d in deposits}
-    began = min([member.joined_on or as_of, *(d for d in deposits)])
-    window = [m for m in months if m >= began]
+    starts = [d for d in (member.joined_on, *deposits) if d is not None]
+    began = min(starts) if starts else None  # no record at all: no months on record
+    window = [m for m in months if began is not None and m >= began]
     flags = [(m.year, m.month) in saved for m in window]
     longest = current = 0
     for saved_that_month in flags:

@@ -1,0 +1,66 @@
+"""The characteristics a readiness score is built from, what each means in plain words, and
+which way is better. A member's values are computed from her credit history
+(`app/services/readiness.py`); nothing here reads the database.
+
+Caste and religion are never characteristics: they are only used to check scores for fair
+treatment across groups (`scoring.validation.adverse_impact`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Better = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    better: Better  # which way lowers the risk: the score never moves against it
+    reason: str  # said to her when this characteristic lowered her score
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "on_time_share",
+        "higher",
+        "Some of your loan instalments were paid late in the last 12 months.",
+    ),
+    Feature(
+        "worst_days_past_due",
+        "lower",
+        "A loan instalment was overdue for many days in the last 12 months.",
+    ),
+    Feature(
+        "savings_regularity",
+        "higher",
+        "You did not save in every month.",
+    ),
+    Feature(
+        "savings_streak",
+        "higher",
+        "Your longest run of monthly savings without a break is short.",
+    ),
+    Feature(
+        "attendance_share",
+        "higher",
+        "You missed several of your group's meetings in the last year.",
+    ),
+    Feature(
+        "shg_overdue_share",
+        "lower",
+        "Several members of your group are behind on their loans.",
+    ),
+    Feature(
+        "months_of_history",
+        "higher",
+        "Your record with the group is still short.",
+    ),
+)
+FEATURE_NAMES = tuple(f.name for f in FEATURES)
+BY_NAME = {f.name: f for f in FEATURES}
+
+# Below these, a member has "insufficient history" rather than a score (DOMAIN.md).
+MIN_HISTORY_MONTHS = 6
+MIN_REPAID_INSTALMENTS = 6
