@@ -54,11 +54,13 @@ def test_consent_then_profile_then_revocation(world):
     assert (readiness["score"], readiness["model"]) == (None, "expert-scorecard-1")
     assert readiness["missing"] == ["0 months of record with her group; 6 needed"]
     assert other_bank.get(profile_path).status_code == 404
+    pdf = partner.get(f"{profile_path}?format=pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
     batch = partner.get("/api/v1/bank/credit-profiles?limit=10").json
     assert [p["identity"]["member_id"] for p in batch["items"]] == [member.id]
     history = bookkeeper.get(f"/api/v1/members/{member.id}/credit-history").json
-    assert [e["bank"] for e in history["enquiries"]] == [bank.name, bank.name]
+    assert [e["bank"] for e in history["enquiries"]] == [bank.name] * 3
 
     passbook = bookkeeper.get(f"/api/v1/members/{member.id}/passbook").json
     assert [(c["bank"], c["revoked_on"]) for c in passbook["consents"]] == [(bank.name, None)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.auth import current_principal as who
@@ -18,12 +19,14 @@ from app.schemas.credit import (
     CreditProfileSchema,
     MemberSearchArgsSchema,
     MemberSearchSchema,
+    ProfileArgsSchema,
     ProfileListSchema,
 )
 from app.schemas.loans import AsOfSchema
 from app.services import consents, credit_history
 from app.services.clock import today_in_india
 from app.services.members import readable_member
+from app.services.profile_pdf import profile_pdf
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("credit", __name__, url_prefix="/api/v1", description="Consent and credit")
@@ -92,13 +95,21 @@ def search(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/bank/members/<id:member_id>/credit-profile", methods=["GET"])
+@blp.arguments(ProfileArgsSchema, location="query")
 @blp.response(200, CreditProfileSchema)
-def profile(member_id: int) -> Any:
+@blp.alt_response(200, description="format=pdf: one page to file", content_type="application/pdf")
+def profile(args: dict[str, Any], member_id: int) -> Any:
     """Her credit profile, with her consent for your bank; 404 without it. Every pull is an
-    enquiry in her history."""
+    enquiry in her history. `format=pdf` gives the one page a loan officer files."""
     session = db()
     result = consents.credit_profile(session, who(), member_id)
     session.commit()
+    if args["format"] == "pdf":
+        return Response(
+            profile_pdf(result),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="profile-{member_id}.pdf"'},
+        )
     return result
 
 

@@ -135,6 +135,10 @@ class ProfileListSchema(Schema):
     next_after = fields.Integer(allow_none=True)
 
 
+class ProfileArgsSchema(Schema):
+    format = Enum(["json", "pdf"], load_default="json")
+
+
 class MemberSearchArgsSchema(Schema):
     search = Text(100, load_default=None)
     after = QueryId()

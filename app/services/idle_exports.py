@@ -8,7 +8,6 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,12 +15,11 @@ from sqlalchemy.orm import Session
 from app.services.audit_runs import readable_run
 from app.services.idle_detection import FUND_NAMES
 from app.services.idle_flags import FlagFilter, filtered
+from app.services.pdf import Printer
 from app.services.principal import Principal
 from models.idle import AuditRun, IdleFlag, IdleObservation, IdleRule
 from models.institutions import Institution
-from models.money import format_inr, format_rupees
-
-FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # has the ₹ sign
+from models.money import format_rupees
 
 
 @dataclass(frozen=True)
@@ -131,10 +129,6 @@ def _percent(bp: int | None) -> str:
     return "" if bp is None else f"{bp // 100}.{bp % 100:02d}"
 
 
-def _day(d: date | None) -> str:
-    return d.strftime("%d-%m-%Y") if d else ""
-
-
 def export_csv(export: RunExport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -177,43 +171,22 @@ def export_csv(export: RunExport) -> str:
     return out.getvalue()
 
 
-def _font() -> tuple[str, str]:
-    """A font with the rupee sign when the machine has one, else Helvetica and "Rs."."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if FONT_FILE.exists():
-        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_FILE)))
-        return "DejaVuSans", "₹"
-    return "Helvetica", "Rs. "
-
-
 def export_pdf(export: RunExport) -> bytes:
     """An A4 landscape report: heading, the run, a chart by district or CLF, the table."""
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer
 
-    font, rupee = _font()
-
-    def money(paise: int) -> str:
-        return format_inr(paise).replace("₹", rupee)
-
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = font  # type: ignore[attr-defined]
-    run = export.run
+    printer = Printer()
+    styles, run = printer.styles, export.run
     story: list[object] = [
         Paragraph(f"Idle funds: audit run {run.id}", styles["Title"]),
         Paragraph(
-            f"As of {_day(run.as_of)} · {export.scope} · {run.trigger.replace('_', ' ')} run by"
-            f" {run.started_by} · status {run.status} · {len(export.rows)} flags ·"
-            f" idle funds {money(export.total_paise)}",
+            f"As of {printer.day(run.as_of)} · {export.scope} · {run.trigger.replace('_', ' ')}"
+            f" run by {run.started_by} · status {run.status} · {len(export.rows)} flags ·"
+            f" idle funds {printer.money(export.total_paise)}",
             styles["Normal"],
         ),
         Spacer(1, 0.4 * cm),
@@ -228,10 +201,10 @@ def export_pdf(export: RunExport) -> bytes:
         # Whole rupees: the chart's geometry only, the figures printed are exact.
         chart.data = [[paise // 100 for _, paise in reversed(shown)]]
         chart.categoryAxis.categoryNames = [name[:30] for name, _ in reversed(shown)]
-        chart.categoryAxis.labels.fontName = font
-        chart.valueAxis.labels.fontName = font
+        chart.categoryAxis.labels.fontName = printer.font
+        chart.valueAxis.labels.fontName = printer.font
         chart.valueAxis.valueMin = 0
-        chart.valueAxis.labelTextFormat = lambda v: money(int(v) * 100).split(".")[0]
+        chart.valueAxis.labelTextFormat = lambda v: printer.money(int(v) * 100).split(".")[0]
         chart.bars[0].fillColor = colors.HexColor("#b5651d")
         drawing.add(chart)
         story += [Paragraph(f"Idle funds by {label}", styles["Heading2"]), drawing]
@@ -245,30 +218,21 @@ def export_pdf(export: RunExport) -> bytes:
             r.clf[:20],
             r.fund,
             r.rule,
-            money(r.balance_paise),
+            printer.money(r.balance_paise),
             str(r.days_idle),
             _percent(r.utilisation_bp),
-            _day(r.last_outflow_on),
+            printer.day(r.last_outflow_on),
             r.status,
         ]
         for r in export.rows
     ]
-    total = ["Total", "", "", "", "", "", money(export.total_paise), "", "", "", ""]
-    table = Table([header, *body, total], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
-                ("ALIGN", (6, 0), (8, -1), "RIGHT"),
-            ]
-        )
+    total = ["Total", "", "", "", "", "", printer.money(export.total_paise), "", "", "", ""]
+    table = printer.table(
+        [header, *body, total],
+        commands=[
+            ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+            ("ALIGN", (6, 0), (8, -1), "RIGHT"),
+        ],
     )
     story += [Spacer(1, 0.4 * cm), Paragraph("Flags", styles["Heading2"]), table]
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=landscape(A4), title=f"Idle funds, run {run.id}").build(
-        story  # type: ignore[arg-type]
-    )
-    return out.getvalue()
+    return printer.build(story, f"Idle funds, run {run.id}", landscape=True)
