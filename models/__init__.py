@@ -3,7 +3,7 @@
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
 from models.base import Base
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
-from models.credit import Consent, CreditEnquiry, CreditScore
+from models.credit import Consent, CreditEnquiry, CreditScore, ScoringModel
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
@@ -59,6 +59,7 @@ __all__ = [
     "PeriodEvent",
     "Posting",
     "Role",
+    "ScoringModel",
     "Side",
     "Status",
     "SubventionReceipt",

@@ -13,7 +13,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, one_of, utcnow
@@ -93,3 +105,32 @@ class CreditScore(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON)
     scored_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     scored_by: Mapped[str] = mapped_column(String(120))
+
+
+class ScoringModel(Base):
+    """A trained scorecard: its card (metrics, gates, data) and the fitted model itself.
+
+    Only an admin activates one, and only if it beats the active model on the same
+    validation data; at most one is active at a time."""
+
+    __tablename__ = "scoring_models"
+    __table_args__ = (
+        Index(
+            "uq_scoring_models_active",
+            "active",
+            unique=True,
+            postgresql_where=text("active"),
+            sqlite_where=text("active"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    version: Mapped[str] = mapped_column(String(60), unique=True)
+    trained_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    trained_by: Mapped[str] = mapped_column(String(120))
+    card: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # joblib bytes of scoring.scorecard.Scorecard; written only by the training script.
+    artefact: Mapped[bytes] = mapped_column(LargeBinary)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    activated_by: Mapped[str | None] = mapped_column(String(120))

@@ -40,6 +40,6 @@ def synthetic_members(count: int, seed: int = 7, drift: float = 0.0) -> pd.DataF
             "social_category": rng.choice(SOCIAL_CATEGORIES, count),
         }
     )
-    risk = -3.0 - 1.6 * discipline + 0.4 * table["shg_overdue_share"].to_numpy() * 5
+    risk = -3.6 - 1.6 * discipline + 0.4 * table["shg_overdue_share"].to_numpy() * 5
     table["bad"] = (rng.uniform(0, 1, count) < 1 / (1 + np.exp(-risk))).astype(int)
     return table

@@ -21,10 +21,13 @@ from app.schemas.credit import (
     MemberSearchSchema,
     ProfileArgsSchema,
     ProfileListSchema,
+    ScoringModelListSchema,
+    ScoringModelSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import consents, credit_history
+from app.services import consents, credit_history, scoring_models
 from app.services.clock import today_in_india
+from app.services.errors import Forbidden
 from app.services.members import readable_member
 from app.services.profile_pdf import profile_pdf
 from app.writes import HEADER_DOC, idempotent
@@ -125,3 +128,22 @@ def batch(args: dict[str, Any]) -> Any:
     items = [consents.credit_profile(session, who(), m.id) for m in page.items]
     session.commit()
     return {"items": items, "next_after": page.next_after}
+
+
+@blp.route("/scoring/models", methods=["GET"])
+@blp.response(200, ScoringModelListSchema)
+def list_models() -> Any:
+    """Trained readiness models with their cards, newest first (admin)."""
+    if not who().is_admin:
+        raise Forbidden("only an admin reads model cards")
+    return {"items": scoring_models.models(db())}
+
+
+@blp.route("/scoring/models/<string:version>/activate", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.response(200, ScoringModelSchema)
+def activate_model(version: str) -> Any:
+    """Make this model score from now on (admin): refused unless it passes every gate and
+    beats the active model on the same validation data."""
+    return scoring_models.activate(db(), who(), version)

@@ -148,3 +148,17 @@ class MemberSearchArgsSchema(Schema):
 class MemberSearchSchema(Schema):
     items = fields.List(fields.Nested(MaskedIdentitySchema))
     next_after = fields.Integer(allow_none=True)
+
+
+class ScoringModelSchema(Schema):
+    version = fields.String()
+    trained_at = fields.DateTime()
+    trained_by = fields.String()
+    active = fields.Boolean()
+    activated_at = fields.DateTime(allow_none=True)
+    activated_by = fields.String(allow_none=True)
+    card = fields.Dict(metadata={"description": "the model card: metrics, gates, groups"})
+
+
+class ScoringModelListSchema(Schema):
+    items = fields.List(fields.Nested(ScoringModelSchema))

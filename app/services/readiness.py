@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services import subvention
 from app.services.credit_history import CreditHistory
 from app.services.errors import DomainError
+from app.services.model_store import active_model
 from models.base import utcnow
 from models.capital import Facility
 from models.credit import CreditScore
@@ -139,8 +141,15 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
     """Score her (or say what is missing), explain it, and store it."""
     values = features_of(history)
     missing = _missing(history)
+    trained = active_model(session)
+    model = trained[0] if trained else expert.NAME
     if missing:
         score, probability, reasons = None, None, []
+    elif trained is not None:
+        row = pd.DataFrame([{name: values[name] for name in FEATURE_NAMES}], dtype=float)
+        score = trained[1].score(row)[0]
+        probability = float(trained[1].probability(row)[0])
+        reasons = [BY_NAME[name].reason for name in trained[1].reasons(row)[0]]
     else:
         scored = expert.expert_score(values)
         score, probability = scored.score, scored.probability_bad
@@ -151,7 +160,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
         reasons = [BY_NAME[name].reason for _, name in lost[:4]]
     amount, why = _suggested_loan(history, score)
     result = Readiness(
-        expert.NAME,
+        model,
         score,
         probability,
         reasons,

@@ -1,0 +1,187 @@
+"""Training, storing and activating readiness models.
+
+- Outcome labels come from the ledger: a member observed on a date is *bad* when any of her
+  loans is 90 or more days past due at a month end in the 12 months that follow.
+- A trained model is stored with its model card (metrics on out-of-time data, the gates, the
+  score distribution by district, and how the active model did on the same rows), never
+  active on its own.
+- An admin activates it, and only if it passes every gate and beats the active model's AUC
+  on the same validation rows; one model is active at a time, and every score says which.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import joblib
+import pandas as pd
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.services.arrears import standing_of
+from app.services.credit_history import credit_history, month_ends
+from app.services.errors import Conflict, Forbidden, NotFound
+from app.services.model_store import active_model
+from app.services.principal import Principal
+from app.services.readiness import features_of
+from models.base import utcnow
+from models.credit import ScoringModel
+from models.institutions import Institution, Member
+from models.loans import MemberLoan
+from scoring.features import FEATURE_NAMES, FEATURES
+from scoring.scorecard import Spec, fit_scorecard
+from scoring.validation import GATES, Validation, validate
+
+SPEC = Spec(
+    "bad",
+    list(FEATURE_NAMES),
+    monotonic={f.name: "descending" if f.better == "higher" else "ascending" for f in FEATURES},
+)
+HORIZON_MONTHS = 12
+
+
+def _district_of(session: Session, member: Member) -> str:
+    shg = session.get_one(Institution, member.shg_id)
+    ids = [int(p) for p in shg.path.strip("/").split("/")]
+    name = session.scalar(
+        select(Institution.name).where(Institution.id.in_(ids), Institution.kind == "district")
+    )
+    return name or ""
+
+
+def labelled_rows(session: Session, observed_on: date, scope_path: str = "/") -> pd.DataFrame:
+    """One row per member with a record by `observed_on`: her characteristics then, her
+    district, and whether she went 90+ days past due in the next 12 months."""
+    horizon = month_ends(observed_on + timedelta(days=31 * HORIZON_MONTHS), HORIZON_MONTHS)
+    members = session.scalars(
+        select(Member)
+        .join(Institution, Institution.id == Member.shg_id)
+        .where(Institution.path.startswith(scope_path, autoescape=True))
+        .order_by(Member.id)
+    ).all()
+    rows = []
+    for member in members:
+        history = credit_history(session, member, observed_on)
+        if history.savings.months_in_window == 0 and not history.loans:
+            continue
+        loan_ids = list(
+            session.scalars(select(MemberLoan.id).where(MemberLoan.member_id == member.id))
+        )
+        bad = any(
+            dpd >= 90
+            for end in horizon
+            if end > observed_on
+            for _, dpd in (standing_of(session, loan_ids, end) if loan_ids else {}).values()
+        )
+        rows.append(
+            {**features_of(history), "district": _district_of(session, member), "bad": int(bad)}
+        )
+    return pd.DataFrame(rows)
+
+
+def _card(
+    validation: Validation, train_rows: int, compared: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "train_rows": train_rows,
+        "validation_rows": validation.rows,
+        "bad_rate": validation.bad_rate,
+        "auc": validation.auc,
+        "ks": validation.ks,
+        "brier": validation.brier,
+        "calibration_slope": validation.calibration_slope,
+        "calibration_table": validation.calibration_table,
+        "psi": validation.psi,
+        "adverse_impact": validation.adverse_impact,
+        "adverse_impact_ratio": validation.adverse_impact_ratio,
+        "score_distribution": validation.score_distribution,
+        "gates": {name: list(bounds) for name, bounds in GATES.items()},
+        "gate_failures": validation.failures,
+        "scale": "600 points at odds 50:1, 20 points to double the odds, 300-900",
+        "compared_with": compared,
+    }
+
+
+def train(
+    session: Session,
+    who: Principal,
+    version: str,
+    train_rows: pd.DataFrame,
+    validation_rows: pd.DataFrame,
+    group_columns: tuple[str, ...] = ("district",),
+) -> ScoringModel:
+    """Fit on `train_rows`, validate out of time on `validation_rows`, store (inactive)."""
+    if not who.is_admin:
+        raise Forbidden("only an admin trains models")
+    if session.scalar(select(ScoringModel.id).where(ScoringModel.version == version)):
+        raise Conflict(f"a model {version!r} exists already")
+    fitted = fit_scorecard(train_rows, SPEC)
+    probabilities = fitted.probability(validation_rows)
+    scores = fitted.score(validation_rows)
+    current = active_model(session)
+    compared = None
+    previous_scores = None
+    if current is not None:
+        previous_scores = current[1].score(validation_rows)
+        other = validate(
+            validation_rows["bad"].tolist(),
+            current[1].probability(validation_rows),
+            previous_scores,
+            {},
+        )
+        compared = {"version": current[0], "auc": other.auc}
+    groups = {c: validation_rows[c].tolist() for c in group_columns if c in validation_rows}
+    result = validate(
+        validation_rows["bad"].tolist(), probabilities, scores, groups, previous_scores
+    )
+    buffer = io.BytesIO()
+    joblib.dump(fitted, buffer)
+    model = ScoringModel(
+        version=version,
+        trained_at=utcnow(),
+        trained_by=who.label,
+        card=_card(result, len(train_rows), compared)
+        | {"kept": fitted.columns, "dropped": fitted.dropped},
+        artefact=buffer.getvalue(),
+        active=False,
+    )
+    session.add(model)
+    session.flush()
+    return model
+
+
+def activate(session: Session, who: Principal, version: str) -> ScoringModel:
+    if not who.is_admin:
+        raise Forbidden("only an admin activates a model")
+    model = session.scalar(select(ScoringModel).where(ScoringModel.version == version))
+    if model is None:
+        raise NotFound(f"model {version} not found")
+    if model.card["gate_failures"]:
+        raise Conflict(f"model {version} fails its gates: {'; '.join(model.card['gate_failures'])}")
+    current = session.scalar(select(ScoringModel).where(ScoringModel.active.is_(True)))
+    compared = model.card.get("compared_with")
+    if current is not None:
+        if compared is None or compared["version"] != current.version:
+            raise Conflict(
+                f"model {version} was not compared with the active model {current.version}:"
+                " train it again"
+            )
+        if model.card["auc"] <= compared["auc"]:
+            raise Conflict(
+                f"model {version} does not beat {current.version} on the same data"
+                f" (AUC {model.card['auc']:.3f} against {compared['auc']:.3f})"
+            )
+        session.execute(
+            update(ScoringModel).where(ScoringModel.id == current.id).values(active=False)
+        )
+    model.active = True
+    model.activated_at = utcnow()
+    model.activated_by = who.label
+    session.flush()
+    return model
+
+
+def models(session: Session) -> list[ScoringModel]:
+    return list(session.scalars(select(ScoringModel).order_by(ScoringModel.id.desc())))
