@@ -3,7 +3,13 @@
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
 from models.base import Base
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
-from models.credit import Consent, CreditEnquiry, CreditScore, ScoringModel
+from models.credit import (
+    Consent,
+    CreditEnquiry,
+    CreditScore,
+    LivelihoodIncome,
+    ScoringModel,
+)
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
@@ -48,6 +54,7 @@ __all__ = [
     "Institution",
     "InstitutionKind",
     "JournalEntry",
+    "LivelihoodIncome",
     "LoanInstalment",
     "LoanRepayment",
     "LoanWriteOff",

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -134,3 +135,27 @@ class ScoringModel(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     activated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     activated_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class LivelihoodIncome(Base):
+    """A member's household income from one season or business cycle, as she reported it to
+    her group. Never changed: a wrong record is replaced by a new one naming it."""
+
+    __tablename__ = "livelihood_incomes"
+    __table_args__ = (
+        CheckConstraint("period_end >= period_start", name="period"),
+        CheckConstraint("income_paise >= 0", name="income"),
+        Index("ix_livelihood_incomes_member", "member_id", "period_end"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    activity: Mapped[str] = mapped_column(String(100))  # "paddy, kharif", "dairy", "shop"
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    income_paise: Mapped[int] = mapped_column(BigInteger)  # net, for the whole household
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("livelihood_incomes.id"), unique=True
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(120))

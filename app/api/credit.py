@@ -17,6 +17,9 @@ from app.schemas.credit import (
     ConsentSchema,
     CreditHistorySchema,
     CreditProfileSchema,
+    IncomeCreateSchema,
+    IncomeListSchema,
+    IncomeSchema,
     MemberSearchArgsSchema,
     MemberSearchSchema,
     ProfileArgsSchema,
@@ -25,7 +28,7 @@ from app.schemas.credit import (
     ScoringModelSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import consents, credit_history, scoring_models
+from app.services import consents, credit_history, livelihood, scoring_models
 from app.services.clock import today_in_india
 from app.services.errors import Forbidden
 from app.services.members import readable_member
@@ -147,3 +150,33 @@ def activate_model(version: str) -> Any:
     """Make this model score from now on (admin): refused unless it passes every gate and
     beats the active model on the same validation data."""
     return scoring_models.activate(db(), who(), version)
+
+
+@blp.route("/members/<id:member_id>/incomes", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(IncomeCreateSchema)
+@blp.response(201, IncomeSchema)
+def record_income(data: dict[str, Any], member_id: int) -> Any:
+    """Her household income from one season or business cycle (her bookkeeper); a wrong
+    record is corrected by a new one naming it in `replaces_id`."""
+    new = livelihood.NewIncome(
+        member_id,
+        data["activity"],
+        data["period_start"],
+        data["period_end"],
+        data["income"],
+        data["replaces_id"],
+    )
+    return livelihood.record_income(db(), who(), new)
+
+
+@blp.route("/members/<id:member_id>/incomes", methods=["GET"])
+@blp.arguments(AsOfSchema, location="query")
+@blp.response(200, IncomeListSchema)
+def list_incomes(args: dict[str, Any], member_id: int) -> Any:
+    """Her standing income records, latest first, and her Lakhpati Didi status."""
+    items, status = livelihood.incomes_of(
+        db(), who(), member_id, args.get("as_of") or today_in_india()
+    )
+    return {"items": items, "lakhpati": status}

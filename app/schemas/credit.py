@@ -85,6 +85,38 @@ class EnquirySchema(Schema):
     on = fields.Date()
 
 
+class LakhpatiSchema(Schema):
+    status = fields.String(metadata={"description": "lakhpati, not_yet, or unknown"})
+    cycles = fields.Integer()
+    monthly_average = Rupees(attribute="monthly_average_paise", allow_none=True)
+    yearly = Rupees(attribute="yearly_paise", allow_none=True)
+    reason = fields.String()
+
+
+class IncomeCreateSchema(Schema):
+    activity = Text(100, required=True)
+    period_start = SafeDate(required=True)
+    period_end = SafeDate(required=True)
+    income = Rupees(required=True, metadata={"description": "net household income"})
+    replaces_id = Id(load_default=None)
+
+
+class IncomeSchema(Schema):
+    id = fields.Integer()
+    activity = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    income = Rupees(attribute="income_paise")
+    replaces_id = fields.Integer(allow_none=True)
+    recorded_at = fields.DateTime()
+    recorded_by = fields.String()
+
+
+class IncomeListSchema(Schema):
+    items = fields.List(fields.Nested(IncomeSchema))
+    lakhpati = fields.Nested(LakhpatiSchema)
+
+
 class CreditHistorySchema(Schema):
     member_id = fields.Function(lambda h: h.member.id)
     as_of = fields.Date()
@@ -94,6 +126,7 @@ class CreditHistorySchema(Schema):
     attendance = fields.Nested(AttendanceHistorySchema)
     shg = fields.Nested(ShgStandingSchema)
     enquiries = fields.List(fields.Nested(EnquirySchema))
+    livelihood = fields.Nested(LakhpatiSchema)
 
 
 class MaskedIdentitySchema(Schema):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.services import loans
 from app.services.arrears import standing_of
+from app.services.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.savings import savings_account
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
@@ -83,6 +84,7 @@ class CreditHistory:
     attendance: Attendance
     shg: ShgStanding
     enquiries: list[Enquiry]
+    livelihood: LakhpatiStatus
 
     @property
     def history_months(self) -> int:
@@ -255,4 +257,5 @@ def credit_history(
         _attendance(session, member, as_of),
         _shg(session, member, as_of),
         _enquiries(session, member),
+        lakhpati_status(session, member, as_of),
     )
