@@ -143,7 +143,12 @@ LATERAL (SELECT g % 3 = 0 AND NOT ((a / 2) % 10 = 0 AND d >= DATE '2026-06-01') 
 """
 
 
-def build_state(url: str, args: argparse.Namespace) -> None:
+def build_state(
+    url: str, args: argparse.Namespace, scripts: list[tuple[str, str]] | None = None
+) -> None:
+    """The state's tree (services), then `scripts` (SQL run with triggers off), then ANALYZE.
+    Parameters the scripts may use: base, clfs, vos, shgs, vo0, shg0, districts, books,
+    postings, as_of (and the args' `members`, if any)."""
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as s:
@@ -169,10 +174,11 @@ def build_state(url: str, args: argparse.Namespace) -> None:
         "shg0": base + args.clfs + args.vos,
         "districts": DISTRICTS,
         "books": args.clfs + args.vos + args.shgs,
-        "postings": args.postings,
+        "postings": getattr(args, "postings", 0),
+        "members": getattr(args, "members", 0),
         "as_of": AS_OF,
     }
-    for name, script in (
+    for name, script in scripts or (
         ("institutions, books and accounts", INSTITUTIONS),
         ("grants and federation loans", CAPITAL),
         ("member loans and repayments", MEMBER_LOANS),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import FromClause, Select, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.services.institutions import readable_institution
@@ -98,7 +98,15 @@ def days_past_due(session: Session, loan: MemberLoan, as_of: date) -> int:
 def standing_of(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tuple[int, int]]:
     """Per loan disbursed by `as_of`: (principal outstanding, days past due) on that day, in
     two statements however many loans."""
-    loans = _outstanding(as_of).where(MemberLoan.id.in_(loan_ids)).subquery()
+    return standing_where(session, MemberLoan.id.in_(loan_ids), as_of)
+
+
+def standing_where(
+    session: Session, condition: ColumnElement[bool], as_of: date
+) -> dict[int, tuple[int, int]]:
+    """`standing_of` for every loan the condition on `member_loans` selects (a whole scope
+    without an IN list of ids)."""
+    loans = _outstanding(as_of).where(condition).cte("standing")
     query = select(loans.c.loan_id, loans.c.outstanding)
     outstanding = {i: int(o) for i, o in session.execute(query)}
     since = {i: day for i, day in session.execute(_arrears_since(as_of, loans))}

@@ -115,8 +115,11 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
     ids = [loan.id for loan in rows]
     grid: dict[int, list[int | None]] = {i: [] for i in ids}
     previous: dict[int, int] = {}
+    first_lent = min((loan.disbursed_on for loan in rows), default=None)
     for end in months:
-        standing = standing_of(session, ids, end) if ids else {}
+        # Before her first loan nothing is running: no need to ask the database.
+        lent = first_lent is not None and end >= first_lent
+        standing = standing_of(session, ids, end) if lent else {}
         for i in ids:
             outstanding, dpd = standing.get(i, (0, 0))
             running = i in standing and (outstanding > 0 or previous.get(i, 0) > 0)

@@ -1,0 +1,160 @@
+"""Readiness characteristics for every member of a scope at once: the same figures
+`readiness.features_of(credit_history(...))` gives one member, from a handful of grouped
+queries (thirteen month-end standings of all loans, deposits by month, attendance), for
+batch scoring, training labels and the banks' batch pulls.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.services.arrears import standing_where
+from app.services.credit_history import GRID_MONTHS, month_ends
+from app.services.journal import reversed_clause
+from models.institutions import Institution, Member
+from models.ledger import Account, Posting
+from models.loans import MemberLoan
+from models.meetings import Meeting, MeetingAttendance
+
+RECENT_MONTHS = 12
+_CONTROL = aliased(Account, name="savings_control")  # built once
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if whole == 0 else part / whole
+
+
+def _grids(
+    session: Session, shgs: object, as_of: date
+) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
+    """Per member, the running cells of her loans' last 12 month ends; per SHG, (loans
+    running, loans overdue) on `as_of`."""
+    loans = session.execute(
+        select(MemberLoan.id, MemberLoan.member_id, MemberLoan.shg_id).where(
+            MemberLoan.shg_id.in_(shgs),  # type: ignore[arg-type]
+            MemberLoan.disbursed_on <= as_of,
+            ~reversed_clause(MemberLoan.disbursement_entry_id),
+        )
+    ).all()
+    owner = {loan_id: member_id for loan_id, member_id, _ in loans}
+    ends = month_ends(as_of, RECENT_MONTHS + 1)
+    condition = MemberLoan.shg_id.in_(shgs)  # type: ignore[arg-type]
+    cells: dict[int, list[int]] = defaultdict(list)
+    previous: dict[int, int] = {}
+    standing: dict[int, tuple[int, int]] = {}
+    for n, end in enumerate(ends):
+        standing = standing_where(session, condition, end)
+        for loan_id in owner:
+            outstanding, dpd = standing.get(loan_id, (0, 0))
+            running = loan_id in standing and (outstanding > 0 or previous.get(loan_id, 0) > 0)
+            if n > 0 and running:
+                cells[owner[loan_id]].append(dpd)
+            previous[loan_id] = outstanding
+    shg_of = dict(session.execute(select(MemberLoan.id, MemberLoan.shg_id).where(condition)).all())
+    per_shg: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for loan_id, (outstanding, dpd) in standing.items():  # the last: on `as_of`
+        if outstanding > 0:
+            per_shg[shg_of[loan_id]][0] += 1
+            per_shg[shg_of[loan_id]][1] += dpd > 0
+    return cells, {shg: (r, o) for shg, (r, o) in per_shg.items()}
+
+
+def _deposit_months(
+    session: Session, members: object, window_start: date, as_of: date
+) -> tuple[dict[int, set[tuple[int, int]]], dict[int, date]]:
+    """Per member: the (year, month)s she saved in, and her first deposit, in the window."""
+    year, month = extract("year", Posting.value_date), extract("month", Posting.value_date)
+    rows = session.execute(
+        select(Account.member_id, year, month, func.min(Posting.value_date))
+        .join(Posting, Posting.account_id == Account.id)
+        .join(_CONTROL, Account.parent_id == _CONTROL.id)
+        .where(
+            _CONTROL.role == "member_savings",
+            Account.member_id.in_(members),  # type: ignore[arg-type]
+            Posting.delta_paise < 0,
+            Posting.value_date > window_start,
+            Posting.value_date <= as_of,
+        )
+        .group_by(Account.member_id, year, month)
+    ).all()
+    saved: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    first: dict[int, date] = {}
+    for member_id, y, m, earliest in rows:
+        saved[member_id].add((int(y), int(m)))
+        first[member_id] = min(earliest, first.get(member_id, earliest))
+    return saved, first
+
+
+def _attendance(
+    session: Session, shgs: object, members: object, as_of: date
+) -> tuple[dict[int, int], dict[int, int]]:
+    held = select(Meeting.id, Meeting.shg_id).where(
+        Meeting.shg_id.in_(shgs),  # type: ignore[arg-type]
+        Meeting.reversed_at.is_(None),
+        Meeting.meeting_date > as_of - timedelta(days=365),
+        Meeting.meeting_date <= as_of,
+    )
+    counted = held.subquery()
+    meetings = dict(
+        session.execute(select(counted.c.shg_id, func.count()).group_by(counted.c.shg_id)).all()
+    )
+    present = dict(
+        session.execute(
+            select(MeetingAttendance.member_id, func.count())
+            .where(
+                MeetingAttendance.member_id.in_(members),  # type: ignore[arg-type]
+                MeetingAttendance.present.is_(True),
+                MeetingAttendance.meeting_id.in_(held.with_only_columns(Meeting.id)),
+            )
+            .group_by(MeetingAttendance.member_id)
+        ).all()
+    )
+    return meetings, present
+
+
+def _streaks(flags: list[bool]) -> int:
+    longest = current = 0
+    for saved in flags:
+        current = current + 1 if saved else 0
+        longest = max(longest, current)
+    return longest
+
+
+def features_for_scope(
+    session: Session, scope_path: str, as_of: date
+) -> dict[int, dict[str, float | None]]:
+    """Every member under `scope_path`: her characteristics on `as_of`."""
+    shgs = select(Institution.id).where(
+        Institution.path.startswith(scope_path, autoescape=True), Institution.kind == "shg"
+    )
+    members = session.execute(
+        select(Member.id, Member.shg_id, Member.joined_on).where(Member.shg_id.in_(shgs))
+    ).all()
+    member_ids = select(Member.id).where(Member.shg_id.in_(shgs))
+    months = month_ends(as_of, GRID_MONTHS)
+    window_start = months[0].replace(day=1) - timedelta(days=1)
+    cells, per_shg = _grids(session, shgs, as_of)
+    saved, first = _deposit_months(session, member_ids, window_start, as_of)
+    meetings, present = _attendance(session, shgs, member_ids, as_of)
+    out: dict[int, dict[str, float | None]] = {}
+    for member_id, shg_id, joined_on in members:
+        starts = [d for d in (joined_on, first.get(member_id)) if d is not None]
+        began = min(starts) if starts else None
+        window = [m for m in months if began is not None and m >= began]
+        flags = [(m.year, m.month) in saved[member_id] for m in window]
+        recent = cells.get(member_id, [])
+        running, overdue = per_shg.get(shg_id, (0, 0))
+        out[member_id] = {
+            "on_time_share": _share(sum(1 for c in recent if c == 0), len(recent)),
+            "worst_days_past_due": float(max(recent)) if recent else None,
+            "savings_regularity": _share(sum(flags), len(window)),
+            "savings_streak": float(_streaks(flags)),
+            "attendance_share": _share(present.get(member_id, 0), meetings.get(shg_id, 0)),
+            "shg_overdue_share": _share(overdue, running),
+            "months_of_history": float(len(window)),
+        }
+    return out
