@@ -7,7 +7,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import banks, federation_loans, grants, institutions, members, savings, tokens
+from app.services import (
+    banks,
+    consents,
+    federation_loans,
+    grants,
+    institutions,
+    members,
+    savings,
+    tokens,
+)
 from app.services.audit_runs import RunRequest, run_report
 from app.services.books import account_by_role
 from app.services.clock import today_in_india
@@ -17,7 +26,7 @@ from app.services.principal import Principal
 from app.services.savings import SavingsMovement
 from models.access import ApiToken, Role
 from models.base import utcnow
-from models.institutions import Bank, Institution, InstitutionKind
+from models.institutions import Bank, Institution, InstitutionKind, Member
 from models.ledger import Book
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 
@@ -135,6 +144,16 @@ def load_demo(session: Session) -> list[str]:
         _capital_support(session, clf, vo, today - timedelta(days=120))
         _shg_books(session, clf, vo, start)
         run_report(session, DEMO, RunRequest("on_demand", today, "/"))
+        # The first member lets the demo bank read her profile for six months.
+        first = session.scalars(select(Member).order_by(Member.id)).first()
+        assert first is not None
+        consents.record_consent(
+            session,
+            DEMO,
+            consents.NewConsent(
+                first.id, bank.id, "individual_loan", today, today + timedelta(days=180)
+            ),
+        )
     district = session.scalars(select(Institution).where(Institution.kind == "district")).first()
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
