@@ -154,6 +154,13 @@ def fit_scorecard(
         columns = [c for c in columns if c not in wrong]
         if not columns:
             raise ValueError("no column has a usable relation to the outcome")
-    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
-    calibrated.fit(calibration[columns], calibration[spec.target].to_numpy())
+    outcomes = calibration[spec.target].to_numpy()
+    fewest = int(min((outcomes == 1).sum(), (outcomes == 0).sum()))
+    if fewest < 2:
+        raise ValueError("too few good or bad outcomes to calibrate on")
+    # The frozen model is not refitted: the folds only gather its predictions, so they need
+    # be no more than the rarer outcome has rows.
+    folds = min(5, fewest)
+    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid", cv=folds)
+    calibrated.fit(calibration[columns], outcomes)
     return Scorecard(spec, columns, pipeline, calibrated, dropped)

@@ -18,14 +18,14 @@ from typing import Any
 import joblib
 import pandas as pd
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from app.services.arrears import standing_of
-from app.services.credit_history import credit_history, month_ends
+from app.services.arrears import standing_where
+from app.services.batch_features import features_for_scope
+from app.services.credit_history import month_ends
 from app.services.errors import Conflict, Forbidden, NotFound
 from app.services.model_store import active_model
 from app.services.principal import Principal
-from app.services.readiness import features_of
 from models.base import utcnow
 from models.credit import ScoringModel
 from models.institutions import Institution, Member
@@ -42,42 +42,45 @@ SPEC = Spec(
 HORIZON_MONTHS = 12
 
 
-def _district_of(session: Session, member: Member) -> str:
-    shg = session.get_one(Institution, member.shg_id)
-    ids = [int(p) for p in shg.path.strip("/").split("/")]
-    name = session.scalar(
-        select(Institution.name).where(Institution.id.in_(ids), Institution.kind == "district")
+def _districts(session: Session, scope_path: str) -> dict[int, str]:
+    """Each member's district name, for the card's fairness checks."""
+    district = aliased(Institution, name="district")
+    shg = aliased(Institution, name="shg")
+    rows = session.execute(
+        select(Member.id, district.name)
+        .join(shg, shg.id == Member.shg_id)
+        .join(district, shg.path.startswith(district.path))
+        .where(district.kind == "district", shg.path.startswith(scope_path, autoescape=True))
     )
-    return name or ""
+    return {member_id: name for member_id, name in rows}
 
 
 def labelled_rows(session: Session, observed_on: date, scope_path: str = "/") -> pd.DataFrame:
-    """One row per member with a record by `observed_on`: her characteristics then, her
-    district, and whether she went 90+ days past due in the next 12 months."""
+    """One row per member with a record by `observed_on`: her characteristics then (set-wise,
+    as `batch_features` computes them), her district, and whether any of her loans was 90+
+    days past due at a month end in the next 12 months."""
+    features = features_for_scope(session, scope_path, observed_on)
     horizon = month_ends(observed_on + timedelta(days=31 * HORIZON_MONTHS), HORIZON_MONTHS)
-    members = session.scalars(
-        select(Member)
-        .join(Institution, Institution.id == Member.shg_id)
-        .where(Institution.path.startswith(scope_path, autoescape=True))
-        .order_by(Member.id)
-    ).all()
-    rows = []
-    for member in members:
-        history = credit_history(session, member, observed_on)
-        if history.savings.months_in_window == 0 and not history.loans:
-            continue
-        loan_ids = list(
-            session.scalars(select(MemberLoan.id).where(MemberLoan.member_id == member.id))
-        )
-        bad = any(
-            dpd >= 90
-            for end in horizon
-            if end > observed_on
-            for _, dpd in (standing_of(session, loan_ids, end) if loan_ids else {}).values()
-        )
-        rows.append(
-            {**features_of(history), "district": _district_of(session, member), "bad": int(bad)}
-        )
+    in_scope = MemberLoan.shg_id.in_(
+        select(Institution.id).where(Institution.path.startswith(scope_path, autoescape=True))
+    )
+    owner = dict(session.execute(select(MemberLoan.id, MemberLoan.member_id).where(in_scope)).all())
+    bad: set[int] = set()
+    for end in (e for e in horizon if e > observed_on):
+        for loan_id, (_, dpd) in standing_where(session, in_scope, end).items():
+            if dpd >= 90:
+                bad.add(owner[loan_id])
+    districts = _districts(session, scope_path)
+    rows = [
+        {
+            **values,
+            "member_id": member_id,
+            "district": districts.get(member_id, ""),
+            "bad": int(member_id in bad),
+        }
+        for member_id, values in features.items()
+        if values["months_of_history"] or values["on_time_share"] is not None
+    ]
     return pd.DataFrame(rows)
 
 
