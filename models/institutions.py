@@ -109,6 +109,9 @@ class Institution(Audited, Base):
     )
 
 
+SOCIAL_CATEGORIES = ("SC", "ST", "OBC", "General", "undisclosed")
+
+
 class Member(Audited, Base):
     __tablename__ = "members"
     __table_args__ = (
@@ -117,6 +120,11 @@ class Member(Audited, Base):
             ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
         ),
         CheckConstraint(_in("status", Status), name="status"),
+        CheckConstraint(
+            "social_category IS NULL OR social_category IN"
+            " ('SC', 'ST', 'OBC', 'General', 'undisclosed')",
+            name="social_category",
+        ),
         Index("ix_members_shg", "shg_id", "id"),
     )
 
@@ -128,6 +136,8 @@ class Member(Audited, Base):
     joined_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default=Status.ACTIVE.value)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Only to check that scores treat groups fairly; never an input to any score.
+    social_category: Mapped[str | None] = mapped_column(String(12))
 
     accounts: Mapped[list[Account]] = relationship(
         "Account",

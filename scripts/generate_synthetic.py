@@ -123,9 +123,11 @@ def generate(
         post_entry(session, GENERATOR, draft, LATER)
         borrowers = []
         for i in range(per_shg):
-            member = members.create_member(
-                session, GENERATOR, members.NewMember(shg, f"Member {n}-{i}", joined_on=START)
+            category = rng.choice(("SC", "ST", "OBC", "General"))  # never drives behaviour
+            new = members.NewMember(
+                shg, f"Member {n}-{i}", joined_on=START, social_category=category
             )
+            member = members.create_member(session, GENERATOR, new)
             discipline = rng.gauss(0, 1)
             stops = rng.randint(3, months) if discipline < -1.0 else None
             borrowers.append(Borrower(member.id, discipline, stops))

@@ -48,7 +48,7 @@ def main() -> None:
                 parser.error("give --observed-on and --validate-on, or --synthetic N")
             train_rows = labelled_rows(session, args.observed_on)
             validation_rows = labelled_rows(session, args.validate_on)
-            groups = ("district",)
+            groups = ("district", "social_category")
         model = train(
             session, cli_principal("train_model"), args.version, train_rows, validation_rows, groups
         )

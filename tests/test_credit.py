@@ -69,12 +69,20 @@ def test_history_is_derived_from_the_books(session, ledger):
         51,
     )
     assert (seen.worst_days_past_due, seen.status) == (51, "active")
+    assert seen.overdue_paise == 2_000_00  # April's and May's instalments
     s = history.savings
     assert (s.balance_paise, s.months_saved, s.months_in_window) == (2_000_00, 4, 5)
     assert (s.longest_streak, s.current_streak) == (2, 2)
     assert (history.shg.name, history.shg.vo_name) == (fed.shg.name, fed.vo.name)
     assert (history.shg.loans_running, history.shg.loans_overdue) == (1, 1)
     assert history.shg.last_entry_on == date(2026, 5, 5)
+    # Her four months of saving out of two members' twelve; ₹10,000 lent of ₹52,000 (₹50,000
+    # RF less ₹12,000 lent, plus ₹2,000 repaid and ₹2,000 saved, in cash).
+    shg = history.shg
+    assert (shg.member_months_saved, shg.member_months) == (4, 24)
+    assert (shg.lent_to_members_paise, shg.cash_and_bank_paise) == (10_000_00, 42_000_00)
+    assert round(shg.capital_revolving, 4) == 0.1923
+    assert (shg.vo_shgs, shg.vo_loans_running, shg.vo_loans_overdue) == (1, 1, 1)
 
 
 def test_month_ends_run_across_years():

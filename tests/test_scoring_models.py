@@ -14,6 +14,7 @@ from app.services.principal import Principal
 from app.services.readiness import readiness
 from models import Role
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from scoring.features import FEATURE_NAMES
 from scoring.synthetic import synthetic_members
 from tests.factories import ADMIN, make_federation, transfer
 
@@ -130,5 +131,12 @@ def test_a_model_trained_on_a_synthetic_ledger_finds_the_planted_behaviour(sessi
     later = scoring_models.labelled_rows(session, date(2024, 12, 31))
     assert len(train_rows) == len(later) == 96
     assert 0.05 < later["bad"].mean() < 0.3
-    model = scoring_models.train(session, ADMIN, "ledger-1", train_rows, later)
+    model = scoring_models.train(session, ADMIN, "ledger-1", train_rows, later, GROUPS)
     assert model.card["auc"] >= 0.75
+    assert set(model.card["score_distribution"]["social_category"]) == {
+        "SC",
+        "ST",
+        "OBC",
+        "General",
+    }
+    assert set(model.card["kept"]) <= set(FEATURE_NAMES)  # never district or category

@@ -47,6 +47,7 @@ class LoanHistorySchema(Schema):
     disbursed_on = fields.Date()
     instalments = fields.Integer()
     outstanding = Rupees(attribute="outstanding_paise")
+    overdue = Rupees(attribute="overdue_paise", metadata={"description": "principal due, unpaid"})
     days_past_due = fields.Integer(attribute="overdue_days")
     worst_days_past_due = fields.Integer()
     status = fields.String()
@@ -77,6 +78,17 @@ class ShgStandingSchema(Schema):
     loans_running = fields.Integer()
     loans_overdue = fields.Integer()
     last_entry_on = fields.Date(allow_none=True)
+    member_months_saved = fields.Integer()
+    member_months = fields.Integer()
+    lent_to_members = Rupees(attribute="lent_to_members_paise")
+    cash_and_bank = Rupees(attribute="cash_and_bank_paise")
+    capital_revolving = fields.Function(
+        lambda s: None if s.capital_revolving is None else f"{s.capital_revolving:.4f}",
+        metadata={"description": "share of the group's capital lent to members (A: 0.80+)"},
+    )
+    vo_shgs = fields.Integer()
+    vo_loans_running = fields.Integer()
+    vo_loans_overdue = fields.Integer()
 
 
 class EnquirySchema(Schema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
-from models.institutions import Status
+from models.institutions import SOCIAL_CATEGORIES, Status
 
 
 class MemberCreateSchema(Schema):
@@ -11,6 +11,10 @@ class MemberCreateSchema(Schema):
     name = Text(200, required=True)
     member_code = Text(40)
     joined_on = SafeDate()
+    social_category = Enum(
+        list(SOCIAL_CATEGORIES),
+        metadata={"description": "optional; only to check scores are fair, never scored on"},
+    )
 
 
 class MemberUpdateSchema(Schema):
@@ -52,6 +56,7 @@ class MemberSchema(Schema):
     name = fields.String()
     member_code = fields.String(allow_none=True)
     joined_on = fields.Date(allow_none=True)
+    social_category = fields.String(allow_none=True)
     status = fields.String()
     created_at = fields.DateTime()
     created_by = fields.String()

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.services import loans
-from app.services.arrears import standing_of
+from app.services.arrears import standing_of, standing_where
 from app.services.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.savings import savings_account
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
-from models.ledger import JournalEntry, Posting
+from models.ledger import Account, JournalEntry, Posting
 from models.loans import MemberLoan
 from models.meetings import Meeting, MeetingAttendance
 
@@ -35,6 +35,7 @@ class LoanHistory:
     disbursed_on: date
     instalments: int
     outstanding_paise: int
+    overdue_paise: int  # principal fallen due and not repaid
     overdue_days: int
     worst_days_past_due: int
     status: str  # active, closed, written_off
@@ -65,6 +66,18 @@ class ShgStanding:
     loans_running: int
     loans_overdue: int
     last_entry_on: date | None  # books up to date when this is recent
+    member_months_saved: int  # of the last 12 months × members: the group's saving habit
+    member_months: int
+    lent_to_members_paise: int  # member loans outstanding
+    cash_and_bank_paise: int  # what is not lent: capital revolving = lent / (lent + this)
+    vo_shgs: int
+    vo_loans_running: int
+    vo_loans_overdue: int
+
+    @property
+    def capital_revolving(self) -> float | None:
+        capital = self.lent_to_members_paise + self.cash_and_bank_paise
+        return None if capital == 0 else self.lent_to_members_paise / capital
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,9 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
     for loan in rows:
         position = loans.position(session, loan, as_of)
         cells = [c for c in grid[loan.id] if c is not None]
+        due = sum(i.principal_paise for i in loans.schedule_of(session, loan) if i.due_on <= as_of)
+        repaid = loan.principal_paise - position.outstanding_paise
+        overdue = max(due - repaid, 0) if position.status == "active" else 0
         out.append(
             LoanHistory(
                 loan.id,
@@ -137,6 +153,7 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
                 loan.disbursed_on,
                 loan.instalments,
                 position.outstanding_paise,
+                overdue,
                 position.days_past_due,
                 max([*cells, position.days_past_due]),
                 position.status,
@@ -204,15 +221,50 @@ def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
     return Attendance(meetings, present)
 
 
+def _held(session: Session, book_id: int, as_of: date) -> int:
+    """Cash and bank held by a book on `as_of`."""
+    held = session.scalar(
+        select(func.coalesce(func.sum(Posting.delta_paise), 0))
+        .join(Account, Account.id == Posting.account_id)
+        .where(
+            Account.book_id == book_id,
+            Account.role.in_(("cash", "bank")),
+            Posting.value_date <= as_of,
+        )
+    )
+    return int(held or 0)
+
+
+def _group_saving(session: Session, shg_id: int, as_of: date) -> tuple[int, int]:
+    """(member-months with a deposit, member-months) over the last 12 months."""
+    since = month_ends(as_of, 12)[0].replace(day=1)
+    year, month = extract("year", Posting.value_date), extract("month", Posting.value_date)
+    saved = session.execute(
+        select(Account.member_id, year, month)
+        .join(Posting, Posting.account_id == Account.id)
+        .join(Member, Member.id == Account.member_id)
+        .where(
+            Member.shg_id == shg_id,
+            Account.normal_side == "C",  # her savings, not her loans
+            Posting.delta_paise < 0,
+            Posting.value_date >= since,
+            Posting.value_date <= as_of,
+        )
+        .group_by(Account.member_id, year, month)
+    ).all()
+    active = session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg_id))
+    return len(saved), 12 * int(active or 0)
+
+
 def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
     shg = session.get_one(Institution, member.shg_id)
     vo = session.get(Institution, shg.parent_id) if shg.parent_id else None
     members = (
         session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg.id)) or 0
     )
-    loan_ids = list(session.scalars(select(MemberLoan.id).where(MemberLoan.shg_id == shg.id)))
-    standing = standing_of(session, loan_ids, as_of) if loan_ids else {}
+    standing = standing_where(session, MemberLoan.shg_id == shg.id, as_of)
     running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
+    lent_out = sum(outstanding for outstanding, _ in standing.values() if outstanding > 0)
     attendance = _attendance(session, member, as_of)
     book = shg.book
     last_entry = (
@@ -224,6 +276,17 @@ def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
         if book is not None
         else None
     )
+    held = _held(session, book.id, as_of) if book is not None else 0
+    saved, member_months = _group_saving(session, shg.id, as_of)
+    vo_standing: dict[int, tuple[int, int]] = {}
+    vo_shgs = 0
+    if vo is not None:
+        under = select(Institution.id).where(
+            Institution.path.startswith(vo.path, autoescape=True), Institution.kind == "shg"
+        )
+        vo_shgs = session.scalar(select(func.count()).select_from(under.subquery())) or 0
+        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under), as_of)
+    vo_running = [dpd for outstanding, dpd in vo_standing.values() if outstanding > 0]
     return ShgStanding(
         shg.name,
         vo.name if vo else "",
@@ -232,6 +295,13 @@ def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
         len(running),
         sum(1 for dpd in running if dpd > 0),
         last_entry,
+        saved,
+        member_months,
+        lent_out,
+        max(held, 0),
+        vo_shgs,
+        len(vo_running),
+        sum(1 for dpd in vo_running if dpd > 0),
     )
 
 

@@ -26,6 +26,7 @@ class NewMember:
     name: str
     member_code: str | None = None
     joined_on: date | None = None
+    social_category: str | None = None  # for fairness checks only, never a score input
 
 
 def _shg_path(session: Session, member: Member) -> str:
@@ -65,6 +66,7 @@ def create_member(session: Session, who: Principal, new: NewMember) -> Member:
         name=new.name,
         member_code=new.member_code,
         joined_on=new.joined_on,
+        social_category=new.social_category,
         created_by=who.label,
         updated_by=who.label,
     )

@@ -42,17 +42,17 @@ SPEC = Spec(
 HORIZON_MONTHS = 12
 
 
-def _districts(session: Session, scope_path: str) -> dict[int, str]:
-    """Each member's district name, for the card's fairness checks."""
+def _groups(session: Session, scope_path: str) -> dict[int, tuple[str, str]]:
+    """Each member's district name and social category, for the card's fairness checks."""
     district = aliased(Institution, name="district")
     shg = aliased(Institution, name="shg")
     rows = session.execute(
-        select(Member.id, district.name)
+        select(Member.id, district.name, Member.social_category)
         .join(shg, shg.id == Member.shg_id)
         .join(district, shg.path.startswith(district.path))
         .where(district.kind == "district", shg.path.startswith(scope_path, autoescape=True))
     )
-    return {member_id: name for member_id, name in rows}
+    return {i: (name, category or "not recorded") for i, name, category in rows}
 
 
 def labelled_rows(session: Session, observed_on: date, scope_path: str = "/") -> pd.DataFrame:
@@ -70,12 +70,13 @@ def labelled_rows(session: Session, observed_on: date, scope_path: str = "/") ->
         for loan_id, (_, dpd) in standing_where(session, in_scope, end).items():
             if dpd >= 90:
                 bad.add(owner[loan_id])
-    districts = _districts(session, scope_path)
+    groups = _groups(session, scope_path)
     rows = [
         {
             **values,
             "member_id": member_id,
-            "district": districts.get(member_id, ""),
+            "district": groups.get(member_id, ("", ""))[0],
+            "social_category": groups.get(member_id, ("", ""))[1],
             "bad": int(member_id in bad),
         }
         for member_id, values in features.items()
