@@ -24,6 +24,7 @@ from app.services.institutions import NewInstitution
 from app.services.posting import EntryDraft, post_entry
 from app.services.principal import Principal
 from app.services.savings import SavingsMovement
+from app.synthetic import generate
 from models.access import ApiToken, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind, Member
@@ -144,16 +145,21 @@ def load_demo(session: Session) -> list[str]:
         _capital_support(session, clf, vo, today - timedelta(days=120))
         _shg_books(session, clf, vo, start)
         run_report(session, DEMO, RunRequest("on_demand", today, "/"))
-        # The first member lets the demo bank read her profile for six months.
+        # A synthetic federation with two years of meetings, so that scores have records to
+        # stand on; the first member of each lets the demo bank read her profile.
+        synthetic = generate(
+            session, shgs=2, per_shg=8, months=24, seed=3, start=today - timedelta(days=730)
+        )
         first = session.scalars(select(Member).order_by(Member.id)).first()
         assert first is not None
-        consents.record_consent(
-            session,
-            DEMO,
-            consents.NewConsent(
-                first.id, bank.id, "individual_loan", today, today + timedelta(days=180)
-            ),
-        )
+        for member_id in (first.id, synthetic.borrowers[synthetic.shgs[0]][0].member_id):
+            consents.record_consent(
+                session,
+                DEMO,
+                consents.NewConsent(
+                    member_id, bank.id, "individual_loan", today, today + timedelta(days=180)
+                ),
+            )
     district = session.scalars(select(Institution).where(Institution.kind == "district")).first()
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()

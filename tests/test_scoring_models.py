@@ -121,10 +121,10 @@ def test_admins_read_cards_and_activate_over_http(session, client, samples):
 
 
 def test_a_model_trained_on_a_synthetic_ledger_finds_the_planted_behaviour(session):
-    """A federation recorded meeting by meeting (scripts/generate_synthetic.py); labels and
+    """A federation recorded meeting by meeting (app/synthetic.py); labels and
     characteristics come from its books. Trained on members as they stood in September 2024,
     validated on December 2024."""
-    from scripts.generate_synthetic import generate
+    from app.synthetic import generate
 
     generate(session, shgs=8, per_shg=12, months=24, seed=7)
     train_rows = scoring_models.labelled_rows(session, date(2024, 9, 30))
