@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app.services import banks
 from app.services.clock import today_in_india
-from models import Role
+from models import AccessLogEntry, Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token
 
 
@@ -26,7 +27,7 @@ def world(session, client):
     )
 
 
-def test_consent_then_profile_then_revocation(world):
+def test_consent_then_profile_then_revocation(world, session):
     fed, bank, bookkeeper, partner, other_bank = world
     member = fed.members[0]
     profile_path = f"/api/v1/bank/members/{member.id}/credit-profile"
@@ -54,6 +55,17 @@ def test_consent_then_profile_then_revocation(world):
     assert (readiness["score"], readiness["model"]) == (None, "expert-scorecard-1")
     assert readiness["missing"] == ["0 months of record with her group; 6 needed"]
     assert other_bank.get(profile_path).status_code == 404
+    logged = session.execute(
+        select(AccessLogEntry.path, AccessLogEntry.status_code)
+        .where(AccessLogEntry.path.like("%/credit-profile%"))
+        .order_by(AccessLogEntry.id)
+    ).all()
+    # Before consent, the pull, the other bank: every bank request is in the access log.
+    assert [tuple(r) for r in logged] == [
+        (profile_path, 404),
+        (profile_path, 200),
+        (profile_path, 404),
+    ]
     pdf = partner.get(f"{profile_path}?format=pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
