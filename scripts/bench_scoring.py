@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 from alembic import command  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import make_url, select  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
@@ -117,12 +117,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shgs", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="time the state loaded last time")
     args = parser.parse_args()
     args.clfs, args.vos = max(args.shgs // 250, 1), max(args.shgs // 20, 1)
-    url = create_database(admin_url(), "bahi_bench_scoring")
-    command.upgrade(alembic_config(url), "head")
     count = args.shgs * args.members
     print(f"Bahi scoring benchmark — PostgreSQL: {args.shgs:,} SHGs, {count:,} members")
+    if args.reuse:
+        url = make_url(admin_url()).set(database="bahi_bench_scoring").render_as_string(False)
+    else:
+        url = create_database(admin_url(), "bahi_bench_scoring")
+        command.upgrade(alembic_config(url), "head")
+        _load(url, args)
+    _time(url)
+
+
+def _load(url: str, args: argparse.Namespace) -> None:
     build_state(
         url,
         args,
@@ -133,6 +142,9 @@ def main() -> None:
             ("meetings and attendance", MEETINGS),
         ],
     )
+
+
+def _time(url: str) -> None:
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as session:

@@ -31,3 +31,15 @@ def test_a_scope_in_one_pass_matches_each_member_alone(session, ledger):  # noqa
         for m in fed.members:
             assert batch[m.id] == features_of(credit_history(session, m, as_of)), (m.id, as_of)
     assert batch[member.id]["attendance_share"] is None  # no meeting in the 12 months to April 2027
+
+
+def test_the_in_memory_rule_gives_the_sql_rules_days_past_due(session, ledger):  # noqa: F811
+    from app.services.arrears import days_past_due
+    from app.services.loan_months import loan_months
+    from models.loans import MemberLoan
+
+    _, member, loan, _, _ = ledger
+    for day in (date(2026, 2, 10), date(2026, 4, 11), date(2026, 5, 31), date(2026, 12, 31)):
+        [months] = loan_months(session, MemberLoan.member_id == member.id, day).values()
+        in_memory = months.days_past_due(day, months.outstanding(day))
+        assert in_memory == days_past_due(session, loan, day), day

@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.services.arrears import standing_where
 from app.services.credit_history import GRID_MONTHS, month_ends
-from app.services.journal import reversed_clause
+from app.services.loan_months import loan_months
 from models.institutions import Institution, Member
 from models.ledger import Account, Posting
 from models.loans import MemberLoan
@@ -32,34 +31,25 @@ def _grids(
     session: Session, shgs: object, as_of: date
 ) -> tuple[dict[int, list[int]], dict[int, tuple[int, int]]]:
     """Per member, the running cells of her loans' last 12 month ends; per SHG, (loans
-    running, loans overdue) on `as_of`."""
-    loans = session.execute(
-        select(MemberLoan.id, MemberLoan.member_id, MemberLoan.shg_id).where(
-            MemberLoan.shg_id.in_(shgs),  # type: ignore[arg-type]
-            MemberLoan.disbursed_on <= as_of,
-            ~reversed_clause(MemberLoan.disbursement_entry_id),
-        )
-    ).all()
-    owner = {loan_id: member_id for loan_id, member_id, _ in loans}
+    running, loans overdue) on `as_of`. The same rule as `arrears.standing_of`, applied in
+    memory to rows read once instead of two statements per month end."""
+    loans = loan_months(session, MemberLoan.shg_id.in_(shgs), as_of)  # type: ignore[arg-type]
     ends = month_ends(as_of, RECENT_MONTHS + 1)
-    condition = MemberLoan.shg_id.in_(shgs)  # type: ignore[arg-type]
     cells: dict[int, list[int]] = defaultdict(list)
-    previous: dict[int, int] = {}
-    standing: dict[int, tuple[int, int]] = {}
-    for n, end in enumerate(ends):
-        standing = standing_where(session, condition, end)
-        for loan_id in owner:
-            outstanding, dpd = standing.get(loan_id, (0, 0))
-            running = loan_id in standing and (outstanding > 0 or previous.get(loan_id, 0) > 0)
-            if n > 0 and running:
-                cells[owner[loan_id]].append(dpd)
-            previous[loan_id] = outstanding
-    shg_of = dict(session.execute(select(MemberLoan.id, MemberLoan.shg_id).where(condition)).all())
     per_shg: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for loan_id, (outstanding, dpd) in standing.items():  # the last: on `as_of`
-        if outstanding > 0:
-            per_shg[shg_of[loan_id]][0] += 1
-            per_shg[shg_of[loan_id]][1] += dpd > 0
+    for loan in loans.values():
+        previous = 0
+        for n, end in enumerate(ends):
+            if loan.disbursed_on > end:
+                continue
+            outstanding = loan.outstanding(end)
+            dpd = loan.days_past_due(end, outstanding)
+            if loan.standing and n > 0 and (outstanding > 0 or previous > 0):
+                cells[loan.member_id].append(dpd)
+            previous = outstanding
+        if previous > 0:  # on `as_of`, cancelled loans included as its standing counts them
+            per_shg[loan.shg_id][0] += 1
+            per_shg[loan.shg_id][1] += dpd > 0
     return cells, {shg: (r, o) for shg, (r, o) in per_shg.items()}
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.services import loans
-from app.services.arrears import standing_of, standing_where
+from app.services.arrears import standing_where
 from app.services.livelihood import LakhpatiStatus, lakhpati_status
+from app.services.loan_months import loan_months
 from app.services.savings import savings_account
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
@@ -116,6 +117,7 @@ def month_ends(as_of: date, count: int = GRID_MONTHS) -> list[date]:
 
 
 def _loans(session: Session, member: Member, as_of: date, months: list[date]) -> list[LoanHistory]:
+    months_of = loan_months(session, MemberLoan.member_id == member.id, as_of)
     rows = [
         loan
         for loan in session.scalars(
@@ -123,21 +125,20 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
             .where(MemberLoan.member_id == member.id, MemberLoan.disbursed_on <= as_of)
             .order_by(MemberLoan.id)
         )
-        if not loans.is_cancelled(session, loan)
+        if months_of[loan.id].standing  # a loan whose disbursement was reversed never was
     ]
-    ids = [loan.id for loan in rows]
-    grid: dict[int, list[int | None]] = {i: [] for i in ids}
-    previous: dict[int, int] = {}
-    first_lent = min((loan.disbursed_on for loan in rows), default=None)
-    for end in months:
-        # Before her first loan nothing is running: no need to ask the database.
-        lent = first_lent is not None and end >= first_lent
-        standing = standing_of(session, ids, end) if lent else {}
-        for i in ids:
-            outstanding, dpd = standing.get(i, (0, 0))
-            running = i in standing and (outstanding > 0 or previous.get(i, 0) > 0)
-            grid[i].append(dpd if running else None)
-            previous[i] = outstanding
+    grid: dict[int, list[int | None]] = {}
+    for loan in rows:
+        state, previous, cells = months_of[loan.id], 0, []
+        for end in months:
+            if state.disbursed_on > end:
+                cells.append(None)
+                continue
+            outstanding = state.outstanding(end)
+            running = outstanding > 0 or previous > 0
+            cells.append(state.days_past_due(end, outstanding) if running else None)
+            previous = outstanding
+        grid[loan.id] = cells
     out = []
     for loan in rows:
         position = loans.position(session, loan, as_of)
