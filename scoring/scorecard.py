@@ -126,10 +126,10 @@ def _coefficients(pipeline: Pipeline, columns: list[str]) -> dict[str, float]:
 
 
 def _wrong_signs(pipeline: Pipeline, columns: list[str]) -> list[str]:
-    """optbinning's weight of evidence is log(non-event share / event share) per bin... with
-    the event in the denominator of the odds it fits: a bin of more risk has a lower WoE in
-    this library's convention, so its logistic coefficient on the event must be negative. A
-    column whose coefficient came out the other way would turn its trend around."""
+    """optbinning's weight of evidence is log(share of non-events / share of events) in the
+    bin, so riskier bins have lower WoE and a regression of the event on WoE must give each
+    column a negative coefficient. A column whose coefficient came out otherwise would turn
+    its binned trend around: those are the ones to drop."""
     return [c for c, value in _coefficients(pipeline, columns).items() if value >= 0]
 
 
