@@ -46,8 +46,9 @@ def _active_rules(session: Session) -> list[IdleRule]:
     )
 
 
-def _record_start(session: Session, who: Principal, request: RunRequest) -> AuditRun:
-    rules = _active_rules(session)
+def _record_start(
+    session: Session, who: Principal, request: RunRequest, rules: list[IdleRule]
+) -> AuditRun:
     run = AuditRun(
         trigger=request.trigger,
         slot=request.slot,
@@ -165,8 +166,8 @@ def _apply(session: Session, run: AuditRun, findings: list[Finding], rules: list
 def run_report(session: Session, who: Principal, request: RunRequest) -> AuditRun:
     """Record a run, apply every active rule to its scope, and keep what it found. A failure
     is kept on the run (status failed, the error) instead of being raised."""
-    run = _record_start(session, who, request)
     rules = _active_rules(session)
+    run = _record_start(session, who, request, rules)
     started = time.perf_counter()
     try:
         with session.begin_nested():
