@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.services.credit_history import GRID_MONTHS, month_ends
+from app.services.credit_history import GRID_MONTHS, month_ends, saving_record
 from app.services.loan_months import loan_months
+from app.services.readiness import characteristics
 from models.institutions import Institution, Member
 from models.ledger import Account, Posting
 from models.loans import MemberLoan
@@ -21,10 +22,6 @@ from models.meetings import Meeting, MeetingAttendance
 
 RECENT_MONTHS = 12
 _CONTROL = aliased(Account, name="savings_control")  # built once
-
-
-def _share(part: int, whole: int) -> float | None:
-    return None if whole == 0 else part / whole
 
 
 def _grids(
@@ -106,14 +103,6 @@ def _attendance(
     return meetings, present
 
 
-def _streaks(flags: list[bool]) -> int:
-    longest = current = 0
-    for saved in flags:
-        current = current + 1 if saved else 0
-        longest = max(longest, current)
-    return longest
-
-
 def features_for_scope(
     session: Session, scope_path: str, as_of: date
 ) -> dict[int, dict[str, float | None]]:
@@ -132,19 +121,14 @@ def features_for_scope(
     meetings, present = _attendance(session, shgs, member_ids, as_of)
     out: dict[int, dict[str, float | None]] = {}
     for member_id, shg_id, joined_on in members:
-        starts = [d for d in (joined_on, first.get(member_id)) if d is not None]
-        began = min(starts) if starts else None
-        window = [m for m in months if began is not None and m >= began]
-        flags = [(m.year, m.month) in saved[member_id] for m in window]
-        recent = cells.get(member_id, [])
+        months_saved, on_record, streak, _ = saving_record(
+            months, [joined_on, first.get(member_id)], saved[member_id]
+        )
         running, overdue = per_shg.get(shg_id, (0, 0))
-        out[member_id] = {
-            "on_time_share": _share(sum(1 for c in recent if c == 0), len(recent)),
-            "worst_days_past_due": float(max(recent)) if recent else None,
-            "savings_regularity": _share(sum(flags), len(window)),
-            "savings_streak": float(_streaks(flags)),
-            "attendance_share": _share(present.get(member_id, 0), meetings.get(shg_id, 0)),
-            "shg_overdue_share": _share(overdue, running),
-            "months_of_history": float(len(window)),
-        }
+        out[member_id] = characteristics(
+            cells.get(member_id, []),
+            (months_saved, on_record, streak),
+            (present.get(member_id, 0), meetings.get(shg_id, 0)),
+            (overdue, running),
+        )
     return out

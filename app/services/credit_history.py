@@ -8,6 +8,7 @@ was not running that month (not yet lent, or repaid and closed before the month 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -183,15 +184,24 @@ def _savings(session: Session, member: Member, as_of: date, months: list[date]) 
         or 0
     )
     saved = {(d.year, d.month) for d in deposits}
-    starts = [d for d in (member.joined_on, *deposits) if d is not None]
-    began = min(starts) if starts else None  # no record at all: no months on record
+    return SavingsHistory(balance, *saving_record(months, [member.joined_on, *deposits], saved))
+
+
+def saving_record(
+    months: list[date], starts: Iterable[date | None], saved: set[tuple[int, int]]
+) -> tuple[int, int, int, int]:
+    """(months saved, months on record, longest streak, current streak) over the month ends
+    from her first day on record (joining or first saving in the window); no record at all
+    is no months on record."""
+    known = [d for d in starts if d is not None]
+    began = min(known) if known else None
     window = [m for m in months if began is not None and m >= began]
     flags = [(m.year, m.month) in saved for m in window]
     longest = current = 0
     for saved_that_month in flags:
         current = current + 1 if saved_that_month else 0
         longest = max(longest, current)
-    return SavingsHistory(balance, sum(flags), len(window), longest, current)
+    return sum(flags), len(window), longest, current
 
 
 def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
@@ -257,7 +267,7 @@ def _group_saving(session: Session, shg_id: int, as_of: date) -> tuple[int, int]
     return len(saved), 12 * int(active or 0)
 
 
-def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
+def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) -> ShgStanding:
     shg = session.get_one(Institution, member.shg_id)
     vo = session.get(Institution, shg.parent_id) if shg.parent_id else None
     members = (
@@ -266,7 +276,6 @@ def _shg(session: Session, member: Member, as_of: date) -> ShgStanding:
     standing = standing_where(session, MemberLoan.shg_id == shg.id, as_of)
     running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
     lent_out = sum(outstanding for outstanding, _ in standing.values() if outstanding > 0)
-    attendance = _attendance(session, member, as_of)
     book = shg.book
     last_entry = (
         session.scalar(
@@ -322,14 +331,15 @@ def credit_history(
     """Her history as of a date, over `months_back` months. The caller has checked she may be
     read."""
     months = month_ends(as_of, months_back)
+    attendance = _attendance(session, member, as_of)
     return CreditHistory(
         member,
         as_of,
         months,
         _loans(session, member, as_of, months),
         _savings(session, member, as_of, months),
-        _attendance(session, member, as_of),
-        _shg(session, member, as_of),
+        attendance,
+        _shg(session, member, as_of, attendance),
         _enquiries(session, member),
         lakhpati_status(session, member, as_of),
     )

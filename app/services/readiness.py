@@ -57,20 +57,37 @@ def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else part / whole
 
 
-def features_of(history: CreditHistory) -> dict[str, float | None]:
-    """The characteristics, from the last 12 months of the grid where they look back."""
-    recent = [c for loan in history.loans for c in loan.grid[-12:] if c is not None]
-    worst = max(recent, default=None)
-    savings, attendance, shg = history.savings, history.attendance, history.shg
+def characteristics(
+    recent: list[int],
+    saving: tuple[int, int, int],
+    attendance: tuple[int, int],
+    group_loans: tuple[int, int],
+) -> dict[str, float | None]:
+    """The characteristics from their parts: the days past due of her running loans at the
+    last 12 month ends; (months saved, months on record, longest streak); (meetings attended,
+    meetings held); (loans of her group overdue, running). One member's history and the batch
+    (`batch_features`) both build them here."""
+    saved, on_record, streak = saving
     return {
         "on_time_share": _share(sum(1 for c in recent if c == 0), len(recent)),
-        "worst_days_past_due": None if worst is None else float(worst),
-        "savings_regularity": _share(savings.months_saved, savings.months_in_window),
-        "savings_streak": float(savings.longest_streak),
-        "attendance_share": _share(attendance.present, attendance.meetings),
-        "shg_overdue_share": _share(shg.loans_overdue, shg.loans_running),
-        "months_of_history": float(savings.months_in_window),
+        "worst_days_past_due": float(max(recent)) if recent else None,
+        "savings_regularity": _share(saved, on_record),
+        "savings_streak": float(streak),
+        "attendance_share": _share(*attendance),
+        "shg_overdue_share": _share(*group_loans),
+        "months_of_history": float(on_record),
     }
+
+
+def features_of(history: CreditHistory) -> dict[str, float | None]:
+    """The characteristics, from the last 12 months of the grid where they look back."""
+    savings, attendance, shg = history.savings, history.attendance, history.shg
+    return characteristics(
+        [c for loan in history.loans for c in loan.grid[-12:] if c is not None],
+        (savings.months_saved, savings.months_in_window, savings.longest_streak),
+        (attendance.present, attendance.meetings),
+        (shg.loans_overdue, shg.loans_running),
+    )
 
 
 def _repaid_instalments(history: CreditHistory) -> int:
