@@ -10,6 +10,7 @@ from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
 import config as bahi_config
+from app.formats import indian_date
 from app.schemas.fields import Rupees
 from models.money import format_inr
 
@@ -34,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.filters["inr"] = format_inr
-    app.jinja_env.filters["indian_date"] = lambda d: d.strftime("%d-%m-%Y") if d else ""
+    app.jinja_env.filters["indian_date"] = indian_date
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     from app import auth, cli, db, docs, errors, requestdb, writes

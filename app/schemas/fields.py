@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate
 
+from app.formats import percent
 from models.money import MoneyError, format_rupees, parse_rupees
 
 MAX_ID = 10**18  # inside a signed 64-bit integer on both databases
@@ -83,7 +84,7 @@ class Percent(fields.Field):
         super().__init__(**kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        return None if value is None else f"{int(value) // 100}.{int(value) % 100:02d}"
+        return None if value is None else percent(int(value))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         import re

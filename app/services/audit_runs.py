@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.formats import indian_date
 from app.services.clock import today_in_india
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.idle_detection import Finding, find_idle
@@ -115,7 +116,7 @@ def _close(session: Session, flag: IdleFlag, run: AuditRun) -> None:
             flag_id=flag.id,
             by=run.started_by,
             event="closed",
-            note=f"no longer idle on {run.as_of.strftime('%d-%m-%Y')}: the funds moved",
+            note=f"no longer idle on {indian_date(run.as_of)}: the funds moved",
         )
     )
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from app.formats import indian_date, percent
 from app.services.utilisation import FundUtilisation, Parties, funds_of
 from models.idle import IdleRule
 from models.institutions import Institution, Status
@@ -123,14 +124,6 @@ def fund_states(
     return states
 
 
-def _percent(bp: int) -> str:
-    return f"{bp // 100}.{bp % 100:02d}%"
-
-
-def _day(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
-
-
 def _rule_words(rule: IdleRule) -> str:
     if rule.kind == "no_outflow":
         return (
@@ -138,7 +131,7 @@ def _rule_words(rule: IdleRule) -> str:
             f" or disbursement for {rule.days} days"
         )
     return (
-        f"rule {rule.code}: utilisation below {_percent(rule.max_utilisation_bp or 0)}"
+        f"rule {rule.code}: utilisation below {percent(rule.max_utilisation_bp or 0)}%"
         f" on the run date and {rule.days} days before"
     )
 
@@ -152,9 +145,9 @@ def _no_outflow(rule: IdleRule, now: FundState, as_of: date) -> tuple[int, str] 
         return None
     name = FUND_NAMES[now.fund]
     moved = (
-        f"since the last on-lending or disbursement on {_day(now.last_outflow_on)}"
+        f"since the last on-lending or disbursement on {indian_date(now.last_outflow_on)}"
         if now.last_outflow_on
-        else f"since it was received on {_day(since)}, never lent or disbursed"
+        else f"since it was received on {indian_date(since)}, never lent or disbursed"
     )
     return days, (
         f"{name} balance of {format_inr(now.balance_paise)} has not moved for {days} days,"
@@ -175,8 +168,9 @@ def _low_utilisation(
     since = now.idle_since() or as_of
     earlier = as_of - timedelta(days=rule.days)
     return (as_of - since).days, (
-        f"{FUND_NAMES[now.fund]} utilisation is {_percent(now.utilisation_bp)} on {_day(as_of)}"
-        f" and was {_percent(then.utilisation_bp)} on {_day(earlier)};"
+        f"{FUND_NAMES[now.fund]} utilisation is {percent(now.utilisation_bp)}%"
+        f" on {indian_date(as_of)}"
+        f" and was {percent(then.utilisation_bp)}% on {indian_date(earlier)};"
         f" {format_inr(now.balance_paise)} is held unused ({_rule_words(rule)})."
     )
 

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.formats import percent
 from app.services.audit_runs import readable_run
 from app.services.idle_detection import FUND_NAMES
 from app.services.idle_flags import FlagFilter, filtered
@@ -125,10 +126,6 @@ def _scope_name(session: Session, run: AuditRun, under: int | None) -> str:
     return place.name if place is not None else "all states"
 
 
-def _percent(bp: int | None) -> str:
-    return "" if bp is None else f"{bp // 100}.{bp % 100:02d}"
-
-
 def export_csv(export: RunExport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -161,7 +158,7 @@ def export_csv(export: RunExport) -> str:
                 r.rule,
                 format_rupees(r.balance_paise),
                 r.days_idle,
-                _percent(r.utilisation_bp),
+                percent(r.utilisation_bp),
                 r.last_outflow_on.isoformat() if r.last_outflow_on else "",
                 r.status,
                 r.reason,
@@ -220,7 +217,7 @@ def export_pdf(export: RunExport) -> bytes:
             r.rule,
             printer.money(r.balance_paise),
             str(r.days_idle),
-            _percent(r.utilisation_bp),
+            percent(r.utilisation_bp),
             printer.day(r.last_outflow_on),
             r.status,
         ]

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.formats import indian_date
 from models.money import format_inr
 
 FONT_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # has the ₹ sign
@@ -38,7 +39,7 @@ class Printer:
 
     @staticmethod
     def day(d: date | None) -> str:
-        return d.strftime("%d-%m-%Y") if d else ""
+        return indian_date(d)
 
     def table(self, rows: Sequence[Sequence[Any]], size: int = 8, **style: Any) -> Any:
         """A table with a shaded heading row; `style` adds TableStyle commands by name."""

@@ -30,6 +30,7 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.formats import percent
 from app.services.bank_loans import CREDITS, drawing_limit, drawing_powers, owed
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Forbidden, Invalid, renamed
@@ -285,7 +286,7 @@ def claim_csv(rows: list[MonthSubvention]) -> str:
                 r.category,
                 r.month_start.strftime("%Y-%m"),
                 format_rupees(r.average_outstanding_paise),
-                f"{r.facility.rate_bp // 100}.{r.facility.rate_bp % 100:02d}",
+                percent(r.facility.rate_bp),
                 "Y" if r.prompt else "N",
                 format_rupees(r.due_to_bank_paise),
                 format_rupees(r.incentive_paise),
