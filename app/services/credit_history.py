@@ -20,6 +20,7 @@ from app.services.arrears import standing_where
 from app.services.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.loan_months import loan_months
 from app.services.savings import savings_account
+from app.services.utilisation import cash_and_bank, one_institution
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
 from models.ledger import Account, JournalEntry, Posting
@@ -232,20 +233,6 @@ def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
     return Attendance(meetings, present)
 
 
-def _held(session: Session, book_id: int, as_of: date) -> int:
-    """Cash and bank held by a book on `as_of`."""
-    held = session.scalar(
-        select(func.coalesce(func.sum(Posting.delta_paise), 0))
-        .join(Account, Account.id == Posting.account_id)
-        .where(
-            Account.book_id == book_id,
-            Account.role.in_(("cash", "bank")),
-            Posting.value_date <= as_of,
-        )
-    )
-    return int(held or 0)
-
-
 def _group_saving(session: Session, shg_id: int, as_of: date) -> tuple[int, int]:
     """(member-months with a deposit, member-months) over the last 12 months."""
     since = month_ends(as_of, 12)[0].replace(day=1)
@@ -286,7 +273,7 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
         if book is not None
         else None
     )
-    held = _held(session, book.id, as_of) if book is not None else 0
+    held = cash_and_bank(session, one_institution(shg.id), as_of).get(shg.id, (0, None, None))[0]
     saved, member_months = _group_saving(session, shg.id, as_of)
     vo_standing: dict[int, tuple[int, int]] = {}
     vo_shgs = 0

@@ -13,14 +13,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.formats import indian_date, percent
-from app.services.utilisation import FundUtilisation, Parties, funds_of
+from app.services.utilisation import FundUtilisation, Parties, cash_and_bank, funds_of
 from models.idle import IdleRule
 from models.institutions import Institution, Status
-from models.ledger import Account, Book, Posting
 from models.money import format_inr
 
 # The capital funds of utilisation that idle rules name ("own" is computed apart).
@@ -72,29 +71,6 @@ def _at_level(scope_path: str, level: str) -> Parties:
     return lambda column: column.in_(members)
 
 
-def _cash_and_bank(
-    session: Session, parties: Parties, as_of: date
-) -> dict[int, tuple[int, date | None, date | None]]:
-    """Per institution: cash and bank held, the last payment out, the first money in."""
-    rows = session.execute(
-        select(
-            Book.institution_id,
-            func.sum(Posting.delta_paise),
-            func.max(case((Posting.delta_paise < 0, Posting.value_date))),
-            func.min(case((Posting.delta_paise > 0, Posting.value_date))),
-        )
-        .join(Account, Account.id == Posting.account_id)
-        .join(Book, Book.id == Account.book_id)
-        .where(
-            parties(Book.institution_id),
-            Account.role.in_(("cash", "bank")),
-            Posting.value_date <= as_of,
-        )
-        .group_by(Book.institution_id)
-    ).all()
-    return {i: (int(held or 0), last_out, first_in) for i, held, last_out, first_in in rows}
-
-
 def fund_states(
     session: Session, scope_path: str, level: str, as_of: date
 ) -> dict[tuple[int, str], FundState]:
@@ -114,7 +90,7 @@ def fund_states(
                 f.first_inflow_on,
                 f.utilisation_bp,
             )
-    for institution_id, (held, last_out, first_in) in _cash_and_bank(
+    for institution_id, (held, last_out, first_in) in cash_and_bank(
         session, parties, as_of
     ).items():
         own = max(held - held_in_funds[institution_id], 0)

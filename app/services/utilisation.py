@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from app.services.institutions import readable_institution
@@ -27,6 +27,7 @@ from app.services.journal import reversed_clause
 from app.services.principal import Principal
 from models.capital import Facility, FacilityMovement, Grant
 from models.institutions import Institution
+from models.ledger import Account, Book, Posting
 from models.loans import LoanRepayment, LoanWriteOff, MemberLoan
 
 GRANT_FUND_KEY = {
@@ -190,6 +191,29 @@ def funds_of(session: Session, parties: Parties, as_of: date) -> dict[Key, FundU
     for query, figure in _member_loan_sums(parties, as_of):
         figures.collect(session, query, figure, MEMBER_LOAN_FUND_KEY)
     return figures.results()
+
+
+def cash_and_bank(
+    session: Session, parties: Parties, as_of: date
+) -> dict[int, tuple[int, date | None, date | None]]:
+    """Per institution: cash and bank held, the last payment out, the first money in."""
+    rows = session.execute(
+        select(
+            Book.institution_id,
+            func.sum(Posting.delta_paise),
+            func.max(case((Posting.delta_paise < 0, Posting.value_date))),
+            func.min(case((Posting.delta_paise > 0, Posting.value_date))),
+        )
+        .join(Account, Account.id == Posting.account_id)
+        .join(Book, Book.id == Account.book_id)
+        .where(
+            parties(Book.institution_id),
+            Account.role.in_(("cash", "bank")),
+            Posting.value_date <= as_of,
+        )
+        .group_by(Book.institution_id)
+    ).all()
+    return {i: (int(held or 0), last_out, first_in) for i, held, last_out, first_in in rows}
 
 
 def one_institution(institution_id: int) -> Parties:
