@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 import models.base
+from migrations.guards import append_only
 
 
 revision = '0006'
@@ -157,7 +158,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('run_id', 'flag_id', name=op.f('pk_idle_observations'))
     )
     _seed()
-    _guard_append_only()
+    for table in APPEND_ONLY:
+        append_only(table)
 
 
 RULES = Path(__file__).resolve().parents[2] / "models" / "idle_rules.json"
@@ -184,18 +186,6 @@ def _seed() -> None:
     op.execute(schedule.insert().values(
         id=1, day=1, hour=2, minute=0, timezone="Asia/Kolkata", active=True, created_at=now,
         created_by="migration 0006", updated_at=now, updated_by="migration 0006"))
-
-
-def _guard_append_only() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in APPEND_ONLY:
-        if postgres:
-            op.execute(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}"
-                       " FOR EACH ROW EXECUTE FUNCTION bahi_refuse_change()")
-        else:
-            for verb in ("UPDATE", "DELETE"):
-                op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}"
-                           f" BEGIN SELECT RAISE(ABORT, 'bahi: {table} is append-only'); END")
 
 
 def downgrade() -> None:

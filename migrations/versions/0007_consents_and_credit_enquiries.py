@@ -11,6 +11,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import models.base
+from migrations.guards import append_only
 
 
 revision = '0007'
@@ -71,9 +72,8 @@ CONSENT_FIXED = ("member_id", "bank_id", "purpose", "starts_on", "expires_on", "
 
 
 def _guard() -> None:
+    append_only("credit_enquiries")
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER credit_enquiries_append_only BEFORE UPDATE OR DELETE ON"
-                   " credit_enquiries FOR EACH ROW EXECUTE FUNCTION bahi_refuse_change()")
         changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in CONSENT_FIXED)
         op.execute(f"""
 CREATE FUNCTION bahi_consent_revocation_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -86,10 +86,6 @@ END $$""")
         op.execute("CREATE TRIGGER consents_revocation_only BEFORE UPDATE OR DELETE ON consents"
                    " FOR EACH ROW EXECUTE FUNCTION bahi_consent_revocation_only()")
         return
-    for verb in ("UPDATE", "DELETE"):
-        op.execute(f"CREATE TRIGGER credit_enquiries_no_{verb.lower()} BEFORE {verb} ON"
-                   " credit_enquiries BEGIN SELECT RAISE(ABORT, 'bahi: credit_enquiries is"
-                   " append-only'); END")
     changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONSENT_FIXED)
     op.execute(f"CREATE TRIGGER consents_revocation_only BEFORE UPDATE ON consents"
                f" WHEN OLD.revoked_at IS NOT NULL OR {changed} BEGIN SELECT RAISE(ABORT,"

@@ -10,6 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import models.base
+from migrations.guards import append_only
 
 
 revision = '0008'
@@ -35,14 +36,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('credit_scores', schema=None) as batch_op:
         batch_op.create_index('ix_credit_scores_member', ['member_id', 'id'], unique=False)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER credit_scores_append_only BEFORE UPDATE OR DELETE ON"
-                   " credit_scores FOR EACH ROW EXECUTE FUNCTION bahi_refuse_change()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER credit_scores_no_{verb.lower()} BEFORE {verb} ON"
-                       " credit_scores BEGIN SELECT RAISE(ABORT, 'bahi: credit_scores is"
-                       " append-only'); END")
+    append_only("credit_scores")
 
 
 def downgrade() -> None:

@@ -10,6 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 import models.base
+from migrations.guards import append_only
 
 
 revision = '0010'
@@ -38,14 +39,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('livelihood_incomes', schema=None) as batch_op:
         batch_op.create_index('ix_livelihood_incomes_member', ['member_id', 'period_end'], unique=False)
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("CREATE TRIGGER livelihood_incomes_append_only BEFORE UPDATE OR DELETE ON"
-                   " livelihood_incomes FOR EACH ROW EXECUTE FUNCTION bahi_refuse_change()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER livelihood_incomes_no_{verb.lower()} BEFORE {verb} ON"
-                       " livelihood_incomes BEGIN SELECT RAISE(ABORT, 'bahi: livelihood_incomes"
-                       " is append-only'); END")
+    append_only("livelihood_incomes")
 
 
 def downgrade() -> None:
