@@ -24,10 +24,12 @@ run: $(BIN)/activate var
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Runs the whole suite on SQLite, and on PostgreSQL when BAHI_TEST_DATABASE_URL is set or a
-# local server can be started (scripts/local_postgres.sh).
+# local server can be started (scripts/local_postgres.sh); the browser tests when Debian's
+# chromium and chromium-driver are installed.
 test: $(BIN)/activate
 	@url="$${BAHI_TEST_DATABASE_URL:-$$(scripts/local_postgres.sh 2>/dev/null)}"; \
 	if [ -n "$$url" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: skipped (no server)"; fi; \
+	if [ -x /usr/bin/chromium ]; then echo "Browser tests: on"; else echo "Browser tests: skipped (apt install chromium chromium-driver)"; fi; \
 	BAHI_TEST_DATABASE_URL="$$url" $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(BIN)/activate

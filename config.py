@@ -33,6 +33,16 @@ class BaseConfig:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     JSON_SORT_KEYS = False
+    # Web pages: the session cookie is signed with SECRET_KEY (BAHI_SECRET_KEY). Outside
+    # production a random key is made at start-up, so restarting signs everyone out.
+    SECRET_KEY = ""
+    SESSION_COOKIE_NAME = "bahi_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # Signed out after this long without a request, as a bank's internet banking does.
+    WEB_IDLE_TIMEOUT_SECONDS = 15 * 60
+    WEB_SIGN_IN_LIMIT = "10 per minute"
 
 
 class DevelopmentConfig(BaseConfig):
@@ -47,6 +57,7 @@ class TestingConfig(BaseConfig):
 
 class ProductionConfig(BaseConfig):
     DATABASE_URL = "postgresql+psycopg://bahi@/bahi"
+    SESSION_COOKIE_SECURE = True  # served behind TLS
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

@@ -10,7 +10,7 @@ from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
 import config as bahi_config
-from app.formats import indian_date
+from app.formats import dpd_colour, indian_date
 from app.schemas.fields import Rupees
 from models.money import format_inr
 
@@ -36,13 +36,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["id"] = IdConverter
     app.jinja_env.filters["inr"] = format_inr
     app.jinja_env.filters["indian_date"] = indian_date
+    app.jinja_env.filters["dpd_colour"] = dpd_colour
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app import auth, cli, db, docs, errors, requestdb, writes
+    from app import auth, cli, db, docs, errors, requestdb, web, writes
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
     requestdb.init_app(app)
-    Limiter(
+    limiter = Limiter(
         key_func=auth.rate_limit_key,
         app=app,
         default_limits=[app.config["RATELIMIT_DEFAULT"]],
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after the Api, so problem+json replaces its error format
     docs.init_app(app)
     cli.init_app(app)
+    web.init_app(app, limiter)
     return app
 
 

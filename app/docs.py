@@ -56,4 +56,3 @@ def health() -> dict[str, str]:
 def init_app(app: Flask) -> None:
     app.add_url_rule("/api/v1/docs", "docs", docs_page)
     app.add_url_rule("/api/v1/health", "health", health)
-    app.add_url_rule("/", "home", lambda: docs_page())

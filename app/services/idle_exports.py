@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.formats import percent
@@ -233,3 +233,33 @@ def export_pdf(export: RunExport) -> bytes:
     )
     story += [Spacer(1, 0.4 * cm), Paragraph("Flags", styles["Heading2"]), table]
     return printer.build(story, f"Idle funds, run {run.id}", landscape=True)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run: AuditRun
+    flags: int
+    idle_paise: int
+
+
+def trend(session: Session, who: Principal, under: int | None, runs: int = 24) -> list[TrendPoint]:
+    """Idle funds as each of the latest runs saw them, within the reader's scope (and under one
+    institution if asked), oldest run first: whether idle money is falling over time."""
+    flags_query = filtered(session, who, FlagFilter(under=under)).subquery()
+    rows = session.execute(
+        select(
+            IdleObservation.run_id,
+            func.count(),
+            func.coalesce(func.sum(IdleObservation.balance_paise), 0),
+        )
+        .join(flags_query, flags_query.c.id == IdleObservation.flag_id)
+        .group_by(IdleObservation.run_id)
+        .order_by(IdleObservation.run_id.desc())
+        .limit(runs)
+    ).all()
+    found = {
+        r.id: r
+        for r in session.scalars(select(AuditRun).where(AuditRun.id.in_([row[0] for row in rows])))
+    }
+    points = [TrendPoint(found[run_id], count, int(total)) for run_id, count, total in rows]
+    return sorted(points, key=lambda p: (p.run.as_of, p.run.id))

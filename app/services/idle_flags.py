@@ -20,6 +20,7 @@ from models.base import utcnow
 from models.idle import (
     FLAG_STATUSES,
     IDLE_FUNDS,
+    AuditRun,
     IdleFlag,
     IdleFlagEvent,
     IdleObservation,
@@ -167,3 +168,24 @@ def move(
     flag.status_changed_at = utcnow()
     session.flush()
     return detail(session, who, flag.id)
+
+
+def next_moves(who: Principal, flag: IdleFlag) -> list[str]:
+    """The statuses this reader may move the flag to now."""
+    if who.role not in (Role.AUDITOR, Role.ADMIN, Role.BOOKKEEPER):
+        return []
+    allowed = NEXT_STATUS[flag.status]
+    if who.role is Role.BOOKKEEPER:
+        return [s for s in allowed if s in BOOKKEEPER_MAY]
+    return list(allowed)
+
+
+def observations(session: Session, flag: IdleFlag) -> list[tuple[AuditRun, IdleObservation]]:
+    """What each run saw of the flag, oldest first."""
+    rows = session.execute(
+        select(AuditRun, IdleObservation)
+        .join(IdleObservation, IdleObservation.run_id == AuditRun.id)
+        .where(IdleObservation.flag_id == flag.id)
+        .order_by(AuditRun.as_of, AuditRun.id)
+    ).all()
+    return [(run, seen) for run, seen in rows]

@@ -161,6 +161,18 @@ def _line(row: _Row) -> tuple[tuple[int, date] | None, MeetingLine | None]:
     return key, MeetingLine(member_id, present, savings, fine, repayment, new_loan)
 
 
+def read_line(number: int, values: dict[str, str]) -> tuple[MeetingLine | None, list[RowProblem]]:
+    """One register row, in the file's columns (the web form's rows use them too)."""
+    problems: list[RowProblem] = []
+    _, line = _line(_Row(number, values, problems))
+    return line, problems
+
+
+def parse_day(text: str) -> date | None:
+    """A meeting date as the file takes it (2026-06-05 or 05-06-2026); None when unreadable."""
+    return _Row(0, {"day": text}, []).day("day")
+
+
 def parse_sheets(text: str, source: str) -> ParsedSheets:
     """Group the file's rows into one sheet per SHG and meeting date, noting every bad row.
 

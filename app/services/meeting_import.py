@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.services.errors import DomainError, FieldProblem
 from app.services.meeting_csv import RowProblem, locate, parse_sheets
-from app.services.meetings import MeetingSheet, record_meeting
+from app.services.meetings import MeetingSheet, try_meeting
 from app.services.principal import Principal
 from models.meetings import Meeting
 
@@ -41,21 +41,6 @@ def _recorded(session: Session, sheet: MeetingSheet) -> bool:
     )
 
 
-def _try(
-    session: Session, who: Principal, sheet: MeetingSheet, apply: bool, today: date | None
-) -> None:
-    savepoint = session.begin_nested()
-    try:
-        record_meeting(session, who, sheet, today)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if apply:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
-
-
 def import_meetings(
     session: Session,
     who: Principal,
@@ -75,7 +60,7 @@ def import_meetings(
             report.already_recorded += 1
             continue
         try:
-            _try(session, who, sheet, apply, today)
+            try_meeting(session, who, sheet, apply=apply, today=today)
         except DomainError as error:
             report.refused += 1
             for problem in error.problems or [FieldProblem("", error.detail)]:

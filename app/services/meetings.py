@@ -260,6 +260,29 @@ def record_meeting(
     return meeting
 
 
+def try_meeting(
+    session: Session,
+    who: Principal,
+    sheet: MeetingSheet,
+    *,
+    apply: bool,
+    today: date | None = None,
+) -> Meeting:
+    """Record a meeting in a savepoint, kept when `apply`, else undone after every check has
+    run: a dry run finds exactly the problems posting would."""
+    savepoint = session.begin_nested()
+    try:
+        meeting = record_meeting(session, who, sheet, today)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if apply:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
+    return meeting
+
+
 def meeting_entries(session: Session, meeting: Meeting) -> list[JournalEntry]:
     return list(
         session.scalars(

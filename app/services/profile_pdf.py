@@ -6,18 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.formats import dpd_colour
 from app.services.consents import CreditProfile
 from app.services.pdf import Printer
-
-# Grid colours: on time, 1-30, 31-60, 61-90, over 90 days past due; grey: not running.
-STRIP = ((0, "#2e7d32"), (30, "#f9a825"), (60, "#ef6c00"), (90, "#c62828"), (None, "#6a1b9a"))
-NOT_RUNNING = "#dddddd"
-
-
-def _colour(days: int | None) -> str:
-    if days is None:
-        return NOT_RUNNING
-    return next(colour for limit, colour in STRIP if limit is None or days <= limit)
 
 
 def _strip(printer: Printer, grid: list[int | None]) -> Any:
@@ -34,7 +25,7 @@ def _strip(printer: Printer, grid: list[int | None]) -> Any:
                 0,
                 cell - 1,
                 0.4 * cm,
-                fillColor=colors.HexColor(_colour(days)),
+                fillColor=colors.HexColor(dpd_colour(days)),
                 strokeColor=None,
             )
         )

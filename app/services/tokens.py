@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -108,21 +108,30 @@ def _principal(token: ApiToken, scope_path: str | None) -> Principal:
     )
 
 
-def authenticate(session: Session, secret: str) -> Principal | None:
-    """The principal for a bearer secret, or None when unknown, revoked or expired."""
+def _valid(token: ApiToken) -> bool:
+    return token.revoked_at is None and (token.expires_at is None or token.expires_at > utcnow())
+
+
+def _principal_where(session: Session, condition: ColumnElement[bool]) -> Principal | None:
     row = session.execute(
         select(ApiToken, Institution.path)
         .outerjoin(Institution, Institution.id == ApiToken.institution_id)
-        .where(ApiToken.token_hash == hash_secret(secret))
+        .where(condition)
     ).first()
-    if row is None:
+    if row is None or not _valid(row[0]):
         return None
-    token, scope_path = row
-    if token.revoked_at is not None or (
-        token.expires_at is not None and token.expires_at <= utcnow()
-    ):
-        return None
-    return _principal(token, scope_path)
+    return _principal(row[0], row[1])
+
+
+def authenticate(session: Session, secret: str) -> Principal | None:
+    """The principal for a bearer secret, or None when unknown, revoked or expired."""
+    return _principal_where(session, ApiToken.token_hash == hash_secret(secret))
+
+
+def principal_of(session: Session, token_id: int) -> Principal | None:
+    """The principal a signed-in web session stands for, checked again on every request, so
+    that revoking her token signs her out at once."""
+    return _principal_where(session, ApiToken.id == token_id)
 
 
 def list_tokens(session: Session) -> list[ApiToken]:

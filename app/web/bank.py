@@ -1,0 +1,52 @@
+"""The bank officer's pages: members who consented to her bank, and a member's credit profile
+with its 36-month payment strip, score and reasons, and the PDF to file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, request
+
+from app.formats import DPD_COLOURS, NOT_RUNNING
+from app.requestdb import db
+from app.services import consents
+from app.services.profile_pdf import profile_pdf
+from app.web.blueprint import bp
+from app.web.params import query_number
+from app.web.session import roles, web_principal
+from models.access import Role
+
+PAGE = 25
+
+
+@bp.route("/bank/members")
+@roles(Role.BANK_PARTNER)
+def bank_search() -> Any:
+    session, who = db(), web_principal()
+    search = request.args.get("q", "").strip()[:100] or None
+    page = consents.consenting_members(session, who, search, query_number("after"), PAGE)
+    found = [consents.mask(session, m) for m in page.items]
+    return render_template("web/bank_search.html", found=found, page=page, q=search or "")
+
+
+@bp.route("/bank/members/<id:member_id>")
+@roles(Role.BANK_PARTNER)
+def bank_profile(member_id: int) -> Any:
+    session = db()
+    profile = consents.credit_profile(session, web_principal(), member_id)
+    session.commit()  # the pull is an enquiry in her history, whatever happens next
+    legend = [(colour, words) for _, colour, words in DPD_COLOURS] + [NOT_RUNNING]
+    return render_template("web/bank_profile.html", p=profile, legend=legend)
+
+
+@bp.route("/bank/members/<id:member_id>/profile.pdf")
+@roles(Role.BANK_PARTNER)
+def bank_profile_pdf(member_id: int) -> Response:
+    session = db()
+    profile = consents.credit_profile(session, web_principal(), member_id)
+    session.commit()
+    return Response(
+        profile_pdf(profile),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="profile-{member_id}.pdf"'},
+    )

@@ -1,0 +1,91 @@
+"""Form writes: each posts once, whatever the connection does.
+
+Every form that writes carries a key made when the page was drawn. A form sent twice (a
+double tap, or a retry on a slow connection) finds the first result and goes where the first
+went, through the same idempotency records the API keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+
+from flask import Response, redirect, request
+from sqlalchemy.exc import IntegrityError
+
+from app.requestdb import db
+from app.services.access_log import record_access
+from app.services.errors import Conflict, DomainError, Invalid
+from app.services.idempotency import MAX_KEY_LENGTH, find_record, remember
+from app.web.session import log_request, web_principal
+
+KEY_FIELD = "form_key"
+
+
+def new_form_key() -> str:
+    return f"web-{uuid.uuid4().hex}"
+
+
+def _fingerprint() -> str:
+    fields = sorted((k, v) for k, v in request.form.items(multi=True) if k != "csrf_token")
+    files = []
+    for name, upload in request.files.items(multi=True):
+        upload.stream.seek(0)
+        files.append((name, hashlib.sha256(upload.stream.read()).hexdigest()))
+        upload.stream.seek(0)
+    files.sort()
+    body = json.dumps([request.path, fields, files]).encode()
+    return hashlib.sha256(body).hexdigest()
+
+
+def _replayed(token_id: int, key: str, print_: str) -> Response | None:
+    record = find_record(db(), token_id, key)
+    if record is None:
+        return None
+    if record.fingerprint != print_:
+        raise Conflict("this form was already sent with other figures: reload the page")
+    return redirect(record.response_body, 303)
+
+
+def once(write: Callable[[], str]) -> Response:
+    """Run `write` (which returns the page to go to) once for this form, commit, and go there.
+
+    A refusal (DomainError) is logged and raised for the view to show on the form; the form's
+    key stays unused, so the corrected form can be sent again.
+    """
+    who = web_principal()
+    assert who.token_id is not None
+    key = request.form.get(KEY_FIELD, "")
+    if not key.startswith("web-") or len(key) > MAX_KEY_LENGTH:
+        raise Invalid.field(KEY_FIELD, "the form is incomplete: reload the page and try again")
+    print_ = _fingerprint()
+    replayed = _replayed(who.token_id, key, print_)
+    if replayed is not None:
+        return replayed
+    session = db()
+    try:
+        location = write()
+    except DomainError as error:
+        log_request(who, "POST", error.status, key)
+        raise
+    try:
+        remember(session, who.token_id, key, print_, 303, location)
+        record_access(
+            session,
+            who,
+            method="POST",
+            path=request.path,
+            status_code=303,
+            idempotency_key=key,
+            remote_addr=request.remote_addr,
+        )
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same form, sent twice at once: the other one posted
+        replayed = _replayed(who.token_id, key, print_)
+        if replayed is None:
+            raise
+        return replayed
+    return redirect(location, 303)

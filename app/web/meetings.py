@@ -1,0 +1,106 @@
+"""Recording a meeting from the register form, and uploading meeting sheets (CSV)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, flash, render_template, request, url_for
+
+from app.formats import indian_date
+from app.requestdb import db
+from app.services import shg_pages
+from app.services.clock import today_in_india
+from app.services.errors import DomainError
+from app.services.institutions import writable_institution
+from app.services.meeting_csv import parse_day
+from app.services.meeting_import import ImportReport
+from app.services.meeting_import import import_meetings as run_import
+from app.services.meetings import try_meeting
+from app.web.blueprint import bp
+from app.web.forms import new_form_key, once
+from app.web.meeting_form import blank_form, read_form, sheet_of
+from app.web.params import query_date
+from app.web.session import roles, web_principal
+from models.access import Role
+
+WRITERS = (Role.BOOKKEEPER, Role.ADMIN)
+
+
+def _page(form: Any, shg: Any, status: int = 200, checked: bool = False) -> Any:
+    page = render_template(
+        "web/meeting.html", form=form, shg=shg, checked=checked, form_key=new_form_key()
+    )
+    return page, status
+
+
+@bp.route("/shgs/<id:shg_id>/meetings/new", methods=["GET", "POST"])
+@roles(*WRITERS)
+def new_meeting(shg_id: int) -> Any:
+    session, who = db(), web_principal()
+    shg = shg_pages.readable_shg(session, who, shg_id)
+    writable_institution(session, who, shg.id)
+    if request.method == "GET":
+        day = query_date("date") or today_in_india()
+        return _page(blank_form(shg.id, day, shg_pages.register(session, who, shg.id, day)), shg)
+    day = parse_day(request.form.get("meeting_date", "")) or today_in_india()
+    form = read_form(shg.id, request.form, shg_pages.register(session, who, shg.id, day))
+    sheet = sheet_of(form)
+    if sheet is None:
+        return _page(form, shg, 422)
+    posting = request.form.get("action") == "post"
+    try:
+        if not posting:
+            try_meeting(session, who, sheet, apply=False)
+            return _page(form, shg, checked=True)
+
+        def write() -> str:
+            try_meeting(session, who, sheet, apply=True)
+            flash(f"The meeting of {indian_date(sheet.meeting_date)} is recorded.", "info")
+            return url_for("web.shg", shg_id=shg.id)
+
+        return once(write)
+    except DomainError as error:
+        session.rollback()
+        form.refuse(error)
+        return _page(form, shg, error.status)
+
+
+@bp.route("/imports/meetings", methods=["GET", "POST"])
+@roles(*WRITERS)
+def import_meetings() -> Any:
+    if request.method == "GET":
+        return render_template("web/import.html", report=None, form_key=new_form_key())
+    request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
+    upload = request.files.get("sheet")
+    apply = request.form.get("mode") == "apply"
+    if upload is None or not upload.filename:
+        flash("Choose the CSV file to check.", "error")
+        return render_template("web/import.html", report=None, form_key=new_form_key()), 422
+    try:
+        text = upload.stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        flash("The file must be UTF-8 text: save the sheet as “CSV UTF-8”.", "error")
+        return render_template("web/import.html", report=None, form_key=new_form_key()), 422
+    source = f"csv:{upload.filename}"[:200]
+    session, who = db(), web_principal()
+    if not apply:
+        report = run_import(session, who, text, source, apply=False)
+        session.rollback()
+        return render_template(
+            "web/import.html", report=report, filename=upload.filename, form_key=new_form_key()
+        )
+
+    applied: list[ImportReport] = []
+
+    def write() -> str:
+        applied.append(run_import(session, who, text, source, apply=True))
+        return url_for("web.import_meetings")
+
+    response = once(write)
+    if not applied:  # the same upload sent again: nothing posted twice
+        flash(f"{upload.filename} was already uploaded: nothing was posted again.", "info")
+        return response
+    # The report is shown at once; sending the page again only replays the redirect.
+    return render_template(
+        "web/import.html", report=applied[0], filename=upload.filename, form_key=new_form_key()
+    )

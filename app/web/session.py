@@ -1,0 +1,195 @@
+"""Signing in and out, the idle timeout, CSRF protection, and who may open which page.
+
+The session cookie is Flask's signed cookie. It holds only the token id, a CSRF secret and
+when the last request came; the token is looked up again on every request, so a revoked or
+expired token signs its holder out at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from app.requestdb import db
+from app.services.access_log import record_access
+from app.services.errors import DomainError
+from app.services.principal import Principal
+from app.services.tokens import authenticate, principal_of
+from app.web.blueprint import bp
+from models.access import Role
+
+PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
+HOME = {
+    Role.ADMIN: "web.tree",
+    Role.BOOKKEEPER: "web.tree",
+    Role.AUDITOR: "web.flags",
+    Role.BANK_PARTNER: "web.bank_search",
+}
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    token: str = session["csrf"]
+    return token
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"csrf_token": csrf_token, "who": g.get("principal"), "Role": Role}
+
+
+def _signed_out(message: str) -> Response:
+    session.clear()
+    flash(message, "warning")
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("web.sign_in", next=back))
+
+
+@bp.before_request
+def _guard() -> Response | None:
+    if request.method == "POST":
+        sent = request.form.get("csrf_token", "")
+        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            abort(400, "The form has expired. Go back, reload the page and try again.")
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    token_id, seen = session.get("token_id"), session.get("seen", 0)
+    if token_id is None:
+        return _signed_out("Please sign in.")
+    timeout = current_app.config["WEB_IDLE_TIMEOUT_SECONDS"]
+    if time.time() - seen > timeout:
+        return _signed_out(f"You were signed out after {timeout // 60} minutes without activity.")
+    principal = principal_of(db(), token_id)
+    if principal is None:
+        return _signed_out("Your access was withdrawn or has expired. Please sign in again.")
+    g.principal = principal
+    session["seen"] = int(time.time())
+    return None
+
+
+@bp.after_request
+def _no_caching(response: Response) -> Response:
+    # Pages show someone's books: never kept by shared browsers or proxies.
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.after_request
+def _log_bank_reads(response: Response) -> Response:
+    """Every page a bank officer opens is logged, as every API call by a bank is."""
+    principal = g.get("principal")
+    if principal is not None and principal.role is Role.BANK_PARTNER:
+        log_request(principal, request.method, response.status_code)
+    return response
+
+
+def web_principal() -> Principal:
+    principal: Principal = g.principal
+    return principal
+
+
+def roles(*allowed: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Open a page to these roles only; others get 403."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if web_principal().role not in allowed:
+                abort(403, "This page is not open to your role.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never an address elsewhere (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def log_request(
+    principal: Principal | None, method: str, status: int, key: str | None = None
+) -> None:
+    """Log this request on its own, after undoing whatever the request left unsaved."""
+    session_db = db()
+    session_db.rollback()
+    record_access(
+        session_db,
+        principal,
+        method=method,
+        path=request.full_path.rstrip("?"),
+        status_code=status,
+        idempotency_key=key,
+        remote_addr=request.remote_addr,
+    )
+    session_db.commit()
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Any:
+    if request.method == "GET":
+        return render_template("web/sign_in.html", next=_safe_next(request.args.get("next")))
+    secret = request.form.get("access_key", "").strip()
+    principal = authenticate(db(), secret) if secret else None
+    if principal is None:
+        log_request(None, "POST", 401)
+        flash("That access key is not valid, or it was withdrawn. Check it and try again.", "error")
+        return render_template("web/sign_in.html", next=_safe_next(request.form.get("next"))), 401
+    log_request(principal, "POST", 303)
+    session.clear()  # a fresh session: nothing from before signing in carries over
+    session.update(token_id=principal.token_id, seen=int(time.time()))
+    csrf_token()
+    target = _safe_next(request.form.get("next")) or url_for(HOME[principal.role])
+    return redirect(target, 303)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    session.clear()
+    flash("You have signed out.", "info")
+    return redirect(url_for("web.sign_in"), 303)
+
+
+@bp.route("/")
+def home() -> Response:
+    return redirect(url_for(HOME[web_principal().role]))
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render_template("web/error.html", title=error.name, detail=error.description), code
+
+
+@bp.errorhandler(DomainError)
+def _refused(error: DomainError) -> tuple[str, int]:
+    page = render_template(
+        "web/error.html", title=error.title, detail=error.detail, problems=error.problems
+    )
+    return page, error.status

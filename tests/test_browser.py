@@ -1,0 +1,166 @@
+"""End to end in headless Chromium (Debian's chromium and chromedriver, driven by Selenium):
+a bookkeeper signs in on a phone-sized screen, records a meeting and sees the balances change;
+a bank officer pulls a consented member's profile. The service runs on the demo data, as
+`make run` serves it.
+
+Skipped where Chromium is missing, unless BAHI_REQUIRE_BROWSER=1 (set by .ci/run, which
+installs it): then its absence fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from werkzeug.serving import make_server
+
+from app.cli import alembic_config
+from app.demo import load_demo
+from tests.conftest import make_test_app
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+PHONE = (390, 844)
+
+
+def _browser_or_skip() -> None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    if missing:
+        if os.environ.get("BAHI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"BAHI_REQUIRE_BROWSER=1 but {', '.join(missing)} missing")
+        pytest.skip(
+            f"no Chromium here ({', '.join(missing)}): apt install chromium chromium-driver"
+        )
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The demo service on a free port, and the access key of each demo role."""
+    _browser_or_skip()
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'bahi.sqlite3'}"
+    command.upgrade(alembic_config(url), "head")
+    app = make_test_app(DATABASE_URL=url, BAHI_ENV="development")
+    with app.app_context():
+        session = app.extensions["bahi.sessions"]()
+        lines = load_demo(session)
+        session.commit()
+        session.close()
+    keys = dict(line.split() for line in lines[1:])
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", keys
+    server.shutdown()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    # As root in a container, with no network beyond this machine: no sandbox, and none of
+    # Chromium's own background connections.
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--window-size={PHONE[0]},{PHONE[1]}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or CHROMEDRIVER), options=options
+    )
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def _sign_in(browser, base: str, key: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base}/sign-in")
+    browser.find_element(By.NAME, "access_key").send_keys(key)
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+
+
+def _savings_of(browser, name: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    for row in browser.find_elements(By.CSS_SELECTOR, "#members tbody tr[data-member]"):
+        if row.text.startswith(name):
+            return row.find_element(By.CSS_SELECTOR, "td.savings").text
+    raise AssertionError(f"{name} not on the SHG page")
+
+
+def test_bookkeeper_records_a_meeting_on_a_phone(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, keys = served
+    _sign_in(browser, base, keys["bookkeeper"])
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Federation"
+    browser.find_element(By.LINK_TEXT, "Durga SHG").click()
+    assert _savings_of(browser, "Sunita Devi") == "₹400.00"
+    cash_before = browser.find_element(By.CSS_SELECTOR, "td[data-role=cash]").text
+
+    browser.find_element(By.LINK_TEXT, "Record a meeting").click()
+    savings = browser.find_element(By.CSS_SELECTOR, "input[aria-label='Sunita Devi savings']")
+    savings.send_keys("1250.50")
+    total = browser.find_element(By.CSS_SELECTOR, "[data-total=savings]").text
+    assert total == "₹1,250.50"  # the register's running total, drawn by the page's script
+    fits = browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+    assert fits, "the meeting register is wider than a phone's screen"
+
+    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    assert "The figures check out" in browser.find_element(By.ID, "checked").text
+    browser.find_element(By.ID, "post").click()
+
+    assert "is recorded" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert _savings_of(browser, "Sunita Devi") == "₹1,650.50"
+    cash_after = browser.find_element(By.CSS_SELECTOR, "td[data-role=cash]").text
+    assert _paise(cash_after) - _paise(cash_before) == 1_250_50
+
+
+def _paise(shown: str) -> int:
+    return int(re.sub(r"[₹,.]", "", shown))
+
+
+def test_bank_officer_pulls_a_consented_profile(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, keys = served
+    browser.set_window_size(1000, 900)
+    _sign_in(browser, base, keys["bank_partner"])
+    browser.find_element(By.NAME, "q").send_keys("Member")
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    links = browser.find_elements(By.CSS_SELECTOR, "#members a")
+    assert links, "the synthetic federation's consenting member is found by name"
+    links[0].click()
+
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Credit profile:")
+    score = int(browser.find_element(By.ID, "score").text)
+    assert 300 <= score <= 900
+    assert browser.find_elements(By.CSS_SELECTOR, "#reasons li")
+    cells = browser.find_elements(By.CSS_SELECTOR, ".strip span")
+    assert len(cells) % 36 == 0 and cells
+    colours = {c.value_of_css_property("background-color") for c in cells}
+    assert "rgba(46, 125, 50, 1)" in colours  # months paid on time, in green
+    pdf = browser.find_element(By.LINK_TEXT, "Download PDF").get_attribute("href")
+    assert pdf.endswith("/profile.pdf")
+
+    browser.find_element(By.CSS_SELECTOR, ".signout button").click()
+    assert "signed out" in browser.find_element(By.CSS_SELECTOR, ".flash").text
