@@ -165,6 +165,7 @@ def load_demo(session: Session) -> list[str]:
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
     assert district and clf and bank_row
     return [
-        "Demo API tokens (shown once; `make run` issues new ones each time):",
+        "Demo access keys: sign in at http://127.0.0.1:5000/ or send as API bearer tokens"
+        " (shown once; `make run` issues new ones each time):",
         *_fresh_tokens(session, clf, district, bank_row.id),
     ]
