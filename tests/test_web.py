@@ -348,3 +348,17 @@ def test_bank_officer_sees_only_consenting_members(session, client, fed):
         select(AccessLogEntry.path).where(AccessLogEntry.role == "bank_partner")
     ).all()
     assert f"/bank/members/{silent.id}" in logged
+
+
+def test_sign_in_attempts_are_limited_and_unknown_pages_are_pages(session, connection):
+    from tests.conftest import make_test_app
+
+    app = make_test_app(
+        DATABASE_CONNECTION=connection, RATELIMIT_ENABLED=True, WEB_SIGN_IN_LIMIT="2 per minute"
+    )
+    user = WebUser(app.test_client())
+    assert [user.sign_in("bahi_guess").status_code for _ in range(3)] == [401, 401, 429]
+    missing = user.get("/no-such-page")
+    assert (missing.status_code, missing.mimetype) == (404, "text/html")
+    api_missing = user.get("/api/v1/no-such-thing")
+    assert api_missing.mimetype == "application/problem+json"

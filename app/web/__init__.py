@@ -21,5 +21,7 @@ def init_app(app: Flask, limiter: Limiter) -> None:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     from app.web import audit, bank, books, meetings, session  # noqa: F401 - they add routes
 
-    limiter.limit(app.config["WEB_SIGN_IN_LIMIT"], methods=["POST"])(session.sign_in)
     app.register_blueprint(bp)
+    # Flask-Limiter checks inside the wrapper it returns, so the wrapper must be the view.
+    limit = limiter.limit(app.config["WEB_SIGN_IN_LIMIT"], methods=["POST"])
+    app.view_functions["web.sign_in"] = limit(session.sign_in)

@@ -29,6 +29,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
+from app.errors import handle_http_exception
 from app.requestdb import db
 from app.services.access_log import record_access
 from app.services.errors import DomainError
@@ -193,3 +194,11 @@ def _refused(error: DomainError) -> tuple[str, int]:
         "web/error.html", title=error.title, detail=error.detail, problems=error.problems
     )
     return page, error.status
+
+
+@bp.app_errorhandler(404)
+def _no_such_page(error: HTTPException) -> Any:
+    """A page address that does not exist: a page for people, problem+json for the API."""
+    if request.path.startswith("/api/"):
+        return handle_http_exception(error)
+    return _http_error(error)
