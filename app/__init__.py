@@ -50,6 +50,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         enabled=app.config["RATELIMIT_ENABLED"],
     )
+    # Flask-Limiter's decorators hold the limiter weakly: the app must keep it alive.
+    app.extensions["bahi.limiter"] = limiter
     auth.init_app(app)
     writes.init_app(app)
     _register_api(app)

@@ -208,6 +208,11 @@ def test_meeting_form_checks_then_posts_once(session, fed, bookkeeper):
     passbook = bookkeeper.page(f"/members/{first.id}/passbook?from=01-04-2026&to=30-06-2026")
     assert "₹100.00" in passbook and "01-04-2026 to 30-06-2026" in passbook
 
+    another, _ = _register(bookkeeper, fed, figures, "post")  # a new form, the same day
+    assert another.status_code == 409
+    assert "is already recorded" in _text(another)
+    assert _meetings(session) == 1
+
 
 def test_meeting_form_shows_each_problem_on_its_row(session, fed, bookkeeper):
     first, second, _ = fed.members
