@@ -336,6 +336,7 @@ def test_bank_officer_sees_only_consenting_members(session, client, fed):
     assert f"/bank/members/{consenting.id}" in found and f'/bank/members/{silent.id}"' not in found
     assert "Member 1." in officer.page("/bank/members?q=member")
     assert "No member" in officer.page("/bank/members?q=nobody")
+    assert "No member" in officer.page("/bank/members?q=%25")  # "%" is a letter, not a wildcard
 
     profile = officer.page(f"/bank/members/{consenting.id}")
     assert "insufficient history" in profile and "6 needed" in profile

@@ -161,7 +161,7 @@ def consenting_members(
         if term.isdigit():
             query = query.where(Member.id == int(term))
         else:
-            query = query.where(Member.name.ilike(f"%{term}%", escape="\\"))
+            query = query.where(Member.name.icontains(term, autoescape=True))
     return fetch_page(session, query, Member.id, after, limit)
 
 
