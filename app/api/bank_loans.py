@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from app.api import ScheduledView
 from app.auth import current_principal as who
+from app.downloads import attachment
 from app.requestdb import db
 from app.schemas.capital import (
     BankLoanCreateSchema,
@@ -162,11 +162,7 @@ def suggest_drawing_power(args: dict[str, Any], shg_id: int) -> Any:
 
 def _listing(rows: list[subvention.MonthSubvention], fmt: str, name: str) -> Any:
     if fmt == "csv":
-        return Response(
-            subvention.claim_csv(rows),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
+        return attachment(subvention.claim_csv(rows), "text/csv", f"{name}.csv")
     return {
         "items": rows,
         "total_due_to_bank": sum(r.due_to_bank_paise for r in rows),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from app.auth import current_principal as who
+from app.downloads import attachment
 from app.requestdb import db
 from app.schemas.banks import PageArgsSchema
 from app.schemas.credit import (
@@ -111,11 +111,7 @@ def profile(args: dict[str, Any], member_id: int) -> Any:
     result = consents.credit_profile(session, who(), member_id)
     session.commit()
     if args["format"] == "pdf":
-        return Response(
-            profile_pdf(result),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="profile-{member_id}.pdf"'},
-        )
+        return attachment(profile_pdf(result), "application/pdf", f"profile-{member_id}.pdf")
     return result
 
 

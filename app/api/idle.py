@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from app.auth import current_principal as who
+from app.downloads import attachment
 from app.requestdb import db
 from app.schemas.banks import PageArgsSchema
 from app.schemas.idle import (
@@ -123,13 +123,7 @@ def get_run(run_id: int) -> Any:
 def export_run(args: dict[str, Any], run_id: int) -> Any:
     """What the run found in your scope, with totals: CSV, or a PDF with a chart."""
     export = idle_exports.run_export(db(), who(), run_id, args["institution_id"])
-    name = f"idle-funds-run-{run_id}"
-    if args["format"] == "pdf":
-        body, mimetype = idle_exports.export_pdf(export), "application/pdf"
-    else:
-        body, mimetype = idle_exports.export_csv(export).encode(), "text/csv"
-    disposition = f'attachment; filename="{name}.{args["format"]}"'
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return attachment(*idle_exports.export_file(export, args["format"]))
 
 
 @blp.route("/flags", methods=["GET"])

@@ -126,6 +126,15 @@ def _scope_name(session: Session, run: AuditRun, under: int | None) -> str:
     return place.name if place is not None else "all states"
 
 
+EXPORT_TYPES = {"csv": "text/csv", "pdf": "application/pdf"}
+
+
+def export_file(export: RunExport, kind: str) -> tuple[bytes, str, str]:
+    """The run's export as a file: its bytes, type and name (`kind` is "csv" or "pdf")."""
+    body = export_pdf(export) if kind == "pdf" else export_csv(export).encode()
+    return body, EXPORT_TYPES[kind], f"idle-funds-run-{export.run.id}.{kind}"
+
+
 def export_csv(export: RunExport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

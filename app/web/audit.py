@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, render_template, request, url_for
 from sqlalchemy import select
 
+from app.downloads import attachment
 from app.formats import indian_date
 from app.requestdb import db
 from app.services import audit_runs, idle_exports, idle_flags
@@ -129,14 +130,7 @@ def runs() -> Any:
 @roles(*FLAG_READERS)
 def export_run(run_id: int, kind: str) -> Response:
     export = idle_exports.run_export(db(), web_principal(), run_id, query_number("institution_id"))
-    if kind == "pdf":
-        body, mimetype = idle_exports.export_pdf(export), "application/pdf"
-    else:
-        body, mimetype = idle_exports.export_csv(export).encode(), "text/csv"
-    name = f"idle-funds-run-{run_id}.{kind}"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return attachment(*idle_exports.export_file(export, kind))
 
 
 @bp.route("/audit/charts")

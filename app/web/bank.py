@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, render_template, request
 
+from app.downloads import attachment
 from app.formats import DPD_COLOURS, NOT_RUNNING
 from app.requestdb import db
 from app.services import consents
@@ -45,8 +46,4 @@ def bank_profile_pdf(member_id: int) -> Response:
     session = db()
     profile = consents.credit_profile(session, web_principal(), member_id)
     session.commit()
-    return Response(
-        profile_pdf(profile),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="profile-{member_id}.pdf"'},
-    )
+    return attachment(profile_pdf(profile), "application/pdf", f"profile-{member_id}.pdf")
