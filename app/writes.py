@@ -80,7 +80,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 response.status_code,
                 response.get_data(as_text=True),
             )
-            _log(response.status_code, key)
+            log_access(response.status_code, key)
             session.commit()
         except IntegrityError:
             session.rollback()
@@ -94,7 +94,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _log(status_code: int, key: str | None) -> None:
+def log_access(status_code: int, key: str | None) -> None:
+    """This request in the access log, by whoever `g.principal` is (nobody, if unset)."""
     record_access(
         db(),
         g.get("principal"),
@@ -115,7 +116,7 @@ def _log_refused_writes_and_bank_reads(response: Response) -> Response:
     if request.method in WRITE_METHODS or is_bank:
         session = db()
         session.rollback()
-        _log(response.status_code, request.headers.get(HEADER))
+        log_access(response.status_code, request.headers.get(HEADER))
         session.commit()
     return response
 

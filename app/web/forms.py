@@ -12,14 +12,14 @@ import json
 import uuid
 from collections.abc import Callable
 
-from flask import Response, redirect, request
+from flask import Response, g, redirect, request
 from sqlalchemy.exc import IntegrityError
 
 from app.requestdb import db
-from app.services.access_log import record_access
 from app.services.errors import Conflict, DomainError, Invalid
 from app.services.idempotency import MAX_KEY_LENGTH, find_record, remember
 from app.web.session import log_request, web_principal
+from app.writes import log_access
 
 KEY_FIELD = "form_key"
 
@@ -68,19 +68,11 @@ def once(write: Callable[[], str]) -> Response:
     try:
         location = write()
     except DomainError as error:
-        log_request(who, "POST", error.status, key)
+        log_request(error.status, key)
         raise
     try:
         remember(session, who.token_id, key, print_, 303, location)
-        record_access(
-            session,
-            who,
-            method="POST",
-            path=request.path,
-            status_code=303,
-            idempotency_key=key,
-            remote_addr=request.remote_addr,
-        )
+        log_access(303, key)
         session.commit()
     except IntegrityError:
         session.rollback()  # the same form, sent twice at once: the other one posted
@@ -88,4 +80,5 @@ def once(write: Callable[[], str]) -> Response:
         if replayed is None:
             raise
         return replayed
+    g.access_logged = True
     return redirect(location, 303)

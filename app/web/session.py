@@ -31,11 +31,11 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import handle_http_exception
 from app.requestdb import db
-from app.services.access_log import record_access
 from app.services.errors import DomainError
 from app.services.principal import Principal
 from app.services.tokens import authenticate, principal_of
 from app.web.blueprint import bp
+from app.writes import log_access
 from models.access import Role
 
 PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
@@ -101,8 +101,8 @@ def _no_caching(response: Response) -> Response:
 def _log_bank_reads(response: Response) -> Response:
     """Every page a bank officer opens is logged, as every API call by a bank is."""
     principal = g.get("principal")
-    if principal is not None and principal.role is Role.BANK_PARTNER:
-        log_request(principal, request.method, response.status_code)
+    if principal is not None and principal.role is Role.BANK_PARTNER and not g.get("access_logged"):
+        log_request(response.status_code)
     return response
 
 
@@ -134,22 +134,13 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def log_request(
-    principal: Principal | None, method: str, status: int, key: str | None = None
-) -> None:
+def log_request(status: int, key: str | None = None) -> None:
     """Log this request on its own, after undoing whatever the request left unsaved."""
     session_db = db()
     session_db.rollback()
-    record_access(
-        session_db,
-        principal,
-        method=method,
-        path=request.full_path.rstrip("?"),
-        status_code=status,
-        idempotency_key=key,
-        remote_addr=request.remote_addr,
-    )
+    log_access(status, key)
     session_db.commit()
+    g.access_logged = True
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -159,10 +150,11 @@ def sign_in() -> Any:
     secret = request.form.get("access_key", "").strip()
     principal = authenticate(db(), secret) if secret else None
     if principal is None:
-        log_request(None, "POST", 401)
+        log_request(401)
         flash("That access key is not valid, or it was withdrawn. Check it and try again.", "error")
         return render_template("web/sign_in.html", next=_safe_next(request.form.get("next"))), 401
-    log_request(principal, "POST", 303)
+    g.principal = principal
+    log_request(303)
     session.clear()  # a fresh session: nothing from before signing in carries over
     session.update(token_id=principal.token_id, seen=int(time.time()))
     csrf_token()
