@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.services import banks, consents, tokens
 from app.services.clock import today_in_india
@@ -262,6 +264,30 @@ def test_csv_upload_reports_a_dry_run_then_posts_once(session, client, fed, book
     again = upload("apply")
     assert "Already recorded<b>1</b>" in _text(again).replace("\n", "")
     assert _meetings(session) == 1
+
+
+def test_a_sheet_over_a_mebibyte_is_read_not_refused(session, fed, bookkeeper):
+    member = fed.members[0].id
+    rows = [f"{fed.shg.id},05-06-2026,{member},100.00" for _ in range(60_000)]
+    sheet = ("shg_id,meeting_date,member_id,savings\n" + "\n".join(rows) + "\n").encode()
+    assert len(sheet) > 1024 * 1024  # over MAX_CONTENT_LENGTH, under the import's own limit
+    key = _field(bookkeeper.page("/imports/meetings"), "form_key")
+    with bookkeeper.client.session_transaction() as cookie:
+        csrf = cookie["csrf"]
+    # Encoded here, in memory: the test client's own encoder leaves a temporary file open.
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": csrf,
+            "mode": "dry_run",
+            "form_key": key,
+            "sheet": FileStorage(io.BytesIO(sheet), "month.csv"),
+        }
+    )
+    dry = bookkeeper.client.post(
+        "/imports/meetings", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert dry.status_code == 200
+    assert "Rows<b>60000</b>" in _text(dry).replace("\n", "")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 
 from app.formats import indian_date
 from app.requestdb import db
@@ -65,30 +65,36 @@ def new_meeting(shg_id: int) -> Any:
         return _page(form, shg, error.status)
 
 
+def _import_page(
+    report: ImportReport | None = None, filename: str | None = None, status: int = 200
+) -> Any:
+    page = render_template(
+        "web/import.html", report=report, filename=filename, form_key=new_form_key()
+    )
+    return page, status
+
+
 @bp.route("/imports/meetings", methods=["GET", "POST"])
 @roles(*WRITERS)
 def import_meetings() -> Any:
     if request.method == "GET":
-        return render_template("web/import.html", report=None, form_key=new_form_key())
-    request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
+        return _import_page()
     upload = request.files.get("sheet")
     apply = request.form.get("mode") == "apply"
     if upload is None or not upload.filename:
         flash("Choose the CSV file to check.", "error")
-        return render_template("web/import.html", report=None, form_key=new_form_key()), 422
+        return _import_page(status=422)
     try:
         text = upload.stream.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         flash("The file must be UTF-8 text: save the sheet as “CSV UTF-8”.", "error")
-        return render_template("web/import.html", report=None, form_key=new_form_key()), 422
+        return _import_page(status=422)
     source = f"csv:{upload.filename}"[:200]
     session, who = db(), web_principal()
     if not apply:
         report = run_import(session, who, text, source, apply=False)
         session.rollback()
-        return render_template(
-            "web/import.html", report=report, filename=upload.filename, form_key=new_form_key()
-        )
+        return _import_page(report, upload.filename)
 
     applied: list[ImportReport] = []
 
@@ -101,6 +107,4 @@ def import_meetings() -> Any:
         flash(f"{upload.filename} was already uploaded: nothing was posted again.", "info")
         return response
     # The report is shown at once; sending the page again only replays the redirect.
-    return render_template(
-        "web/import.html", report=applied[0], filename=upload.filename, form_key=new_form_key()
-    )
+    return _import_page(applied[0], upload.filename)

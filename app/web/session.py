@@ -39,6 +39,7 @@ from app.writes import log_access
 from models.access import Role
 
 PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
+UPLOADS = {"web.import_meetings"}
 HOME = {
     Role.ADMIN: "web.tree",
     Role.BOOKKEEPER: "web.tree",
@@ -68,6 +69,9 @@ def _signed_out(message: str) -> Response:
 
 @bp.before_request
 def _guard() -> Response | None:
+    if request.endpoint in UPLOADS:
+        # Before the CSRF check below reads the form: a month of sheets is more than 1 MiB.
+        request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
