@@ -39,8 +39,12 @@ def open_book(session: Session, who: Principal, institution: Institution) -> Boo
 def book_of(session: Session, institution_id: int) -> Book:
     book = session.scalar(select(Book).where(Book.institution_id == institution_id))
     if book is None:
-        raise NotFound(f"institution {institution_id} keeps no books")
+        raise keeps_no_books(institution_id)
     return book
+
+
+def keeps_no_books(institution_id: int) -> NotFound:
+    return NotFound(f"institution {institution_id} keeps no books")
 
 
 def account_by_role(session: Session, book_id: int, role: str) -> Account:
@@ -48,8 +52,30 @@ def account_by_role(session: Session, book_id: int, role: str) -> Account:
         select(Account).where(Account.book_id == book_id, Account.role == role)
     )
     if account is None:
-        raise NotFound(f"book {book_id} has no {role} account")
+        raise no_account(book_id, role)
     return account
+
+
+def no_account(book_id: int, role: str) -> NotFound:
+    return NotFound(f"book {book_id} has no {role} account")
+
+
+def books_of(session: Session, institution_ids: list[int]) -> dict[int, Book]:
+    """Each institution's book, by institution id, in one query (absent: it keeps none)."""
+    rows = session.scalars(select(Book).where(Book.institution_id.in_(institution_ids)))
+    return {book.institution_id: book for book in rows}
+
+
+def accounts_by_role(
+    session: Session, book_ids: list[int], roles: tuple[str, ...]
+) -> dict[tuple[int, str], int]:
+    """The ids of the books' accounts of the given roles, by (book id, role), in one query."""
+    rows = session.execute(
+        select(Account.book_id, Account.role, Account.id).where(
+            Account.book_id.in_(book_ids), Account.role.in_(roles)
+        )
+    )
+    return {(book_id, role): account_id for book_id, role, account_id in rows}
 
 
 def open_member_account(

@@ -31,6 +31,11 @@ class Invalid(DomainError):
     def field(cls, field: str, reason: str) -> Invalid:
         return cls(f"{field}: {reason}", [FieldProblem(field, reason)])
 
+    @classmethod
+    def of(cls, problems: list[FieldProblem], summary: str) -> Invalid:
+        """One refusal naming every problem, after a summary of what could not be done."""
+        return cls(f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems)
+
 
 class NotFound(DomainError):
     status = 404
@@ -51,9 +56,7 @@ class Conflict(DomainError):
 
 def require_no_problems(problems: list[FieldProblem], summary: str) -> None:
     if problems:
-        raise Invalid(
-            f"{summary}: " + "; ".join(f"{p.field}: {p.reason}" for p in problems), problems
-        )
+        raise Invalid.of(problems, summary)
 
 
 def renamed(error: Invalid, rename: dict[str, str]) -> Invalid:

@@ -372,36 +372,37 @@ def plan_repayment(
     return RepaymentPlan(loan, member, value_date, amount_paise, due, split)
 
 
-def repayment_record(plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
-    """How a posted repayment was split, and what it left unpaid."""
-    return LoanRepayment(
-        entry_id=entry_id,
-        loan_id=plan.loan.id,
-        value_date=plan.value_date,
-        penalty_paise=plan.split["penalty"],
-        interest_paise=plan.split["interest"],
-        principal_paise=plan.split["principal"],
-        interest_through=plan.value_date,
-        penalty_unpaid_paise=plan.due["penalty"] - plan.split["penalty"],
-        interest_unpaid_paise=plan.due["interest"] - plan.split["interest"],
-    )
+def repayment_values(plan: RepaymentPlan, entry_id: object) -> dict[str, object]:
+    """How a posted repayment was split, and what it left unpaid, as a `loan_repayments` row."""
+    return {
+        "entry_id": entry_id,
+        "loan_id": plan.loan.id,
+        "value_date": plan.value_date,
+        "penalty_paise": plan.split["penalty"],
+        "interest_paise": plan.split["interest"],
+        "principal_paise": plan.split["principal"],
+        "interest_through": plan.value_date,
+        "penalty_unpaid_paise": plan.due["penalty"] - plan.split["penalty"],
+        "interest_unpaid_paise": plan.due["interest"] - plan.split["interest"],
+    }
 
 
 def record_repayment(session: Session, plan: RepaymentPlan, entry_id: object) -> LoanRepayment:
     """Keep a posted repayment's split."""
-    record = repayment_record(plan, entry_id)
+    record = LoanRepayment(**repayment_values(plan, entry_id))
     session.add(record)
     session.flush()
     return record
 
 
+# The roles of the SHG's accounts that a repayment's penalty and interest are credited to.
+INCOME_ROLES = {"penalty": "fines_income", "interest": "loan_interest_income"}
+
+
 def income_accounts(session: Session, shg_id: int) -> dict[str, int]:
     """The SHG's accounts that a repayment's penalty and interest are credited to."""
     book = book_of(session, shg_id)
-    return {
-        "penalty": account_by_role(session, book.id, "fines_income").id,
-        "interest": account_by_role(session, book.id, "loan_interest_income").id,
-    }
+    return {part: account_by_role(session, book.id, role).id for part, role in INCOME_ROLES.items()}
 
 
 def repayment_credits(

@@ -1,20 +1,38 @@
 """Bulk import of meeting sheets: a dry run that reports every problem by file row, and an
 apply that posts each meeting atomically and skips meetings already recorded, so uploading
-the same file again doubles nothing."""
+the same file again doubles nothing.
+
+Meetings post day by day, oldest first, so an SHG's meetings go in date order whatever the
+file's order. A day's meetings of many SHGs post together (`meetings.record_meetings`: a
+few statements per batch, not per meeting), each still posted or refused whole. The dry run
+does everything the apply does, in a savepoint it then undoes: a later meeting in the file is
+checked against the books as the earlier ones would leave them.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.services.errors import DomainError, FieldProblem
 from app.services.meeting_csv import RowProblem, locate, parse_sheets
-from app.services.meetings import MeetingSheet, try_meeting
+from app.services.meetings import MeetingSheet, kept_if, record_meetings, try_meeting
 from app.services.principal import Principal
+from models.institutions import Institution
 from models.meetings import Meeting
+
+# SHGs per batch: large enough that a batch's few statements cost little per meeting, small
+# enough that a batch's locks and IN lists stay modest (100 SHGs hold about 1,500 members).
+BATCH = 100
+
+# What became of one sheet: its meeting's id, its refusal, or None when already recorded.
+Outcome = int | DomainError | None
 
 
 @dataclass
@@ -28,17 +46,71 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _recorded(session: Session, sheet: MeetingSheet) -> bool:
-    return (
-        session.scalar(
-            select(Meeting.id).where(
-                Meeting.shg_id == sheet.shg_id,
-                Meeting.meeting_date == sheet.meeting_date,
-                Meeting.reversed_at.is_(None),
-            )
+def _batches(sheets: list[MeetingSheet]) -> Iterator[list[MeetingSheet]]:
+    """Sheets by day, oldest first, at most BATCH at a time. The parser keeps one sheet per
+    SHG and day, so a batch holds one meeting per SHG."""
+    by_day: dict[date, list[MeetingSheet]] = defaultdict(list)
+    for sheet in sheets:
+        by_day[sheet.meeting_date].append(sheet)
+    for day in sorted(by_day):
+        group = by_day[day]
+        for start in range(0, len(group), BATCH):
+            yield group[start : start + BATCH]
+
+
+def _recorded(session: Session, who: Principal, sheets: list[MeetingSheet]) -> set[int]:
+    """The SHGs (of those the principal may write to) whose meeting of the sheets' day is
+    recorded and not reversed. Other SHGs are left to be refused as not found."""
+    rows = session.execute(
+        select(Meeting.shg_id, Institution.path)
+        .join(Institution, Institution.id == Meeting.shg_id)
+        .where(
+            Meeting.shg_id.in_([s.shg_id for s in sheets]),
+            Meeting.meeting_date == sheets[0].meeting_date,
+            Meeting.reversed_at.is_(None),
         )
-        is not None
     )
+    return {shg_id for shg_id, path in rows if who.can_write(path)}
+
+
+def _one(session: Session, who: Principal, sheet: MeetingSheet, today: date | None) -> Outcome:
+    if _recorded(session, who, [sheet]):
+        return None
+    try:
+        return try_meeting(session, who, sheet, apply=True, today=today).id
+    except DomainError as error:
+        return error
+
+
+def _outcomes(
+    session: Session, who: Principal, batch: list[MeetingSheet], today: date | None
+) -> list[Outcome]:
+    """Each sheet's outcome, in the batch's order."""
+    recorded = _recorded(session, who, batch)
+    todo = [s for s in batch if s.shg_id not in recorded]
+    plain = [s for s in todo if not any(line.new_loan for line in s.lines)]
+    found: dict[int, Outcome] = {}
+    try:
+        with session.begin_nested():
+            found.update(
+                zip(
+                    (s.shg_id for s in plain),
+                    record_meetings(session, who, plain, today),
+                    strict=True,
+                )
+            )
+    except DBAPIError:
+        # Something the checks could not see, such as one of these meetings recorded by
+        # another request since they read: one at a time, so only that meeting is refused.
+        found = {}
+    return [
+        None
+        if sheet.shg_id in recorded
+        else found[sheet.shg_id]
+        if sheet.shg_id in found
+        else _one(session, who, sheet, today)
+        for sheet in batch
+    ]
 
 
 def import_meetings(
@@ -54,19 +126,20 @@ def import_meetings(
     report = ImportReport(applied=apply, rows=parsed.rows, problems=list(parsed.problems))
     report.meetings = len(parsed.sheets) + len(parsed.bad_meetings)
     report.refused = len(parsed.bad_meetings)
-    for sheet in parsed.sheets:
-        rows = parsed.rows_of[(sheet.shg_id, sheet.meeting_date)]
-        if _recorded(session, sheet):
-            report.already_recorded += 1
-            continue
-        try:
-            try_meeting(session, who, sheet, apply=apply, today=today)
-        except DomainError as error:
-            report.refused += 1
-            for problem in error.problems or [FieldProblem("", error.detail)]:
-                row, column = locate(problem.field, rows) if problem.field else (rows[0], "shg_id")
-                report.problems.append(RowProblem(row, column, problem.reason))
-            continue
-        report.posted += 1
+    with kept_if(session, apply):
+        for batch in _batches(parsed.sheets):
+            for sheet, outcome in zip(batch, _outcomes(session, who, batch, today), strict=True):
+                if outcome is None:
+                    report.already_recorded += 1
+                elif isinstance(outcome, DomainError):
+                    report.refused += 1
+                    rows = parsed.rows_of[(sheet.shg_id, sheet.meeting_date)]
+                    for problem in outcome.problems or [FieldProblem("", outcome.detail)]:
+                        row, column = (
+                            locate(problem.field, rows) if problem.field else (rows[0], "shg_id")
+                        )
+                        report.problems.append(RowProblem(row, column, problem.reason))
+                else:
+                    report.posted += 1
     report.problems.sort(key=lambda p: (p.row, p.column))
     return report

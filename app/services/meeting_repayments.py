@@ -1,21 +1,22 @@
-"""Planning every repayment of a meeting at once.
+"""Planning every repayment of a meeting, or of many SHGs' meetings on one day, at once.
 
 The single-repayment path (`loans.plan_repayment`) reads each loan's state one query at a
-time; a meeting of fifteen repayments would make hundreds of round trips. Here the whole
-sheet's loans, statuses, balances, standing repayments and scheduled interest are read in a
-handful of set-wise queries, and each line is then checked and split with the same rules
+time; a meeting of fifteen repayments would make hundreds of round trips. Here every
+member's loans, statuses, balances, standing repayments and scheduled interest are read in
+a handful of set-wise queries, and each line is then checked and split with the same rules
 (`loans.compute_dues`, `loans.allocate`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from app.services.bulk import among
 from app.services.errors import Conflict, DomainError, Invalid
 from app.services.journal import reversed_clause
 from app.services.loans import (
@@ -38,8 +39,8 @@ class RepaymentRequest:
 
 
 @dataclass
-class _LoanBook:
-    """What the sheet's loans look like, read once."""
+class LoanBook:
+    """What the members' loans look like, read once."""
 
     loans: dict[int, MemberLoan]
     blocked: dict[int, str]  # loan id → why it takes no repayment
@@ -47,29 +48,39 @@ class _LoanBook:
     outstanding_on_day: dict[int, int]
     standing: dict[int, list[LoanRepayment]]
     scheduled_interest: dict[int, int]
+    of_member: dict[int, list[MemberLoan]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        by_member: dict[int, list[MemberLoan]] = defaultdict(list)
+        for loan in self.loans.values():
+            by_member[loan.member_id].append(loan)
+        self.of_member = dict(by_member)
 
 
 def _not_reversed(entry_id: object) -> object:
     return ~reversed_clause(entry_id)
 
 
-def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
+def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBook:
+    """The members' loans as they stand on `day`, in a handful of set-wise queries."""
     loans = {
         loan.id: loan
-        for loan in session.scalars(select(MemberLoan).where(MemberLoan.member_id.in_(member_ids)))
+        for loan in session.scalars(
+            select(MemberLoan).where(among(session, MemberLoan.member_id, member_ids))
+        )
     }
     ids = list(loans)
     blocked = {
         i: "was cancelled (its disbursement was reversed)"
         for i in session.scalars(
             select(MemberLoan.id).where(
-                MemberLoan.id.in_(ids), ~_not_reversed(MemberLoan.disbursement_entry_id)
+                among(session, MemberLoan.id, ids), ~_not_reversed(MemberLoan.disbursement_entry_id)
             )
         )
     }
     for i in session.scalars(
         select(LoanWriteOff.loan_id).where(
-            LoanWriteOff.loan_id.in_(ids), _not_reversed(LoanWriteOff.entry_id)
+            among(session, LoanWriteOff.loan_id, ids), _not_reversed(LoanWriteOff.entry_id)
         )
     ):
         blocked.setdefault(i, "is written off; reverse the write-off to take repayments")
@@ -77,7 +88,7 @@ def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
         session.execute(
             select(MemberLoan.id, Account.balance_paise)
             .join(Account, Account.id == MemberLoan.account_id)
-            .where(MemberLoan.id.in_(ids))
+            .where(among(session, MemberLoan.id, ids))
         ).all()
     )
     outstanding = dict(
@@ -87,7 +98,7 @@ def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
                 Posting,
                 and_(Posting.account_id == MemberLoan.account_id, Posting.value_date <= day),
             )
-            .where(MemberLoan.id.in_(ids))
+            .where(among(session, MemberLoan.id, ids))
             .group_by(MemberLoan.id)
         ).all()
     )
@@ -95,18 +106,18 @@ def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
     for repayment in session.scalars(
         select(LoanRepayment)
         .join(JournalEntry, JournalEntry.id == LoanRepayment.entry_id)
-        .where(LoanRepayment.loan_id.in_(ids), _not_reversed(LoanRepayment.entry_id))
+        .where(among(session, LoanRepayment.loan_id, ids), _not_reversed(LoanRepayment.entry_id))
         .order_by(JournalEntry.seq)
     ):
         standing[repayment.loan_id].append(repayment)
     scheduled = dict(
         session.execute(
             select(LoanInstalment.loan_id, func.sum(LoanInstalment.interest_paise))
-            .where(LoanInstalment.loan_id.in_(ids), LoanInstalment.due_on <= day)
+            .where(among(session, LoanInstalment.loan_id, ids), LoanInstalment.due_on <= day)
             .group_by(LoanInstalment.loan_id)
         ).all()
     )
-    return _LoanBook(
+    return LoanBook(
         loans,
         blocked,
         balance_now,
@@ -116,7 +127,7 @@ def _read(session: Session, member_ids: list[int], day: date) -> _LoanBook:
     )
 
 
-def _choose(book: _LoanBook, request: RepaymentRequest) -> MemberLoan:
+def _choose(book: LoanBook, request: RepaymentRequest) -> MemberLoan:
     if request.loan_id is not None:
         loan = book.loans.get(request.loan_id)
         if loan is None or loan.member_id != request.member.id:
@@ -124,10 +135,8 @@ def _choose(book: _LoanBook, request: RepaymentRequest) -> MemberLoan:
         return loan
     running = [
         loan
-        for loan in book.loans.values()
-        if loan.member_id == request.member.id
-        and loan.id not in book.blocked
-        and book.balance_now.get(loan.id, 0) > 0
+        for loan in book.of_member.get(request.member.id, [])
+        if loan.id not in book.blocked and book.balance_now.get(loan.id, 0) > 0
     ]
     if len(running) != 1:
         raise Invalid.field(
@@ -137,7 +146,7 @@ def _choose(book: _LoanBook, request: RepaymentRequest) -> MemberLoan:
     return running[0]
 
 
-def _plan(book: _LoanBook, request: RepaymentRequest, day: date) -> RepaymentPlan:
+def _plan(book: LoanBook, request: RepaymentRequest, day: date) -> RepaymentPlan:
     loan = _choose(book, request)
     if loan.id in book.blocked:
         raise Conflict(f"loan {loan.id} {book.blocked[loan.id]}")
@@ -160,14 +169,11 @@ def _plan(book: _LoanBook, request: RepaymentRequest, day: date) -> RepaymentPla
     return RepaymentPlan(loan, request.member, day, request.amount_paise, due, split)
 
 
-def plan_meeting_repayments(
-    session: Session, requests: list[RepaymentRequest], day: date
+def plan_repayments(
+    book: LoanBook, requests: list[RepaymentRequest], day: date
 ) -> tuple[dict[int, RepaymentPlan], dict[int, DomainError]]:
     """Each request's plan, or why it is refused, by line index. The caller has already
     checked that every member belongs to the SHG it may write to."""
-    if not requests:
-        return {}, {}
-    book = _read(session, [r.member.id for r in requests], day)
     plans: dict[int, RepaymentPlan] = {}
     refusals: dict[int, DomainError] = {}
     for request in requests:

@@ -1,22 +1,29 @@
 """Recording a whole SHG meeting at once, as the paper register has it: one line per member.
 
-All of a meeting posts in one transaction, or none of it does. Each line's operations run in
-a savepoint so that every bad line can be found and named (`lines[3].repayment.amount: ...`)
-before the whole meeting is refused. Collections (savings, fines, repayments) post before new
-loans, so money collected at the meeting can be lent at the same meeting.
+All of a meeting posts in one transaction, or none of it does. Every line is checked before
+anything posts, so every bad line is named in one refusal (`lines[3].repayment.amount: ...`).
+Collections (savings, fines, repayments) post as one entry before new loans, so money
+collected at the meeting can be lent at the same meeting.
+
+One meeting (`record_meeting`) and a day's meetings of many SHGs (`record_meetings`, the
+bulk import's path) go through the same steps: read what the sheets need set-wise, plan each
+sheet, post, keep the meeting rows. Only the number of sheets per statement differs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.services import loans, savings
-from app.services.books import account_by_role, book_of
+from app.services.books import accounts_by_role, books_of, keeps_no_books, no_account
+from app.services.bulk import insert_rows
 from app.services.errors import (
     Conflict,
     DomainError,
@@ -26,13 +33,19 @@ from app.services.errors import (
     require_no_problems,
 )
 from app.services.institutions import can_read_institution, writable_institution
-from app.services.meeting_repayments import RepaymentRequest, plan_meeting_repayments
-from app.services.posting import EntryDraft, PostingDraft, post_entry
+from app.services.meeting_repayments import (
+    LoanBook,
+    RepaymentRequest,
+    plan_repayments,
+    read_loan_book,
+)
+from app.services.posting import EntryDraft, PostingDraft, post_entries, post_entry
 from app.services.principal import Principal
 from app.services.reversals import reverse_entry
 from models.base import utcnow
-from models.institutions import InstitutionKind, Member, Status
-from models.ledger import JournalEntry, Side
+from models.institutions import Institution, InstitutionKind, Member, Status
+from models.ledger import Account, Book, JournalEntry, Side
+from models.loans import LoanRepayment
 from models.meetings import Meeting, MeetingAttendance, MeetingEntry
 from models.schedule import LoanTerms
 
@@ -73,40 +86,63 @@ class MeetingSheet:
 
 
 @dataclass
-class _Run:
-    session: Session
-    who: Principal
-    sheet: MeetingSheet
-    today: date | None
-    problems: list[FieldProblem] = field(default_factory=list)
-    entries: list[JournalEntry] = field(default_factory=list)
+class _Known:
+    """What recording a set of sheets (of distinct SHGs, on one day) reads, read once."""
 
-    def note(self, where: str, error: DomainError) -> None:
-        """Record a refusal under the line and part it belongs to."""
-        if isinstance(error, Invalid) and error.problems:
-            for p in error.problems:
-                self.problems.append(
-                    FieldProblem(f"{where}.{p.field}" if p.field else where, p.reason)
-                )
-        else:
-            self.problems.append(FieldProblem(where, error.detail))
-
-    def attempt(self, where: str, operation: Callable[[], JournalEntry]) -> None:
-        """Run one posting operation in a savepoint; on refusal, note it."""
-        try:
-            with self.session.begin_nested():
-                entry = operation()
-        except DomainError as error:
-            self.note(where, error)
-            return
-        self.entries.append(entry)
+    day: date
+    # Kept so the session's identity map holds them: the scope check reads them, not the
+    # database.
+    shgs: list[Institution]
+    members: dict[int, dict[int, Member]]  # SHG → active members by id
+    recordings: dict[int, list[tuple[int, bool]]]  # SHG → (meeting id, standing) that day
+    books: dict[int, Book]  # SHG → its book
+    accounts: dict[tuple[int, str], int]  # (book, role) → account id
+    savings: dict[int, Account]  # member → her savings account
+    loans: LoanBook
 
 
-def _members(session: Session, sheet: MeetingSheet) -> dict[int, Member]:
-    rows = session.scalars(
-        select(Member).where(Member.shg_id == sheet.shg_id, Member.status != Status.CLOSED.value)
+_ROLES = ("cash", "bank", *loans.INCOME_ROLES.values())
+
+
+def _read(session: Session, who: Principal, sheets: Sequence[MeetingSheet]) -> _Known:
+    """Set-wise reads for every sheet, scoped to the SHGs the principal may write to."""
+    day = sheets[0].meeting_date
+    ids = [sheet.shg_id for sheet in sheets]
+    shgs = list(session.scalars(select(Institution).where(Institution.id.in_(ids))))
+    in_scope = [shg.id for shg in shgs if who.can_write(shg.path)]
+    members: dict[int, dict[int, Member]] = defaultdict(dict)
+    for member in session.scalars(
+        select(Member).where(Member.shg_id.in_(in_scope), Member.status != Status.CLOSED.value)
+    ):
+        members[member.shg_id][member.id] = member
+    recordings: dict[int, list[tuple[int, bool]]] = defaultdict(list)
+    for shg_id, meeting_id, reversed_at in session.execute(
+        select(Meeting.shg_id, Meeting.id, Meeting.reversed_at).where(
+            Meeting.shg_id.in_(in_scope), Meeting.meeting_date == day
+        )
+    ):
+        recordings[shg_id].append((meeting_id, reversed_at is None))
+    books = books_of(session, in_scope)
+    on_sheets = [
+        line.member_id
+        for sheet in sheets
+        for line in sheet.lines
+        if line.member_id in members.get(sheet.shg_id, {})
+    ]
+    return _Known(
+        day,
+        shgs,
+        members,
+        recordings,
+        books,
+        accounts_by_role(session, [b.id for b in books.values()], _ROLES),
+        savings.savings_accounts(session, on_sheets) if on_sheets else {},
+        read_loan_book(session, on_sheets, day),
     )
-    return {m.id: m for m in rows}
+
+
+def _members(known: _Known, sheet: MeetingSheet) -> dict[int, Member]:
+    return known.members.get(sheet.shg_id, {})
 
 
 def _line_problems(sheet: MeetingSheet, members: dict[int, Member]) -> list[FieldProblem]:
@@ -128,24 +164,14 @@ def _line_problems(sheet: MeetingSheet, members: dict[int, Member]) -> list[Fiel
     return problems
 
 
-def _next_revision(session: Session, sheet: MeetingSheet) -> int:
-    standing = session.scalar(
-        select(Meeting).where(
-            Meeting.shg_id == sheet.shg_id,
-            Meeting.meeting_date == sheet.meeting_date,
-            Meeting.reversed_at.is_(None),
-        )
-    )
-    if standing is not None:
-        raise Conflict(
-            f"the meeting of {sheet.meeting_date} is already recorded (meeting {standing.id})"
-        )
-    count = session.scalar(
-        select(func.count())
-        .select_from(Meeting)
-        .where(Meeting.shg_id == sheet.shg_id, Meeting.meeting_date == sheet.meeting_date)
-    )
-    return count or 0
+def _revision(known: _Known, sheet: MeetingSheet) -> int:
+    recordings = known.recordings.get(sheet.shg_id, [])
+    for meeting_id, standing in recordings:
+        if standing:
+            raise Conflict(
+                f"the meeting of {sheet.meeting_date} is already recorded (meeting {meeting_id})"
+            )
+    return len(recordings)
 
 
 def _merged(credits: list[PostingDraft]) -> tuple[PostingDraft, ...]:
@@ -157,107 +183,247 @@ def _merged(credits: list[PostingDraft]) -> tuple[PostingDraft, ...]:
     return tuple(PostingDraft(account, Side.CREDIT, paise) for account, paise in totals.items())
 
 
-def _collections(run: _Run, members: dict[int, Member]) -> None:
-    """Every line's savings, fines and repayments as ONE entry: Dr cash (or bank) for the
-    total, Cr each member's savings and loan, fines and interest income."""
-    session, day = run.session, run.sheet.meeting_date
-    book = book_of(session, run.sheet.shg_id)
-    income = loans.income_accounts(session, run.sheet.shg_id)
-    savings_of = savings.savings_accounts(session, [line.member_id for line in run.sheet.lines])
+@dataclass
+class _Planned:
+    """A sheet checked against the books and turned into what it will post, not yet posted."""
+
+    sheet: MeetingSheet
+    revision: int
+    members_total: int
+    collections: EntryDraft | None  # savings, fines and repayments: one entry
+    repayments: list[loans.RepaymentPlan]
+    problems: list[FieldProblem]  # lines refused; nothing may post while there are any
+
+
+def _account(known: _Known, book_id: int, role: str) -> int:
+    if (book_id, role) not in known.accounts:
+        raise no_account(book_id, role)
+    return known.accounts[(book_id, role)]
+
+
+def _plan(session: Session, who: Principal, known: _Known, sheet: MeetingSheet) -> _Planned:
+    """Check a sheet and plan its collections: every line's savings, fines and repayments as
+    ONE entry, Dr cash (or bank) for the total, Cr each member's savings and loan, fines and
+    interest income. Raises what refuses the sheet outright; bad lines are `problems`."""
+    shg = writable_institution(session, who, sheet.shg_id)  # read by `_read`: no query
+    if shg.kind != InstitutionKind.SHG.value or shg.status == Status.CLOSED.value:
+        raise Invalid.field("shg_id", f"institution {shg.id} is not an open SHG")
+    if sheet.via not in ("cash", "bank"):
+        raise Invalid.field("via", 'must be "cash" or "bank"')
+    members = _members(known, sheet)
+    require_no_problems(_line_problems(sheet, members), "the meeting cannot be recorded")
+    revision = _revision(known, sheet)
+    book = known.books.get(sheet.shg_id)
+    if book is None:
+        raise keeps_no_books(sheet.shg_id)
+    income = {part: _account(known, book.id, role) for part, role in loans.INCOME_ROLES.items()}
     requests = [
         RepaymentRequest(
             i, members[line.member_id], line.repayment.loan_id, line.repayment.amount_paise
         )
-        for i, line in enumerate(run.sheet.lines)
+        for i, line in enumerate(sheet.lines)
         if line.repayment is not None
     ]
-    plans, refusals = plan_meeting_repayments(session, requests, day)
-    for index, error in sorted(refusals.items()):
-        run.note(f"lines[{index}].repayment", error)
+    plans, refusals = plan_repayments(known.loans, requests, sheet.meeting_date)
+    problems = [
+        p
+        for index, error in sorted(refusals.items())
+        for p in _named(f"lines[{index}].repayment", error)
+    ]
     credits: list[PostingDraft] = []
-    for i, line in enumerate(run.sheet.lines):
+    for i, line in enumerate(sheet.lines):
         if line.savings_paise:
             credits.append(
-                PostingDraft(savings_of[line.member_id].id, Side.CREDIT, line.savings_paise)
+                PostingDraft(known.savings[line.member_id].id, Side.CREDIT, line.savings_paise)
             )
         if line.fine_paise:
             credits.append(PostingDraft(income["penalty"], Side.CREDIT, line.fine_paise))
         if i in plans:
             credits.extend(loans.repayment_credits(session, plans[i], income))
-    if run.problems or not credits:
-        return
-    merged = _merged(credits)
-    total = sum(c.amount_paise for c in merged)
-    narration = f"Meeting of {day.isoformat()}: savings, fines and repayments"
-    draft = EntryDraft(
-        book.id,
-        day,
-        narration,
-        (
-            PostingDraft(account_by_role(session, book.id, run.sheet.via).id, Side.DEBIT, total),
-            *merged,
-        ),
-    )
-    entry = post_entry(session, run.who, draft, run.today)
-    run.entries.append(entry)
-    session.add_all(loans.repayment_record(planned, entry.id) for planned in plans.values())
+    draft = None
+    if credits and not problems:
+        merged = _merged(credits)
+        total = sum(c.amount_paise for c in merged)
+        debit = PostingDraft(_account(known, book.id, sheet.via), Side.DEBIT, total)
+        draft = EntryDraft(
+            book.id,
+            sheet.meeting_date,
+            f"Meeting of {sheet.meeting_date.isoformat()}: savings, fines and repayments",
+            (debit, *merged),
+        )
+    return _Planned(sheet, revision, len(members), draft, list(plans.values()), problems)
 
 
-def _new_loan(run: _Run, i: int, line: MeetingLine) -> None:
-    if line.new_loan is None:
-        return
-    spec = line.new_loan
-    new = loans.NewLoan(
-        member_id=line.member_id,
-        terms=spec.terms,
-        disbursed_on=run.sheet.meeting_date,
-        fund_source=spec.fund_source,
-        fund_reference=spec.fund_reference,
-        purpose=spec.purpose,
-        via=run.sheet.via,
-    )
+def _named(where: str, error: DomainError) -> list[FieldProblem]:
+    """A refusal's problems under the line and part it belongs to."""
+    if isinstance(error, Invalid) and error.problems:
+        return [
+            FieldProblem(f"{where}.{p.field}" if p.field else where, p.reason)
+            for p in error.problems
+        ]
+    return [FieldProblem(where, error.detail)]
 
-    def disburse() -> JournalEntry:
-        loan = loans.disburse_loan(run.session, run.who, new, run.today)
-        return run.session.get_one(JournalEntry, loan.disbursement_entry_id)
 
-    run.attempt(f"lines[{i}].new_loan", disburse)
+@dataclass
+class _Posted:
+    planned: _Planned
+    collections: JournalEntry | None
+    loan_entries: list[JournalEntry] = field(default_factory=list)
+
+
+def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, int]:
+    """Write the meetings, their attendance, their entries and the repayments' splits, a
+    statement of each for the whole set. Returns each SHG's new meeting id."""
+    meetings = Meeting.__table__
+    now = utcnow()
+    rows = [
+        {
+            "shg_id": p.planned.sheet.shg_id,
+            "meeting_date": p.planned.sheet.meeting_date,
+            "revision": p.planned.revision,
+            "members_present": sum(1 for line in p.planned.sheet.lines if line.present),
+            "members_total": p.planned.members_total,
+            "source": p.planned.sheet.source,
+            "recorded_at": now,
+            "recorded_by": who.label,
+        }
+        for p in posted
+    ]
+    ids: dict[int, int] = {
+        shg_id: meeting_id
+        for shg_id, meeting_id in session.connection().execute(
+            insert(meetings).returning(meetings.c.shg_id, meetings.c.id), rows
+        )
+    }
+    attendance, entries, repayments = [], [], []
+    for p in posted:
+        meeting_id = ids[p.planned.sheet.shg_id]
+        attendance.extend(
+            {"meeting_id": meeting_id, "member_id": line.member_id, "present": line.present}
+            for line in p.planned.sheet.lines
+        )
+        own = [p.collections] if p.collections is not None else []
+        entries.extend(
+            {"meeting_id": meeting_id, "entry_id": e.id} for e in [*own, *p.loan_entries]
+        )
+        if p.collections is not None:
+            repayments.extend(
+                loans.repayment_values(plan, p.collections.id) for plan in p.planned.repayments
+            )
+    insert_rows(session, MeetingAttendance.__table__, attendance)
+    insert_rows(session, MeetingEntry.__table__, entries)
+    insert_rows(session, LoanRepayment.__table__, repayments)
+    return ids
+
+
+def _attempt(session: Session, operation: Callable[[], JournalEntry]) -> JournalEntry:
+    """Run one posting operation in a savepoint, so a refusal undoes only its own work."""
+    with session.begin_nested():
+        return operation()
+
+
+def _new_loans(
+    session: Session, who: Principal, sheet: MeetingSheet, today: date | None
+) -> tuple[list[JournalEntry], list[FieldProblem]]:
+    entries, problems = [], []
+    for i, line in enumerate(sheet.lines):
+        if line.new_loan is None:
+            continue
+        spec = line.new_loan
+        new = loans.NewLoan(
+            member_id=line.member_id,
+            terms=spec.terms,
+            disbursed_on=sheet.meeting_date,
+            fund_source=spec.fund_source,
+            fund_reference=spec.fund_reference,
+            purpose=spec.purpose,
+            via=sheet.via,
+        )
+
+        def disburse(new: loans.NewLoan = new) -> JournalEntry:
+            loan = loans.disburse_loan(session, who, new, today)
+            return session.get_one(JournalEntry, loan.disbursement_entry_id)
+
+        try:
+            entries.append(_attempt(session, disburse))
+        except DomainError as error:
+            problems.extend(_named(f"lines[{i}].new_loan", error))
+    return entries, problems
 
 
 def record_meeting(
     session: Session, who: Principal, sheet: MeetingSheet, today: date | None = None
 ) -> Meeting:
-    """Post a whole meeting, or nothing: every bad line is named in one refusal."""
-    shg = writable_institution(session, who, sheet.shg_id)
-    if shg.kind != InstitutionKind.SHG.value or shg.status == Status.CLOSED.value:
-        raise Invalid.field("shg_id", f"institution {shg.id} is not an open SHG")
-    if sheet.via not in ("cash", "bank"):
-        raise Invalid.field("via", 'must be "cash" or "bank"')
-    members = _members(session, sheet)
-    require_no_problems(_line_problems(sheet, members), "the meeting cannot be recorded")
-    meeting = Meeting(
-        shg_id=shg.id,
-        meeting_date=sheet.meeting_date,
-        revision=_next_revision(session, sheet),
-        members_present=sum(1 for line in sheet.lines if line.present),
-        members_total=len(members),
-        source=sheet.source,
-        recorded_by=who.label,
+    """Post a whole meeting, or nothing: every bad line is named in one refusal. Collections
+    post before new loans, so money collected at the meeting can be lent at the same meeting;
+    new loans are tried even when a collection line is bad, so every bad line is named."""
+    planned = _plan(session, who, _read(session, who, [sheet]), sheet)
+    collections = None
+    if planned.collections is not None:
+        collections = post_entry(session, who, planned.collections, today)
+    loan_entries, loan_problems = _new_loans(session, who, sheet, today)
+    require_no_problems(
+        planned.problems + loan_problems, "the meeting cannot be recorded; nothing was posted"
     )
-    session.add(meeting)
-    session.flush()
-    run = _Run(session, who, sheet, today)
-    _collections(run, members)
-    for i, line in enumerate(sheet.lines):
-        _new_loan(run, i, line)
-    require_no_problems(run.problems, "the meeting cannot be recorded; nothing was posted")
-    session.add_all(
-        MeetingAttendance(meeting_id=meeting.id, member_id=line.member_id, present=line.present)
-        for line in sheet.lines
-    )
-    session.add_all(MeetingEntry(meeting_id=meeting.id, entry_id=e.id) for e in run.entries)
-    session.flush()
-    return meeting
+    ids = _keep(session, who, [_Posted(planned, collections, loan_entries)])
+    return session.get_one(Meeting, ids[sheet.shg_id])
+
+
+def record_meetings(
+    session: Session, who: Principal, sheets: Sequence[MeetingSheet], today: date | None = None
+) -> list[int | DomainError]:
+    """Many SHGs' meetings of one day at once, each exactly as `record_meeting` would post or
+    refuse it, in a few statements for the whole set: the bulk import's path. Each sheet's
+    result is its meeting's id or its refusal. Sheets with new loans go through
+    `record_meeting` (a disbursement builds a loan and its schedule one at a time)."""
+    if len({s.shg_id for s in sheets}) != len(sheets) or len({s.meeting_date for s in sheets}) > 1:
+        raise ValueError("a batch holds one meeting per SHG, all on one day")
+    if any(line.new_loan for s in sheets for line in s.lines):
+        raise ValueError("sheets with new loans are recorded one at a time")
+    if not sheets:
+        return []
+    known = _read(session, who, sheets)
+    results: list[int | DomainError | None] = [None] * len(sheets)
+    planned: list[tuple[int, _Planned]] = []
+    for i, sheet in enumerate(sheets):
+        try:
+            plan = _plan(session, who, known, sheet)
+            require_no_problems(plan.problems, "the meeting cannot be recorded; nothing was posted")
+        except DomainError as error:
+            results[i] = error
+            continue
+        planned.append((i, plan))
+    drafts = [(i, p.collections) for i, p in planned if p.collections is not None]
+    entries = post_entries(session, who, [d for _, d in drafts], today)
+    outcome = dict(zip((i for i, _ in drafts), entries, strict=True))
+    posted: list[tuple[int, _Posted]] = []
+    for i, plan in planned:
+        entry = outcome.get(i)
+        if isinstance(entry, DomainError):
+            results[i] = entry
+        else:
+            posted.append((i, _Posted(plan, entry)))
+    if posted:
+        ids = _keep(session, who, [p for _, p in posted])
+        for i, p in posted:
+            results[i] = ids[p.planned.sheet.shg_id]
+    return [r for r in results if r is not None]
+
+
+@contextmanager
+def kept_if(session: Session, keep: bool) -> Iterator[None]:
+    """Run the block in a savepoint, kept when `keep`, else undone once it has run: a dry
+    run that finds exactly the problems the real thing would."""
+    savepoint = session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if keep:
+        savepoint.commit()
+    else:
+        savepoint.rollback()
 
 
 def try_meeting(
@@ -268,19 +434,9 @@ def try_meeting(
     apply: bool,
     today: date | None = None,
 ) -> Meeting:
-    """Record a meeting in a savepoint, kept when `apply`, else undone after every check has
-    run: a dry run finds exactly the problems posting would."""
-    savepoint = session.begin_nested()
-    try:
-        meeting = record_meeting(session, who, sheet, today)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    if apply:
-        savepoint.commit()
-    else:
-        savepoint.rollback()
-    return meeting
+    """Record a meeting, kept when `apply`, else undone after every check has run."""
+    with kept_if(session, apply):
+        return record_meeting(session, who, sheet, today)
 
 
 def meeting_entries(session: Session, meeting: Meeting) -> list[JournalEntry]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.services.balances import balance_as_of
 from app.services.books import account_by_role, book_of
+from app.services.bulk import among
 from app.services.errors import Invalid, NotFound, renamed
 from app.services.institutions import writable_institution
 from app.services.members import writable_member
@@ -54,7 +55,7 @@ def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Accou
     rows = session.scalars(
         select(Account)
         .join(_CONTROL, Account.parent_id == _CONTROL.id)
-        .where(Account.member_id.in_(member_ids), _CONTROL.role == "member_savings")
+        .where(among(session, Account.member_id, member_ids), _CONTROL.role == "member_savings")
         .order_by(Account.id.desc())
     )
     found = {account.member_id: account for account in rows if account.member_id is not None}

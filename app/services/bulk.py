@@ -1,0 +1,83 @@
+"""Writing many rows in few statements: the bulk import's hot path.
+
+One statement per row, even pipelined by psycopg, costs PostgreSQL a bind and an execute
+for each row; and a multi-row VALUES statement with thousands of placeholders costs more
+to build and parse than it saves. On PostgreSQL each column therefore travels as one array
+and `unnest` turns the arrays back into rows: one small statement for any number of rows.
+SQLite runs in-process, where a statement per row is cheap, so it keeps executemany.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import ColumnElement, Table, any_, bindparam, insert, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def among(session: Session, column: ColumnElement, keys: Sequence[object]) -> ColumnElement[bool]:
+    """`column IN keys`. On PostgreSQL as `column = ANY(array)`: one parameter, where IN
+    would render (and psycopg parse) a placeholder per key, thousands for a batch."""
+    if _on_postgresql(session):
+        return column == any_(bindparam(None, list(keys), type_=ARRAY(column.type)))
+    return column.in_(keys)
+
+
+def _arrays(session: Session, table: Table, names: list[str], rows: Sequence[Mapping]) -> dict:
+    """Each column's values as one list, through the column type's own bind processing."""
+    dialect = session.get_bind().dialect
+    arrays = {}
+    for name in names:
+        process = table.c[name].type.bind_processor(dialect)
+        column = [row[name] for row in rows]
+        arrays[name] = [process(v) for v in column] if process else column
+    return arrays
+
+
+def _unnest(session: Session, table: Table, names: list[str]) -> str:
+    dialect = session.get_bind().dialect
+    return ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
+    )
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, object]]) -> None:
+    """INSERT the rows (each with the same keys)."""
+    if not rows:
+        return
+    if not _on_postgresql(session):
+        session.connection().execute(insert(table), list(rows))
+        return
+    names = list(rows[0])
+    # Only the table's own names are formatted in; every value travels as a parameter.
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(names)})"  # noqa: S608
+        f" SELECT * FROM unnest({_unnest(session, table, names)})"
+    )
+    session.connection().execute(text(statement), _arrays(session, table, names, rows))
+
+
+def add_to_column(session: Session, table: Table, target: str, deltas: Mapping[int, int]) -> None:
+    """`target += delta` for each row by id, in id order (the order rows are locked in)."""
+    if not deltas:
+        return
+    rows = [{"id": key, target: deltas[key]} for key in sorted(deltas)]
+    if not _on_postgresql(session):
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("moved_id"))
+            .values({target: table.c[target] + bindparam("delta", type_=table.c[target].type)}),
+            [{"moved_id": row["id"], "delta": row[target]} for row in rows],
+        )
+        return
+    statement = (
+        f"UPDATE {table.name} SET {target} = {table.name}.{target} + moved.{target}"  # noqa: S608
+        f" FROM unnest({_unnest(session, table, ['id', target])}) AS moved (id, {target})"
+        f" WHERE {table.name}.id = moved.id"
+    )
+    session.connection().execute(text(statement), _arrays(session, table, ["id", target], rows))
