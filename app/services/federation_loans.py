@@ -30,7 +30,7 @@ from app.services.facilities import (
     store_schedule,
 )
 from app.services.institutions import writable_institution
-from app.services.loans import allocate, compute_dues
+from app.services.loans import Paid, allocate, compute_dues
 from app.services.posting import EntryDraft, PostingDraft, post_linked_set
 from app.services.principal import Principal
 from models.capital import Facility, FacilityMovement
@@ -195,7 +195,7 @@ def position(session: Session, facility: Facility, as_of: date) -> FederationLoa
     schedule = schedule_of(session, facility)
     scheduled_interest = sum(i.interest_paise for i in schedule if i.due_on <= as_of)
     outstanding = principal_outstanding(moves)
-    dues = compute_dues(facility, as_of, outstanding, repaid, scheduled_interest)  # type: ignore[arg-type]
+    dues = compute_dues(facility, as_of, outstanding, Paid.of(repaid), scheduled_interest)  # type: ignore[arg-type]
     dpd = days_past_due(
         [Demand(i.due_on, i.principal_paise) for i in schedule],
         sum(m.principal_paise for m in repaid),

@@ -10,6 +10,7 @@ Paying more than she owes is refused rather than silently kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -193,16 +194,31 @@ class Dues:
     interest_through: date
 
 
+@dataclass(frozen=True)
+class Paid:
+    """What a loan's standing repayments up to a day leave for the next: the latest of them
+    (in posting order), and the interest they paid in all."""
+
+    last: LoanRepayment | None
+    interest_paise: int
+
+    @classmethod
+    def of(cls, repayments: Sequence[LoanRepayment]) -> Paid:
+        return cls(
+            repayments[-1] if repayments else None, sum(r.interest_paise for r in repayments)
+        )
+
+
 def compute_dues(
     loan: MemberLoan,
     as_of: date,
     outstanding: int,
-    paid: list[LoanRepayment],
+    paid: Paid,
     scheduled_interest: int,
 ) -> Dues:
-    """The dues arithmetic, on figures already read: `paid` are the standing repayments up to
-    `as_of` in posting order; `scheduled_interest` is the schedule's interest due by then."""
-    last = paid[-1] if paid else None
+    """The dues arithmetic, on figures already read: `paid` sums up the standing repayments up
+    to `as_of`; `scheduled_interest` is the schedule's interest due by then."""
+    last = paid.last
     through = last.interest_through if last else loan.disbursed_on
     carried = last.interest_unpaid_paise if last else 0
     if loan.method == Method.DECLINING.value:
@@ -210,7 +226,7 @@ def compute_dues(
         accrued = round_half_up(outstanding * _yearly_rate(loan) * days / DAYS_IN_YEAR)
         interest = carried + accrued
     else:
-        interest = max(scheduled_interest - sum(r.interest_paise for r in paid), 0)
+        interest = max(scheduled_interest - paid.interest_paise, 0)
     return Dues(outstanding, interest, last.penalty_unpaid_paise if last else 0, through)
 
 
@@ -218,7 +234,7 @@ def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
     """What she owes on `as_of`: principal outstanding, interest and penalty due."""
     outstanding = balance_as_of(session, session.get_one(Account, loan.account_id), as_of)
     scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
-    paid = active_repayments(session, loan, as_of)
+    paid = Paid.of(active_repayments(session, loan, as_of))
     return compute_dues(loan, as_of, outstanding, paid, scheduled)
 
 
@@ -319,13 +335,14 @@ class RepaymentResult:
 
 
 def check_repayment(
-    loan: MemberLoan, standing: list[LoanRepayment], value_date: date, amount_paise: int
+    loan: MemberLoan, last: LoanRepayment | None, value_date: date, amount_paise: int
 ) -> None:
-    """Rules every repayment meets: in date order, not before the loan, more than zero."""
-    if standing and value_date < standing[-1].value_date:
+    """Rules every repayment meets: in date order (after `last`, the latest standing one), not
+    before the loan, more than zero."""
+    if last is not None and value_date < last.value_date:
         raise Invalid.field(
             "value_date",
-            f"repayments are recorded in date order; the last was on {standing[-1].value_date}",
+            f"repayments are recorded in date order; the last was on {last.value_date}",
         )
     if value_date < loan.disbursed_on:
         raise Invalid.field("value_date", f"is before the loan was given ({loan.disbursed_on})")
@@ -361,7 +378,7 @@ def plan_repayment(
         raise Conflict(f"loan {loan_id} was cancelled (its disbursement was reversed)")
     if active_write_off(session, loan) is not None:
         raise Conflict(f"loan {loan_id} is written off; reverse the write-off to take repayments")
-    check_repayment(loan, active_repayments(session, loan), value_date, amount_paise)
+    check_repayment(loan, Paid.of(active_repayments(session, loan)).last, value_date, amount_paise)
     before = dues(session, loan, value_date)
     due = {
         "penalty": before.penalty_paise + penalty_paise,

@@ -2,7 +2,7 @@
 
 The single-repayment path (`loans.plan_repayment`) reads each loan's state one query at a
 time; a meeting of fifteen repayments would make hundreds of round trips. Here every
-member's loans, statuses, balances, standing repayments and scheduled interest are read in
+member's loans, statuses, balances, latest repayments and scheduled interest are read in
 a handful of set-wise queries, and each line is then checked and split with the same rules
 (`loans.compute_dues`, `loans.allocate`).
 """
@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.services.bulk import among
 from app.services.errors import Conflict, DomainError, Invalid
 from app.services.journal import reversed_clause
 from app.services.loans import (
+    Paid,
     RepaymentPlan,
     allocate,
     check_repayment,
@@ -46,7 +47,7 @@ class LoanBook:
     blocked: dict[int, str]  # loan id → why it takes no repayment
     balance_now: dict[int, int]
     outstanding_on_day: dict[int, int]
-    standing: dict[int, list[LoanRepayment]]
+    paid: dict[int, Paid]  # loan id → its standing repayments, summed up (absent: none)
     scheduled_interest: dict[int, int]
     of_member: dict[int, list[MemberLoan]] = field(default_factory=dict)
 
@@ -57,8 +58,42 @@ class LoanBook:
         self.of_member = dict(by_member)
 
 
+_NONE_PAID = Paid(None, 0)
+
+
 def _not_reversed(entry_id: object) -> object:
     return ~reversed_clause(entry_id)
+
+
+def _paid(session: Session, loan_ids: list[int]) -> dict[int, Paid]:
+    """Each loan's latest standing repayment and the interest its standing repayments paid,
+    without loading every repayment of a long history: one aggregate over the loans'
+    repayments, then the latest row of each found by its entry's place in the book."""
+    totals = (
+        select(
+            LoanRepayment.loan_id,
+            func.min(JournalEntry.book_id).label("book_id"),  # a loan's entries share a book
+            func.max(JournalEntry.seq).label("seq"),
+            func.sum(LoanRepayment.interest_paise).label("interest"),
+        )
+        .join(JournalEntry, JournalEntry.id == LoanRepayment.entry_id)
+        .where(
+            among(session, LoanRepayment.loan_id, loan_ids), _not_reversed(LoanRepayment.entry_id)
+        )
+        .group_by(LoanRepayment.loan_id)
+        .subquery()
+    )
+    latest = aliased(JournalEntry)
+    rows = session.execute(
+        select(LoanRepayment, totals.c.interest)
+        .select_from(totals)
+        .join(latest, and_(latest.book_id == totals.c.book_id, latest.seq == totals.c.seq))
+        .join(
+            LoanRepayment,
+            and_(LoanRepayment.entry_id == latest.id, LoanRepayment.loan_id == totals.c.loan_id),
+        )
+    )
+    return {last.loan_id: Paid(last, int(interest)) for last, interest in rows}
 
 
 def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBook:
@@ -102,14 +137,7 @@ def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBo
             .group_by(MemberLoan.id)
         ).all()
     )
-    standing: dict[int, list[LoanRepayment]] = defaultdict(list)
-    for repayment in session.scalars(
-        select(LoanRepayment)
-        .join(JournalEntry, JournalEntry.id == LoanRepayment.entry_id)
-        .where(among(session, LoanRepayment.loan_id, ids), _not_reversed(LoanRepayment.entry_id))
-        .order_by(JournalEntry.seq)
-    ):
-        standing[repayment.loan_id].append(repayment)
+    paid = _paid(session, ids)
     scheduled = dict(
         session.execute(
             select(LoanInstalment.loan_id, func.sum(LoanInstalment.interest_paise))
@@ -122,7 +150,7 @@ def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBo
         blocked,
         balance_now,
         {k: int(v) for k, v in outstanding.items()},
-        standing,
+        paid,
         {k: int(v) for k, v in scheduled.items()},
     )
 
@@ -150,9 +178,9 @@ def _plan(book: LoanBook, request: RepaymentRequest, day: date) -> RepaymentPlan
     loan = _choose(book, request)
     if loan.id in book.blocked:
         raise Conflict(f"loan {loan.id} {book.blocked[loan.id]}")
-    standing = book.standing.get(loan.id, [])
-    check_repayment(loan, standing, day, request.amount_paise)
-    paid = [r for r in standing if r.value_date <= day]
+    paid = book.paid.get(loan.id, _NONE_PAID)
+    # In date order: no standing repayment lies after `day`, so all of them count as paid.
+    check_repayment(loan, paid.last, day, request.amount_paise)
     d = compute_dues(
         loan,
         day,
