@@ -1,0 +1,242 @@
+"""The bulk import posts many SHGs' meetings together; each must come out exactly as if it had
+been recorded alone, one meeting after another in date order.
+
+Three SHGs of one VO, three members each, every member with a running loan (declining or
+flat) since 1 April 2026. Sheets for three weekly meetings are drawn at random: savings, fines,
+repayments (some more than she owes), a line for a member of another SHG. Sakhi SHG's book is
+closed through April, so its first meeting is refused. The file is imported in batches of two
+SHGs, and the same sheets are recorded one at a time; balances, repayment splits, meetings,
+attendance and every problem must agree. After the import, the set-wise read of the loans
+must give every loan the dues that the single-loan path (`loans.dues`) gives.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from app.services import institutions, loans, meeting_import, members, periods
+from app.services.bulk import among, insert_rows
+from app.services.errors import DomainError, FieldProblem
+from app.services.institutions import NewInstitution
+from app.services.loans import Paid, compute_dues
+from app.services.meeting_csv import RowProblem, locate, parse_sheets
+from app.services.meeting_repayments import read_loan_book
+from app.services.meetings import kept_if, record_meeting
+from app.services.principal import Principal
+from models import Account, Institution, InstitutionKind, Meeting, MeetingAttendance, Role
+from models.base import utcnow
+from models.loans import LoanRepayment
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, funded_shg, make_federation, transfer
+
+TODAY = date(2026, 12, 1)
+WEEKS = (date(2026, 4, 28), date(2026, 5, 5), date(2026, 5, 12))
+HEADER = "shg_id,meeting_date,member_id,present,savings,fine,repayment\n"
+
+
+@pytest.fixture
+def three_shgs(session):
+    fed = funded_shg(session, members_count=3)
+    shgs = {fed.shg.id: [m.id for m in fed.members]}
+    for name in ("Lakshmi SHG", "Sakhi SHG"):
+        shg = institutions.create_institution(
+            session, ADMIN, NewInstitution(kind=InstitutionKind.SHG, name=name, parent_id=fed.vo.id)
+        )
+        book = fed.book_id(session, shg)
+        cash, rf = (fed.account(session, shg, role).id for role in ("cash", "revolving_fund"))
+        transfer(session, book, cash, rf, 15_000_00, date(2026, 4, 1), "RF received")
+        ids = [
+            members.create_member(session, ADMIN, members.NewMember(shg.id, f"{name} {i}")).id
+            for i in range(3)
+        ]
+        shgs[shg.id] = ids
+    for n, member_id in enumerate(m for ids in shgs.values() for m in ids):
+        method = Method.DECLINING if n % 2 else Method.FLAT
+        terms = LoanTerms(3_000_00, 200, RateBasis.PER_MONTH, method, 10, Frequency.MONTHLY)
+        loans.disburse_loan(
+            session, ADMIN, loans.NewLoan(member_id, terms, date(2026, 4, 1)), TODAY
+        )
+    sakhi = session.get_one(Institution, list(shgs)[2])
+    periods.close_month(session, ADMIN, fed.book_id(session, sakhi), "2026-04", TODAY)
+    session.flush()
+    return shgs
+
+
+line = st.tuples(
+    st.sampled_from(["", "50", "100"]),  # savings
+    st.sampled_from(["", "", "10"]),  # fine
+    st.sampled_from(["", "250", "250", "900", "99999"]),  # repayment; the last is too much
+)
+
+
+def sheet_text(shgs: dict[int, list[int]], drawn: list, stranger: bool) -> str:
+    rows, values = [], iter(drawn)
+    sakhi = list(shgs)[2]
+    for day in WEEKS:
+        for shg, ids in shgs.items():
+            for member_id in ids:
+                savings, fine, repayment = next(values)
+                if (shg, day) == (sakhi, WEEKS[0]):
+                    savings = savings or "50"  # something to post in the closed month
+                rows.append(f"{shg},{day},{member_id},yes,{savings},{fine},{repayment}")
+    if stranger:  # a member of Lakshmi SHG on Durga SHG's last sheet: that meeting is refused
+        first, second = list(shgs)[:2]
+        rows.append(f"{first},{WEEKS[-1]},{shgs[second][0]},yes,100,,")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def books_state(session, shgs):
+    """What the import leaves in the books, free of ids and times that differ run to run."""
+    member_ids = [m for ids in shgs.values() for m in ids]
+    balances = dict(session.execute(select(Account.id, Account.balance_paise)).all())
+    splits = sorted(
+        session.execute(
+            select(
+                LoanRepayment.loan_id,
+                LoanRepayment.value_date,
+                LoanRepayment.penalty_paise,
+                LoanRepayment.interest_paise,
+                LoanRepayment.principal_paise,
+                LoanRepayment.interest_unpaid_paise,
+            )
+        ).all()
+    )
+    meetings = sorted(
+        session.execute(
+            select(
+                Meeting.shg_id,
+                Meeting.meeting_date,
+                Meeting.revision,
+                Meeting.members_present,
+                Meeting.members_total,
+            ).where(Meeting.shg_id.in_(list(shgs)))
+        ).all()
+    )
+    attendance = sorted(
+        session.execute(
+            select(MeetingAttendance.member_id, MeetingAttendance.present).where(
+                MeetingAttendance.member_id.in_(member_ids)
+            )
+        ).all()
+    )
+    return balances, splits, meetings, attendance
+
+
+def assert_loan_book_reads_dues_as_one_loan_does(session, shgs):
+    """The set-wise read of every loan (its latest standing repayment found by aggregate) gives
+    each loan the dues that reading that one loan's whole history gives."""
+    day = WEEKS[-1] + timedelta(days=8)
+    book = read_loan_book(session, [m for ids in shgs.values() for m in ids], day)
+    assert len(book.loans) == 9
+    for loan in book.loans.values():
+        set_wise = compute_dues(
+            loan,
+            day,
+            book.outstanding_on_day[loan.id],
+            book.paid.get(loan.id, Paid(None, 0)),
+            book.scheduled_interest.get(loan.id, 0),
+        )
+        assert set_wise == loans.dues(session, loan, day)
+
+
+def one_at_a_time(session, text):
+    """The reference: each sheet through `record_meeting`, oldest first, its refusal mapped to
+    file rows as the import reports them."""
+    parsed = parse_sheets(text, "test")
+    problems = list(parsed.problems)
+    posted = 0
+    for sheet in sorted(parsed.sheets, key=lambda s: (s.meeting_date, s.shg_id)):
+        rows = parsed.rows_of[(sheet.shg_id, sheet.meeting_date)]
+        try:
+            with kept_if(session, True):
+                record_meeting(session, ADMIN, sheet, TODAY)
+            posted += 1
+        except DomainError as error:
+            for problem in error.problems or [FieldProblem("", error.detail)]:
+                row, column = locate(problem.field, rows) if problem.field else (rows[0], "shg_id")
+                problems.append(RowProblem(row, column, problem.reason))
+    return posted, sorted(problems, key=lambda p: (p.row, p.column))
+
+
+@settings(max_examples=12)
+@given(drawn=st.lists(line, min_size=27, max_size=27), stranger=st.booleans())
+def test_a_batched_import_posts_what_one_meeting_at_a_time_would(
+    session, three_shgs, monkeypatch, drawn, stranger
+):
+    monkeypatch.setattr(meeting_import, "BATCH", 2)  # three SHGs a day: batches of 2 and 1
+    text = sheet_text(three_shgs, drawn, stranger)
+    with kept_if(session, False):
+        report = meeting_import.import_meetings(
+            session, ADMIN, text, "test", apply=True, today=TODAY
+        )
+        batched = books_state(session, three_shgs)
+        assert_loan_book_reads_dues_as_one_loan_does(session, three_shgs)
+    session.expire_all()
+    with kept_if(session, False):
+        posted, problems = one_at_a_time(session, text)
+        alone = books_state(session, three_shgs)
+    session.expire_all()
+    assert report.posted == posted
+    assert report.problems == problems
+    assert batched == alone
+    # Sakhi SHG's April meeting falls in its closed month: never posted
+    sakhi = list(three_shgs)[2]
+    assert (sakhi, WEEKS[0]) not in {(shg, day) for shg, day, *_ in batched[2]}
+    assert report.posted + report.refused == report.meetings == 9
+
+
+AWKWARD = ["a,b", 'say "hi"', "back\\slash", "{braces}", "NULL", "", "  spaced ", "दुर्गा", None]
+
+
+def test_bulk_rows_keep_every_value_as_it_was(session):
+    """Rows written set-wise (arrays as text literals on PostgreSQL) read back unchanged,
+    commas, quotes, backslashes, braces and the word NULL included; keys found set-wise too."""
+    fed = funded_shg(session, members_count=1)
+    rows = [
+        {
+            "shg_id": fed.shg.id,
+            "meeting_date": date(2026, 5, 1) + timedelta(days=i),
+            "revision": 0,
+            "members_present": i,
+            "members_total": 1,
+            "source": source,
+            "recorded_at": utcnow(),
+            "recorded_by": "test",
+        }
+        for i, source in enumerate(AWKWARD)
+    ]
+    insert_rows(session, Meeting.__table__, rows)
+    found = session.execute(
+        select(Meeting.members_present, Meeting.source).where(
+            among(session, Meeting.members_present, [0, 2, 4, 6, 8])
+        )
+    )
+    assert sorted(found) == [(i, AWKWARD[i]) for i in (0, 2, 4, 6, 8)]
+
+
+def test_a_batch_refuses_only_the_sheet_outside_her_cluster(session, three_shgs):
+    """A bookkeeper's file names an SHG of another state's cluster: that meeting is refused as
+    not found (its existence must not leak), and her own SHGs' meetings in the same batch post."""
+    elsewhere = make_federation(session, state_code="BR", members_count=1)
+    own = list(three_shgs)[:2]
+    vo = session.get_one(Institution, session.get_one(Institution, own[0]).parent_id)
+    clf = session.get_one(Institution, vo.parent_id)
+    bookkeeper = Principal(Role.BOOKKEEPER, "test:bookkeeper", scope_path=clf.path)
+    text = (
+        HEADER
+        + "".join(f"{shg},{WEEKS[1]},{three_shgs[shg][0]},yes,100,,\n" for shg in own)
+        + f"{elsewhere.shg.id},{WEEKS[1]},{elsewhere.members[0].id},yes,100,,\n"
+    )
+    report = meeting_import.import_meetings(
+        session, bookkeeper, text, "test", apply=True, today=TODAY
+    )
+    assert (report.posted, report.refused) == (2, 1)
+    assert [(p.row, p.column) for p in report.problems] == [(4, "shg_id")]
+    assert "not found" in report.problems[0].reason
+    recorded = session.scalars(select(Meeting.shg_id).where(Meeting.meeting_date == WEEKS[1]))
+    assert sorted(recorded) == sorted(own)
