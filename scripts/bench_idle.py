@@ -148,7 +148,7 @@ def build_state(
 ) -> None:
     """The state's tree (services), then `scripts` (SQL run with triggers off), then ANALYZE.
     Parameters the scripts may use: base, clfs, vos, shgs, vo0, shg0, districts, books,
-    postings, as_of (and the args' `members`, if any)."""
+    postings, as_of (and the args' `members` and `weeks`, if any)."""
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as s:
@@ -176,6 +176,7 @@ def build_state(
         "books": args.clfs + args.vos + args.shgs,
         "postings": getattr(args, "postings", 0),
         "members": getattr(args, "members", 0),
+        "weeks": getattr(args, "weeks", 0),
         "as_of": AS_OF,
     }
     for name, script in scripts or (
