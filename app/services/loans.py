@@ -197,10 +197,11 @@ class Dues:
 @dataclass(frozen=True)
 class Paid:
     """What a loan's standing repayments up to a day leave for the next: the latest of them
-    (in posting order), and the interest they paid in all."""
+    (in posting order), and the interest they paid in all (None where it was not read: only
+    a flat loan's dues depend on it)."""
 
     last: LoanRepayment | None
-    interest_paise: int
+    interest_paise: int | None
 
     @classmethod
     def of(cls, repayments: Sequence[LoanRepayment]) -> Paid:
@@ -226,6 +227,8 @@ def compute_dues(
         accrued = round_half_up(outstanding * _yearly_rate(loan) * days / DAYS_IN_YEAR)
         interest = carried + accrued
     else:
+        if paid.interest_paise is None:
+            raise ValueError("a flat loan's dues need the interest its repayments paid")
         interest = max(scheduled_interest - paid.interest_paise, 0)
     return Dues(outstanding, interest, last.penalty_unpaid_paise if last else 0, through)
 

@@ -29,6 +29,7 @@ from app.services.loans import (
 from models.institutions import Member
 from models.ledger import Account, JournalEntry, Posting
 from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
+from models.schedule import Method
 
 
 @dataclass(frozen=True)
@@ -65,35 +66,74 @@ def _not_reversed(entry_id: object) -> object:
     return ~reversed_clause(entry_id)
 
 
-def _paid(session: Session, loan_ids: list[int]) -> dict[int, Paid]:
-    """Each loan's latest standing repayment and the interest its standing repayments paid,
-    without loading every repayment of a long history: one aggregate over the loans'
-    repayments, then the latest row of each found by its entry's place in the book."""
-    totals = (
-        select(
-            LoanRepayment.loan_id,
-            func.min(JournalEntry.book_id).label("book_id"),  # a loan's entries share a book
-            func.max(JournalEntry.seq).label("seq"),
-            func.sum(LoanRepayment.interest_paise).label("interest"),
+def _latest_repayments(session: Session, loan_ids: list[int]) -> dict[int, LoanRepayment]:
+    """Each loan's latest standing repayment, found by walking its repayments back from the
+    newest (they are in date order): a row or two per loan, however long its history."""
+    candidate, entry = aliased(LoanRepayment), aliased(JournalEntry)
+    latest = (
+        select(candidate.entry_id)
+        .join(entry, entry.id == candidate.entry_id)
+        .where(candidate.loan_id == MemberLoan.id, _not_reversed(candidate.entry_id))
+        .order_by(candidate.value_date.desc(), entry.seq.desc())
+        .limit(1)
+        .correlate(MemberLoan)
+        .scalar_subquery()
+    )
+    rows = session.scalars(
+        select(LoanRepayment)
+        .join(
+            MemberLoan,
+            and_(MemberLoan.id == LoanRepayment.loan_id, LoanRepayment.entry_id == latest),
         )
-        .join(JournalEntry, JournalEntry.id == LoanRepayment.entry_id)
+        .where(among(session, MemberLoan.id, loan_ids))
+    )
+    return {row.loan_id: row for row in rows}
+
+
+def _interest_paid(session: Session, loan_ids: list[int]) -> dict[int, int]:
+    """The interest the loans' standing repayments paid in all."""
+    if not loan_ids:
+        return {}
+    rows = session.execute(
+        select(LoanRepayment.loan_id, func.sum(LoanRepayment.interest_paise))
         .where(
             among(session, LoanRepayment.loan_id, loan_ids), _not_reversed(LoanRepayment.entry_id)
         )
         .group_by(LoanRepayment.loan_id)
-        .subquery()
     )
-    latest = aliased(JournalEntry)
+    return {loan_id: int(total) for loan_id, total in rows}
+
+
+def _paid(session: Session, loans: dict[int, MemberLoan]) -> dict[int, Paid]:
+    """What each loan's standing repayments leave for the next. Only a flat loan's dues
+    depend on the interest paid in all, so only flat loans sum their history."""
+    latest = _latest_repayments(session, list(loans))
+    flat = [i for i, loan in loans.items() if loan.method == Method.FLAT.value]
+    interest = _interest_paid(session, flat)
+    return {
+        i: Paid(latest.get(i), interest.get(i, 0) if i in flat else None)
+        for i in loans
+        if i in latest or i in interest
+    }
+
+
+def _balances(session: Session, loan_ids: list[int], day: date) -> dict[int, tuple[int, int]]:
+    """Each loan's principal outstanding now and on `day`. A loan account's maintained
+    balance is the sum of its postings (`flask ledger verify` proves it), so the figure on
+    `day` is the balance less what was posted after it: usually nothing, where summing
+    everything up to `day` would read the loan's whole history."""
     rows = session.execute(
-        select(LoanRepayment, totals.c.interest)
-        .select_from(totals)
-        .join(latest, and_(latest.book_id == totals.c.book_id, latest.seq == totals.c.seq))
-        .join(
-            LoanRepayment,
-            and_(LoanRepayment.entry_id == latest.id, LoanRepayment.loan_id == totals.c.loan_id),
+        select(
+            MemberLoan.id, Account.balance_paise, func.coalesce(func.sum(Posting.delta_paise), 0)
         )
+        .join(Account, Account.id == MemberLoan.account_id)
+        .outerjoin(
+            Posting, and_(Posting.account_id == MemberLoan.account_id, Posting.value_date > day)
+        )
+        .where(among(session, MemberLoan.id, loan_ids))
+        .group_by(MemberLoan.id, Account.balance_paise)
     )
-    return {last.loan_id: Paid(last, int(interest)) for last, interest in rows}
+    return {loan_id: (now, now - int(later)) for loan_id, now, later in rows}
 
 
 def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBook:
@@ -119,25 +159,7 @@ def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBo
         )
     ):
         blocked.setdefault(i, "is written off; reverse the write-off to take repayments")
-    balance_now = dict(
-        session.execute(
-            select(MemberLoan.id, Account.balance_paise)
-            .join(Account, Account.id == MemberLoan.account_id)
-            .where(among(session, MemberLoan.id, ids))
-        ).all()
-    )
-    outstanding = dict(
-        session.execute(
-            select(MemberLoan.id, func.coalesce(func.sum(Posting.delta_paise), 0))
-            .outerjoin(
-                Posting,
-                and_(Posting.account_id == MemberLoan.account_id, Posting.value_date <= day),
-            )
-            .where(among(session, MemberLoan.id, ids))
-            .group_by(MemberLoan.id)
-        ).all()
-    )
-    paid = _paid(session, ids)
+    balances = _balances(session, ids, day)
     scheduled = dict(
         session.execute(
             select(LoanInstalment.loan_id, func.sum(LoanInstalment.interest_paise))
@@ -148,9 +170,9 @@ def read_loan_book(session: Session, member_ids: list[int], day: date) -> LoanBo
     return LoanBook(
         loans,
         blocked,
-        balance_now,
-        {k: int(v) for k, v in outstanding.items()},
-        paid,
+        {i: now for i, (now, _) in balances.items()},
+        {i: on_day for i, (_, on_day) in balances.items()},
+        _paid(session, loans),
         {k: int(v) for k, v in scheduled.items()},
     )
 

@@ -351,63 +351,95 @@ def _new_loans(
     return entries, problems
 
 
+def _post_alone(session: Session, who: Principal, planned: _Planned, today: date | None) -> _Posted:
+    """Post a planned sheet's collections, then its new loans one by one. New loans are tried
+    even when a collection line is bad, so every bad line is named; then any problem refuses
+    the sheet (the caller's savepoint or transaction undoes what did post)."""
+    collections = None
+    if planned.collections is not None:
+        collections = post_entry(session, who, planned.collections, today)
+    loan_entries, loan_problems = _new_loans(session, who, planned.sheet, today)
+    require_no_problems(
+        planned.problems + loan_problems, "the meeting cannot be recorded; nothing was posted"
+    )
+    return _Posted(planned, collections, loan_entries)
+
+
 def record_meeting(
     session: Session, who: Principal, sheet: MeetingSheet, today: date | None = None
 ) -> Meeting:
     """Post a whole meeting, or nothing: every bad line is named in one refusal. Collections
-    post before new loans, so money collected at the meeting can be lent at the same meeting;
-    new loans are tried even when a collection line is bad, so every bad line is named."""
+    post before new loans, so money collected at the meeting can be lent at the same meeting."""
     planned = _plan(session, who, _read(session, who, [sheet]), sheet)
-    collections = None
-    if planned.collections is not None:
-        collections = post_entry(session, who, planned.collections, today)
-    loan_entries, loan_problems = _new_loans(session, who, sheet, today)
-    require_no_problems(
-        planned.problems + loan_problems, "the meeting cannot be recorded; nothing was posted"
-    )
-    ids = _keep(session, who, [_Posted(planned, collections, loan_entries)])
+    ids = _keep(session, who, [_post_alone(session, who, planned, today)])
     return session.get_one(Meeting, ids[sheet.shg_id])
+
+
+def _lends(sheet: MeetingSheet) -> bool:
+    return any(line.new_loan for line in sheet.lines)
+
+
+def _post_together(
+    session: Session, who: Principal, planned: list[tuple[int, _Planned]], today: date | None
+) -> dict[int, _Posted | DomainError]:
+    """Sheets without new loans, whose lines all passed: their collections in one
+    `post_entries`, each entry posted or refused alone."""
+    drafts = [(i, p.collections) for i, p in planned if p.collections is not None]
+    entries = post_entries(session, who, [d for _, d in drafts], today)
+    outcome = dict(zip((i for i, _ in drafts), entries, strict=True))
+    return {
+        i: entry if isinstance(entry := outcome.get(i), DomainError) else _Posted(plan, entry)
+        for i, plan in planned
+    }
+
+
+def _post_lending(
+    session: Session, who: Principal, planned: _Planned, today: date | None
+) -> _Posted | DomainError:
+    """A sheet with new loans: posted alone in a savepoint, since each disbursement builds its
+    loan and schedule one at a time and any refusal must undo the sheet's collections."""
+    try:
+        with session.begin_nested():
+            return _post_alone(session, who, planned, today)
+    except DomainError as error:
+        return error
 
 
 def record_meetings(
     session: Session, who: Principal, sheets: Sequence[MeetingSheet], today: date | None = None
 ) -> list[int | DomainError]:
     """Many SHGs' meetings of one day at once, each exactly as `record_meeting` would post or
-    refuse it, in a few statements for the whole set: the bulk import's path. Each sheet's
-    result is its meeting's id or its refusal. Sheets with new loans go through
-    `record_meeting` (a disbursement builds a loan and its schedule one at a time)."""
+    refuse it: the bulk import's path. What the sheets need is read set-wise once; sheets
+    without new loans post in a few statements for the whole set, sheets with new loans one
+    after another. Each sheet's result is its meeting's id or its refusal."""
     if len({s.shg_id for s in sheets}) != len(sheets) or len({s.meeting_date for s in sheets}) > 1:
         raise ValueError("a batch holds one meeting per SHG, all on one day")
-    if any(line.new_loan for s in sheets for line in s.lines):
-        raise ValueError("sheets with new loans are recorded one at a time")
     if not sheets:
         return []
     known = _read(session, who, sheets)
-    results: list[int | DomainError | None] = [None] * len(sheets)
-    planned: list[tuple[int, _Planned]] = []
+    results: dict[int, _Posted | DomainError] = {}
+    together: list[tuple[int, _Planned]] = []
     for i, sheet in enumerate(sheets):
         try:
             plan = _plan(session, who, known, sheet)
-            require_no_problems(plan.problems, "the meeting cannot be recorded; nothing was posted")
         except DomainError as error:
             results[i] = error
             continue
-        planned.append((i, plan))
-    drafts = [(i, p.collections) for i, p in planned if p.collections is not None]
-    entries = post_entries(session, who, [d for _, d in drafts], today)
-    outcome = dict(zip((i for i, _ in drafts), entries, strict=True))
-    posted: list[tuple[int, _Posted]] = []
-    for i, plan in planned:
-        entry = outcome.get(i)
-        if isinstance(entry, DomainError):
-            results[i] = entry
+        if _lends(sheet):
+            results[i] = _post_lending(session, who, plan, today)
+        elif plan.problems:
+            results[i] = Invalid.of(
+                plan.problems, "the meeting cannot be recorded; nothing was posted"
+            )
         else:
-            posted.append((i, _Posted(plan, entry)))
-    if posted:
-        ids = _keep(session, who, [p for _, p in posted])
-        for i, p in posted:
-            results[i] = ids[p.planned.sheet.shg_id]
-    return [r for r in results if r is not None]
+            together.append((i, plan))
+    results.update(_post_together(session, who, together, today))
+    posted = [r for r in results.values() if isinstance(r, _Posted)]
+    ids = _keep(session, who, posted) if posted else {}
+    return [
+        ids[outcome.planned.sheet.shg_id] if isinstance(outcome, _Posted) else outcome
+        for _, outcome in sorted(results.items())
+    ]
 
 
 @contextmanager
