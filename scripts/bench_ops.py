@@ -150,7 +150,9 @@ FROM meetings AS t JOIN members AS m ON m.shg_id = t.shg_id WHERE t.recorded_by 
 INSERT INTO meeting_entries (meeting_id, entry_id)
 SELECT t.id, md5(t.shg_id || '/' || (t.id % 100 + 2))::uuid
 FROM meetings AS t WHERE t.recorded_by = 'bench';
-SELECT setval(pg_get_serial_sequence('meetings', 'id'), (SELECT max(id) FROM meetings));
+-- ids the services make from here on start above every loaded one
+SELECT setval(pg_get_serial_sequence(t, 'id'), (SELECT max(id) FROM accounts)) FROM (VALUES
+    ('accounts'), ('members'), ('member_loans'), ('meetings')) AS s(t);
 UPDATE books SET last_seq = :weeks + 2 WHERE id IN (SELECT id FROM institutions
     WHERE kind = 'shg' AND id > :base);
 UPDATE accounts AS a SET balance_paise = CASE a.normal_side WHEN 'D' THEN t.total ELSE -t.total END
@@ -172,10 +174,17 @@ def load_state(url: str, shgs: int, members: int, weeks: int) -> None:
     )
 
 
-def month_csv(session: Session, weeks: int, meetings: int) -> str:
-    """The month's sheets after the history: every member saves ₹100 and repays ₹250, one in
-    seven pays a ₹10 fine."""
-    rows = ["shg_id,meeting_date,member_id,present,savings,fine,repayment"]
+NEW_LOAN = "5000,2.00,per_month,declining,10,monthly"
+
+
+def month_csv(session: Session, weeks: int, meetings: int, lending: int) -> str:
+    """The month's sheets after the history: every member saves ₹100 and repays ₹250 of her
+    loan, one in seven pays a ₹10 fine; at the first meeting, the first member of one SHG in
+    `lending` takes a second loan of ₹5,000."""
+    rows = [
+        "shg_id,meeting_date,member_id,present,savings,fine,repayment,loan_id,new_loan_principal,"
+        "new_loan_rate,new_loan_rate_basis,new_loan_method,new_loan_instalments,new_loan_frequency"
+    ]
     found = session.execute(
         select(Member.shg_id, Member.id).where(Member.created_by == "bench").order_by(Member.id)
     ).all()
@@ -183,7 +192,9 @@ def month_csv(session: Session, weeks: int, meetings: int) -> str:
         day = (START + timedelta(days=7 * (weeks + m + 1))).isoformat()
         for shg, member_id in found:
             fine = "10" if (member_id + m) % 7 == 0 else ""
-            rows.append(f"{shg},{day},{member_id},yes,100,{fine},250")
+            lends = lending and m == 0 and member_id % 100 == 1 and shg % lending == 0
+            new_loan = NEW_LOAN if lends else ",,,,,"
+            rows.append(f"{shg},{day},{member_id},yes,100,{fine},250,{member_id},{new_loan}")
     return "\n".join(rows) + "\n"
 
 
@@ -251,6 +262,9 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10, help="members in each SHG")
     parser.add_argument("--history", type=int, default=12, help="weeks of meetings before")
     parser.add_argument("--meetings", type=int, default=4, help="weekly meetings in the file")
+    parser.add_argument(
+        "--lending", type=int, default=0, help="one SHG in N lends a new loan in the month"
+    )
     parser.add_argument("--ageing-loans", type=int, default=0, help="synthetic loans to age")
     args = parser.parse_args()
     url = create_database(admin_url(), "bahi_bench_ops")
@@ -265,7 +279,7 @@ def main() -> None:
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as s:
-        sheet = month_csv(s, args.history, args.meetings)
+        sheet = month_csv(s, args.history, args.meetings, args.lending)
         before = s.scalar(select(func.count()).select_from(Posting)) or 0
         s.rollback()
         t0 = time.perf_counter()

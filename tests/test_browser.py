@@ -88,12 +88,30 @@ def browser(tmp_path: Path) -> Iterator[object]:
     driver.quit()
 
 
+def _click_through(browser, element) -> None:
+    """Click a link or a form's button and wait for the next page: until then, elements found
+    would be the old page's, gone stale the moment the new one arrives."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+
+
+def _submit(browser, selector: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    _click_through(browser, browser.find_element(By.CSS_SELECTOR, selector))
+
+
 def _sign_in(browser, base: str, key: str) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(f"{base}/sign-in")
     browser.find_element(By.NAME, "access_key").send_keys(key)
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    _submit(browser, "main button[type=submit]")
 
 
 def _savings_of(browser, name: str) -> str:
@@ -111,11 +129,11 @@ def test_bookkeeper_records_a_meeting_on_a_phone(served, browser):
     base, keys = served
     _sign_in(browser, base, keys["bookkeeper"])
     assert browser.find_element(By.TAG_NAME, "h1").text == "Federation"
-    browser.find_element(By.LINK_TEXT, "Durga SHG").click()
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
     assert _savings_of(browser, "Sunita Devi") == "₹400.00"
     cash_before = browser.find_element(By.CSS_SELECTOR, "td[data-role=cash]").text
 
-    browser.find_element(By.LINK_TEXT, "Record a meeting").click()
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Record a meeting"))
     savings = browser.find_element(By.CSS_SELECTOR, "input[aria-label='Sunita Devi savings']")
     savings.send_keys("1250.50")
     total = browser.find_element(By.CSS_SELECTOR, "[data-total=savings]").text
@@ -125,9 +143,9 @@ def test_bookkeeper_records_a_meeting_on_a_phone(served, browser):
     )
     assert fits, "the meeting register is wider than a phone's screen"
 
-    browser.find_element(By.CSS_SELECTOR, "button[value=check]").click()
+    _submit(browser, "button[value=check]")
     assert "The figures check out" in browser.find_element(By.ID, "checked").text
-    browser.find_element(By.ID, "post").click()
+    _submit(browser, "#post")
 
     assert "is recorded" in browser.find_element(By.CSS_SELECTOR, ".flash").text
     assert _savings_of(browser, "Sunita Devi") == "₹1,650.50"
@@ -146,10 +164,10 @@ def test_bank_officer_pulls_a_consented_profile(served, browser):
     browser.set_window_size(1000, 900)
     _sign_in(browser, base, keys["bank_partner"])
     browser.find_element(By.NAME, "q").send_keys("Member")
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    _submit(browser, "main button[type=submit]")
     links = browser.find_elements(By.CSS_SELECTOR, "#members a")
     assert links, "the synthetic federation's consenting member is found by name"
-    links[0].click()
+    _click_through(browser, links[0])
 
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Credit profile:")
     score = int(browser.find_element(By.ID, "score").text)
@@ -162,5 +180,5 @@ def test_bank_officer_pulls_a_consented_profile(served, browser):
     pdf = browser.find_element(By.LINK_TEXT, "Download PDF").get_attribute("href")
     assert pdf.endswith("/profile.pdf")
 
-    browser.find_element(By.CSS_SELECTOR, ".signout button").click()
+    _submit(browser, ".signout button")
     assert "signed out" in browser.find_element(By.CSS_SELECTOR, ".flash").text
