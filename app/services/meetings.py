@@ -50,6 +50,7 @@ from models.meetings import Meeting, MeetingAttendance, MeetingEntry
 from models.schedule import LoanTerms
 
 MAX_LINES = 60  # an SHG has 10-20 members; a register page never holds more
+REFUSED = "the meeting cannot be recorded; nothing was posted"
 
 
 @dataclass(frozen=True)
@@ -359,9 +360,7 @@ def _post_alone(session: Session, who: Principal, planned: _Planned, today: date
     if planned.collections is not None:
         collections = post_entry(session, who, planned.collections, today)
     loan_entries, loan_problems = _new_loans(session, who, planned.sheet, today)
-    require_no_problems(
-        planned.problems + loan_problems, "the meeting cannot be recorded; nothing was posted"
-    )
+    require_no_problems(planned.problems + loan_problems, REFUSED)
     return _Posted(planned, collections, loan_entries)
 
 
@@ -428,9 +427,7 @@ def record_meetings(
         if _lends(sheet):
             results[i] = _post_lending(session, who, plan, today)
         elif plan.problems:
-            results[i] = Invalid.of(
-                plan.problems, "the meeting cannot be recorded; nothing was posted"
-            )
+            results[i] = Invalid.of(plan.problems, REFUSED)
         else:
             together.append((i, plan))
     results.update(_post_together(session, who, together, today))
