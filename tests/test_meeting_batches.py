@@ -29,7 +29,8 @@ from app.services.meeting_csv import RowProblem, locate, parse_sheets
 from app.services.meeting_repayments import read_loan_book
 from app.services.meetings import kept_if, record_meeting
 from app.services.principal import Principal
-from models import Account, Institution, InstitutionKind, Meeting, MeetingAttendance, Role
+from app.services.verify import books_in_scope, verify_books
+from models import Account, Book, Institution, InstitutionKind, Meeting, MeetingAttendance, Role
 from models.base import utcnow
 from models.loans import LoanRepayment, MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
@@ -204,6 +205,9 @@ def test_a_batched_import_posts_what_one_meeting_at_a_time_would(
         )
         batched = books_state(session, three_shgs)
         assert_loan_book_reads_dues_as_one_loan_does(session, three_shgs)
+        # balances moved set-wise match the postings, and entries chained in a batch verify
+        verified = verify_books(session, books_in_scope(session, ADMIN))
+        assert verified.entries > 9 and verified.mismatches == []
     session.expire_all()
     with kept_if(session, False):
         posted, problems = one_at_a_time(session, text)
@@ -268,3 +272,22 @@ def test_a_batch_refuses_only_the_sheet_outside_her_cluster(session, three_shgs)
     assert "not found" in report.problems[0].reason
     recorded = session.scalars(select(Meeting.shg_id).where(Meeting.meeting_date == WEEKS[1]))
     assert sorted(recorded) == sorted(own)
+
+
+def test_a_dry_run_leaves_no_balance_moved_in_memory(session, three_shgs):
+    """A dry run posts in a savepoint and undoes it; the session must not go on holding the
+    balances and book heads the undone postings moved (they are set in memory as committed
+    values, which the savepoint's rollback alone would leave)."""
+    shg = next(iter(three_shgs))
+    member_id = three_shgs[shg][0]
+    cash = session.scalars(
+        select(Account)
+        .where(Account.book_id == Book.id, Book.institution_id == shg)
+        .where(Account.role == "cash")
+    ).one()
+    book = session.scalars(select(Book).where(Book.institution_id == shg)).one()
+    cash_before, seq_before = cash.balance_paise, book.last_seq
+    text = HEADER + f"{shg},{WEEKS[1]},{member_id},yes,100,,,,,,,,\n"
+    report = meeting_import.import_meetings(session, ADMIN, text, "test", apply=False, today=TODAY)
+    assert report.posted == 1
+    assert (cash.balance_paise, book.last_seq) == (cash_before, seq_before)

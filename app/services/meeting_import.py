@@ -92,7 +92,7 @@ def _outcomes(
     todo = [s for s in batch if s.shg_id not in recorded]
     found: dict[int, Outcome] = {}
     try:
-        with session.begin_nested():
+        with kept_if(session, True):
             found.update(
                 zip(
                     (s.shg_id for s in todo),

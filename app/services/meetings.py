@@ -319,7 +319,7 @@ def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, 
 
 def _attempt(session: Session, operation: Callable[[], JournalEntry]) -> JournalEntry:
     """Run one posting operation in a savepoint, so a refusal undoes only its own work."""
-    with session.begin_nested():
+    with kept_if(session, True):
         return operation()
 
 
@@ -398,7 +398,7 @@ def _post_lending(
     """A sheet with new loans: posted alone in a savepoint, since each disbursement builds its
     loan and schedule one at a time and any refusal must undo the sheet's collections."""
     try:
-        with session.begin_nested():
+        with kept_if(session, True):
             return _post_alone(session, who, planned, today)
     except DomainError as error:
         return error
@@ -441,18 +441,22 @@ def record_meetings(
 
 @contextmanager
 def kept_if(session: Session, keep: bool) -> Iterator[None]:
-    """Run the block in a savepoint, kept when `keep`, else undone once it has run: a dry
-    run that finds exactly the problems the real thing would."""
+    """Run the block in a savepoint, kept when `keep` and the block ends well, else undone: a
+    dry run that finds exactly the problems the real thing would. Undoing it also expires what
+    the session holds: posting moves balances and book heads in memory as committed values
+    (no flush, no dirty state), which a savepoint's own rollback leaves as they were."""
     savepoint = session.begin_nested()
     try:
         yield
     except BaseException:
         savepoint.rollback()
+        session.expire_all()
         raise
     if keep:
         savepoint.commit()
     else:
         savepoint.rollback()
+        session.expire_all()
 
 
 def try_meeting(
