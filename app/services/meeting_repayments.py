@@ -108,8 +108,8 @@ def _paid(session: Session, loans: dict[int, MemberLoan]) -> dict[int, Paid]:
     """What each loan's standing repayments leave for the next. Only a flat loan's dues
     depend on the interest paid in all, so only flat loans sum their history."""
     latest = _latest_repayments(session, list(loans))
-    flat = [i for i, loan in loans.items() if loan.method == Method.FLAT.value]
-    interest = _interest_paid(session, flat)
+    flat = {i for i, loan in loans.items() if loan.method == Method.FLAT.value}
+    interest = _interest_paid(session, list(flat))
     return {
         i: Paid(latest.get(i), interest.get(i, 0) if i in flat else None)
         for i in loans

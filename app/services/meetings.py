@@ -13,7 +13,7 @@ sheet, post, keep the meeting rows. Only the number of sheets per statement diff
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -317,12 +317,6 @@ def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, 
     return ids
 
 
-def _attempt(session: Session, operation: Callable[[], JournalEntry]) -> JournalEntry:
-    """Run one posting operation in a savepoint, so a refusal undoes only its own work."""
-    with kept_if(session, True):
-        return operation()
-
-
 def _new_loans(
     session: Session, who: Principal, sheet: MeetingSheet, today: date | None
 ) -> tuple[list[JournalEntry], list[FieldProblem]]:
@@ -340,13 +334,10 @@ def _new_loans(
             purpose=spec.purpose,
             via=sheet.via,
         )
-
-        def disburse(new: loans.NewLoan = new) -> JournalEntry:
-            loan = loans.disburse_loan(session, who, new, today)
-            return session.get_one(JournalEntry, loan.disbursement_entry_id)
-
         try:
-            entries.append(_attempt(session, disburse))
+            with kept_if(session, True):  # a refusal undoes only this loan's work
+                loan = loans.disburse_loan(session, who, new, today)
+            entries.append(session.get_one(JournalEntry, loan.disbursement_entry_id))
         except DomainError as error:
             problems.extend(_named(f"lines[{i}].new_loan", error))
     return entries, problems
