@@ -17,15 +17,33 @@ ROOT = Path(__file__).resolve().parent
 class BaseConfig:
     DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'bahi.sqlite3'}"
     DATABASE_ECHO = False
+    # SQLite: how long a request waits for another writer's lock before it is answered 503.
+    DATABASE_BUSY_TIMEOUT_MS = 10_000
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Meeting-sheet CSV uploads may be larger (a month of a district's meetings).
     IMPORT_MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    # Rows of a meeting-sheet file the API imports within the request (a few seconds); a
+    # larger file is queued for the scheduler process (202 Accepted), up to the maximum.
+    # The CLI (`flask meetings import`) has no limit.
+    IMPORT_INLINE_ROWS = 2_000
+    IMPORT_MAX_ROWS = 200_000
+    IMPORT_POLL_SECONDS = 5  # how often the scheduler process looks for queued imports
+    # How long a write's first response is kept for retries with its Idempotency-Key (a phone
+    # may hold a register for days before it reaches the service); purged daily by the
+    # scheduler process.
+    IDEMPOTENCY_RETENTION_DAYS = 30
     # Per-token limits (Flask-Limiter syntax). Storage is per process unless a shared
     # backend such as redis:// is configured.
     RATELIMIT_DEFAULT = "1200 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    # Failed API authentications per client address, counted in the database so that every
+    # worker process shares the limit (429 with Retry-After beyond it).
+    AUTH_FAILURE_LIMIT = "30 per minute"
+    # Reverse proxies in front of the service whose X-Forwarded-For/-Proto to trust (0: none;
+    # 1 behind one nginx). Client addresses key the limits above and the access log.
+    PROXY_FIX_X_FOR = 0
     TIMEZONE = "Asia/Kolkata"
     API_TITLE = "Bahi"
     API_VERSION = "v1"

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_limiter import Limiter
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 import config as bahi_config
@@ -39,20 +40,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["dpd_colour"] = dpd_colour
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app import auth, cli, db, docs, errors, requestdb, web, writes
+    from app import auth, cli, db, docs, errors, request_guard, requestdb, web, writes
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
     requestdb.init_app(app)
+    _trust_proxies(app)
+    # Authentication runs before the limiter, so requests are counted per token that
+    # authenticated (failed attempts are limited by auth itself, per address).
+    auth.init_app(app)
     limiter = Limiter(
         key_func=auth.rate_limit_key,
-        app=app,
         default_limits=[app.config["RATELIMIT_DEFAULT"]],
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         enabled=app.config["RATELIMIT_ENABLED"],
+        headers_enabled=True,  # X-RateLimit-* on answers, and Retry-After on a 429
     )
+    limiter.init_app(app)
     # Flask-Limiter's decorators hold the limiter weakly: the app must keep it alive.
     app.extensions["bahi.limiter"] = limiter
-    auth.init_app(app)
+    request_guard.init_app(app)
     writes.init_app(app)
     _register_api(app)
     errors.init_app(app)  # after the Api, so problem+json replaces its error format
@@ -62,6 +68,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take the client's address (and scheme) from the headers the
+    given number of proxies set (`BAHI_PROXY_FIX_X_FOR=1` behind one nginx); with none
+    configured the headers are ignored, since any client could forge them."""
+    hops = app.config["PROXY_FIX_X_FOR"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def _register_api(app: Flask) -> None:
     from app.api import (
         bank_loans,
@@ -69,6 +84,7 @@ def _register_api(app: Flask) -> None:
         books,
         capital,
         credit,
+        health,
         idle,
         imports,
         institutions,
@@ -98,6 +114,7 @@ def _register_api(app: Flask) -> None:
     )
     api.register_field(Rupees, "string", None)
     for module in (
+        health,
         institutions,
         members,
         banks,

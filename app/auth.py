@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request, session
 
 from app.errors import problem
 from app.requestdb import db
 from app.services.principal import Principal
+from app.services.throttle import Refused, count_attempt
 from app.services.tokens import authenticate
 
-PUBLIC_PATHS = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/health"}
+PUBLIC_PATHS = {
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/api/v1/health",
+    "/api/v1/health/live",
+}
 
 
 def current_principal() -> Principal:
@@ -25,11 +29,41 @@ def _bearer_secret() -> str | None:
 
 
 def rate_limit_key() -> str:
-    """Rate limits count per token (hashed, never the secret itself), else per address."""
-    secret = _bearer_secret()
-    if secret:
-        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
+    """Requests count per authenticated token (or signed-in page session), else per client
+    address. Only a token that authenticated has a bucket of its own: each made-up bearer
+    string would otherwise get a fresh one. (Failed authentications are limited apart, per
+    address, by `count_address_attempt`.)"""
+    who = g.get("principal")
+    if who is not None and who.token_id is not None:
+        return f"token:{who.token_id}"
+    signed_in = session.get("token_id") if not request.path.startswith("/api/") else None
+    if signed_in is not None:
+        return f"token:{signed_in}"
     return f"addr:{request.remote_addr}"
+
+
+def count_address_attempt(kind: str, limit: str) -> Refused | None:
+    """Count an attempt of this kind (a failed authentication, a sign-in) from this client
+    address against the limit every worker shares; Refused when over it.
+
+    Whatever the request left unsaved is undone first (on SQLite, the request's transaction
+    holds the write lock the counter needs); the count is committed at once."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return None
+    session_db = db()
+    session_db.rollback()
+    refused = count_attempt(session_db, f"{kind}:{request.remote_addr}", limit)
+    session_db.commit()
+    return refused
+
+
+def too_many_attempts(refused: Refused) -> Response:
+    return problem(
+        429,
+        "Too Many Requests",
+        f"too many failed attempts from this address; try again in {refused.retry_after} s",
+        headers={"Retry-After": str(refused.retry_after)},
+    )
 
 
 def _authenticate_request() -> Response | None:
@@ -38,6 +72,9 @@ def _authenticate_request() -> Response | None:
     secret = _bearer_secret()
     principal = authenticate(db(), secret) if secret else None
     if principal is None:
+        refused = count_address_attempt("api-auth", current_app.config["AUTH_FAILURE_LIMIT"])
+        if refused is not None:
+            return too_many_attempts(refused)
         return problem(
             401,
             "Unauthorized",

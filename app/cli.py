@@ -66,7 +66,11 @@ def scheduler_run() -> None:
     from app.scheduler import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    serve(current_app.extensions["bahi.sessions"])
+    serve(
+        current_app.extensions["bahi.sessions"],
+        idempotency_retention=timedelta(days=current_app.config["IDEMPOTENCY_RETENTION_DAYS"]),
+        import_poll_seconds=current_app.config["IMPORT_POLL_SECONDS"],
+    )
 
 
 @db_cli.command("upgrade")

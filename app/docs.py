@@ -49,10 +49,5 @@ def docs_page() -> str:
     )
 
 
-def health() -> dict[str, str]:
-    return {"status": "ok"}
-
-
 def init_app(app: Flask) -> None:
     app.add_url_rule("/api/v1/docs", "docs", docs_page)
-    app.add_url_rule("/api/v1/health", "health", health)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from flask import Flask, Response, g, json
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.services.errors import DomainError, FieldProblem
@@ -81,8 +81,15 @@ def handle_data_error(error: DataError) -> Response:
     return problem(400, "Bad Request", "a value is out of the range the ledger accepts")
 
 
-def handle_operational_error(error: OperationalError) -> Response:
+def handle_operational_error(error: OperationalError | InterfaceError) -> Response:
     log.exception("database unavailable")
+    # The access log cannot be written either: the after-request hook must not wait on the
+    # database again (a second lock wait, or a 500 while PostgreSQL is down).
+    g.database_unavailable = True
+    return database_unavailable()
+
+
+def database_unavailable() -> Response:
     return problem(
         503,
         "Service Unavailable",
@@ -102,4 +109,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(InterfaceError, handle_operational_error)
     app.register_error_handler(Exception, handle_unexpected)

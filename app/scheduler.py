@@ -10,6 +10,9 @@
   missed month; APScheduler coalesces firings it missed while running for the same reason.
 - A scheduled run covers every state, as of the day before its slot (the 1st's report is
   the month just ended).
+
+The same process also runs meeting-sheet files queued by the API (`import_jobs`, polled
+every `IMPORT_POLL_SECONDS`) and purges idempotency records past their retention, daily.
 """
 
 from __future__ import annotations
@@ -25,10 +28,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services import import_jobs
 from app.services.audit_runs import AlreadyRun, RunRequest, run_report
+from app.services.idempotency import purge_expired
 from app.services.idle_rules import schedule
 from app.services.principal import Principal
 from models.access import Role
+from models.base import utcnow
 from models.idle import AuditRun, AuditSchedule
 
 JOB_ID = "idle-fund-report"
@@ -127,7 +133,21 @@ def build(sessions: sessionmaker[Session], scheduler_class: Any = BlockingSchedu
     return scheduler
 
 
-def serve(sessions: sessionmaker[Session]) -> None:
+def purge_idempotency_records(sessions: sessionmaker[Session], retention: timedelta) -> int:
+    """Delete idempotency records past their retention; how many went."""
+    with sessions() as session:
+        count = purge_expired(session, utcnow(), retention)
+        session.commit()
+    log.info("purged %s idempotency records older than %s", count, retention)
+    return count
+
+
+def serve(
+    sessions: sessionmaker[Session],
+    *,
+    idempotency_retention: timedelta,
+    import_poll_seconds: int,
+) -> None:
     """Catch up once, then run the schedule until stopped (Ctrl-C or SIGTERM)."""
     run = catch_up(sessions, _now())
     if run is not None:
@@ -141,6 +161,26 @@ def serve(sessions: sessionmaker[Session]) -> None:
         minutes=1,
         args=(scheduler, sessions),
         id="sync-schedule",
+        jobstore="memory",
+        next_run_time=_now(),
+    )
+    scheduler.add_job(
+        import_jobs.run_queued,
+        "interval",
+        seconds=import_poll_seconds,
+        args=(sessions,),
+        id="import-jobs",
+        jobstore="memory",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=_now(),
+    )
+    scheduler.add_job(
+        purge_idempotency_records,
+        "interval",
+        days=1,
+        args=(sessions, idempotency_retention),
+        id="purge-idempotency",
         jobstore="memory",
         next_run_time=_now(),
     )

@@ -6,19 +6,25 @@ posted twice); the same key with a different body is refused with 409.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, g, request
-from sqlalchemy.exc import IntegrityError
+from flask import Flask, Response, current_app, g, json, request
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.auth import current_principal
+from app.errors import database_unavailable
 from app.requestdb import db
 from app.services.access_log import record_access
 from app.services.errors import Conflict, DomainError, FieldProblem
 from app.services.idempotency import MAX_KEY_LENGTH, find_record, fingerprint, remember
+from models.access import IdempotencyRecord
+from models.base import utcnow
 
+log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -44,8 +50,14 @@ def _key() -> str:
     return key
 
 
+def live_record(token_id: int, key: str) -> IdempotencyRecord | None:
+    """This token's record of `key`, unless past the retention setting."""
+    retention = timedelta(days=current_app.config["IDEMPOTENCY_RETENTION_DAYS"])
+    return find_record(db(), token_id, key, utcnow(), retention)
+
+
 def _replay(token_id: int, key: str, print_: str) -> Response | None:
-    record = find_record(db(), token_id, key)
+    record = live_record(token_id, key)
     if record is None:
         return None
     if record.fingerprint != print_:
@@ -57,8 +69,17 @@ def _replay(token_id: int, key: str, print_: str) -> Response | None:
     return response
 
 
-def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a write view (outside its schema decorators) to make it idempotent and logged."""
+Redactor = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def idempotent(view: Callable[..., Any] | None = None, *, redact: Redactor | None = None) -> Any:
+    """Wrap a write view (outside its schema decorators) to make it idempotent and logged.
+
+    `redact` turns a response body that carries a secret into the one kept for replays:
+    the first caller sees the secret, no record ever holds it.
+    """
+    if view is None:
+        return lambda inner: idempotent(inner, redact=redact)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -70,16 +91,12 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if replayed is not None:
             return replayed
         response: Response = view(*args, **kwargs)
+        kept = response.get_data(as_text=True)
+        if redact is not None:
+            kept = json.dumps(redact(json.loads(kept)))
         session = db()
         try:
-            remember(
-                session,
-                who.token_id,
-                key,
-                print_,
-                response.status_code,
-                response.get_data(as_text=True),
-            )
+            remember(session, who.token_id, key, print_, response.status_code, kept)
             log_access(response.status_code, key)
             session.commit()
         except IntegrityError:
@@ -108,16 +125,36 @@ def log_access(status_code: int, key: str | None) -> None:
 
 
 def _log_refused_writes_and_bank_reads(response: Response) -> Response:
-    """Log what the write path did not: refused writes, and every request by a bank."""
+    """Log what the write path did not: refused writes, and every request by a bank.
+
+    Logging never turns an answer into a 500. With the database unavailable the refusal is
+    only in the application log; a bank's read that cannot be logged is not served.
+    """
     if not request.path.startswith("/api/v1") or g.get("access_logged"):
         return response
     who = g.get("principal")
     is_bank = who is not None and who.role.value == "bank_partner"
-    if request.method in WRITE_METHODS or is_bank:
+    if request.method not in WRITE_METHODS and not is_bank:
+        return response
+    if not g.get("database_unavailable"):
         session = db()
-        session.rollback()
-        log_access(response.status_code, request.headers.get(HEADER))
-        session.commit()
+        try:
+            session.rollback()
+            log_access(response.status_code, request.headers.get(HEADER))
+            session.commit()
+            return response
+        except SQLAlchemyError:
+            session.rollback()
+            log.warning("could not write the access log", exc_info=True)
+    log.warning(
+        "not in the access log: %s %s -> %s by %s",
+        request.method,
+        request.path,
+        response.status_code,
+        who.label if who else "nobody",
+    )
+    if is_bank and response.status_code < 400:
+        return database_unavailable()
     return response
 
 

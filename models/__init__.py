@@ -1,6 +1,6 @@
 """Tables and the rules the database enforces. Importing this package registers every table."""
 
-from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role
+from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role, ThrottleWindow
 from models.base import Base
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
 from models.credit import (
@@ -11,6 +11,7 @@ from models.credit import (
     ScoringModel,
 )
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
+from models.imports import ImportJob
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
 from models.ledger import (
     Account,
@@ -51,6 +52,7 @@ __all__ = [
     "IdleFlagEvent",
     "IdleObservation",
     "IdleRule",
+    "ImportJob",
     "Institution",
     "InstitutionKind",
     "JournalEntry",
@@ -70,4 +72,5 @@ __all__ = [
     "Side",
     "Status",
     "SubventionReceipt",
+    "ThrottleWindow",
 ]

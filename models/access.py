@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, utcnow
@@ -47,10 +56,16 @@ class ApiToken(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first response to a write, replayed for a retry with the same key and body."""
+    """The first response to a write, replayed for a retry with the same key and body.
+
+    Never holds a secret (responses that carry one are kept redacted) and is purged after
+    the retention setting (`IDEMPOTENCY_RETENTION_DAYS`)."""
 
     __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("token_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("token_id", "key"),
+        Index("ix_idempotency_records_created_at", "created_at"),  # the daily purge
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
@@ -76,3 +91,14 @@ class AccessLogEntry(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class ThrottleWindow(Base):
+    """A fixed-window counter of attempts (failed authentications, sign-ins) by key, kept in
+    the database so that every worker process counts against the same limit."""
+
+    __tablename__ = "throttle_windows"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger)  # seconds since the epoch
+    hits: Mapped[int] = mapped_column(Integer)

@@ -15,7 +15,10 @@ PAISE_PER_RUPEE = 100
 # many postings stay far inside a signed 64-bit integer.
 MAX_AMOUNT_PAISE = 10**15 - 1  # "9999999999999.99": 13 rupee digits
 
-_RUPEES = re.compile(r"^(?P<sign>-?)(?P<whole>\d{1,13})(?:\.(?P<frac>\d{1,2}))?$")
+# ASCII digits only, nothing around them: exactly the pattern the API publishes. (`\d` would
+# also take Devanagari or Odia digits, and `$` a trailing newline.) Pages that accept what
+# people type (`₹1,500`, Indian digits) convert it before it reaches here.
+_RUPEES = re.compile(r"(?P<sign>-?)(?P<whole>[0-9]{1,13})(?:\.(?P<frac>[0-9]{1,2}))?")
 
 
 class MoneyError(ValueError):
@@ -32,11 +35,12 @@ def parse_rupees(text: object, *, allow_negative: bool = False) -> int:
     """Paise from a decimal rupee string such as "1500.50".
 
     Raises:
-        MoneyError: not a string, not a plain decimal, more than two decimals, or too large.
+        MoneyError: not a string, not a plain decimal of ASCII digits (no spaces around it),
+            more than two decimals, or too large.
     """
     if not isinstance(text, str):
         raise MoneyError('must be a decimal string of rupees, such as "1500.50"')
-    match = _RUPEES.match(text.strip())
+    match = _RUPEES.fullmatch(text)
     if match is None:
         raise MoneyError(
             'must be a decimal string of rupees with at most two decimals, such as "1500.50"'

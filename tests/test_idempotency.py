@@ -81,3 +81,114 @@ def test_a_write_without_a_usable_key_is_refused(setup, key):
     response = api.client.post("/api/v1/journal-entries", json=body, headers=headers)
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "Idempotency-Key"
+
+
+# --- No secret at rest; records expire --------------------------------------------------
+
+
+def test_a_new_tokens_secret_is_shown_once_and_kept_nowhere(session, client):
+    from models import ApiToken, IdempotencyRecord
+
+    admin = ApiCaller(client, token(session, Role.ADMIN))
+    body = {"name": "Field laptop", "role": "admin"}
+    first = admin.post("/api/v1/tokens", body, key="issue-laptop")
+    assert first.status_code == 201
+    secret = first.json["secret"]
+    assert secret.startswith("bahi_")
+    kept = session.scalars(select(IdempotencyRecord.response_body)).all()
+    assert kept and not any(secret in text for text in kept)
+    assert not any(secret[12:] in text for text in kept)  # not even past the stored prefix
+    hashes = session.scalars(select(ApiToken.token_hash)).all()
+    assert secret not in hashes
+
+    replay = admin.post("/api/v1/tokens", body, key="issue-laptop")
+    assert replay.status_code == 201 and replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json["id"] == first.json["id"] and replay.json["secret"] is None
+    assert "shown once" in replay.json["secret_note"]
+    assert f"revoke token {first.json['id']}" in replay.json["secret_note"]
+    # The secret still works: the record was redacted, not the token.
+    assert ApiCaller(client, secret).get("/api/v1/institutions").status_code == 200
+
+
+def test_an_expired_record_no_longer_replays_and_is_purged(session, client, app):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.services.idempotency import purge_expired
+    from models import IdempotencyRecord
+    from models.base import utcnow
+
+    admin = ApiCaller(client, token(session, Role.ADMIN))
+    bank = {"name": "Odisha Gramya Bank", "ifsc_prefix": "OGBX"}
+    assert admin.post("/api/v1/banks", bank, key="bank-1").status_code == 201
+    days = app.config["IDEMPOTENCY_RETENTION_DAYS"]
+    session.execute(
+        update(IdempotencyRecord).values(created_at=utcnow() - timedelta(days=days, seconds=1))
+    )
+    session.flush()
+    # Past its retention the key starts afresh: the same bank again is a new request (409).
+    again = admin.post("/api/v1/banks", bank, key="bank-1")
+    assert again.status_code == 409 and "Idempotent-Replayed" not in again.headers
+    other = {"name": "Utkal Grameen Bank", "ifsc_prefix": "UTKL"}
+    assert admin.post("/api/v1/banks", other, key="bank-2").status_code == 201
+    count_before = session.scalar(select(func.count()).select_from(IdempotencyRecord))
+    session.execute(
+        update(IdempotencyRecord).values(created_at=utcnow() - timedelta(days=days + 1))
+    )
+    purged = purge_expired(session, utcnow(), timedelta(days=days))
+    assert purged == count_before >= 1
+    assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 0
+
+
+def test_records_within_retention_are_not_purged(session, setup):
+    from datetime import timedelta
+
+    from app.services.idempotency import purge_expired
+    from models import IdempotencyRecord
+    from models.base import utcnow
+
+    api, body, _ = setup
+    api.post("/api/v1/journal-entries", body, key="recent")
+    assert purge_expired(session, utcnow(), timedelta(days=30)) == 0
+    assert session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 1
+
+
+def test_the_migration_scrubs_secrets_kept_before_it(databases):
+    """Records written before 0013 held new tokens' secrets; upgrading scrubs them."""
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from app.cli import alembic_config
+
+    url = databases.empty()
+    command.upgrade(alembic_config(url), "0012")
+    engine = databases.engine(url)
+    secret = "bahi_" + "s" * 43
+    issued = {"id": 1, "name": "laptop", "secret": secret, "role": "admin"}
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO api_tokens (id, name, token_hash, prefix, role, created_at,"
+                " created_by) VALUES (1, 'laptop', :h, 'bahi_sssssss', 'admin',"
+                " CURRENT_TIMESTAMP, 'cli')"
+            ),
+            {"h": "0" * 64},
+        )
+        for i, body in enumerate([issued, {"id": 5, "balance": "10.00"}]):
+            conn.execute(
+                text(
+                    "INSERT INTO idempotency_records (token_id, key, fingerprint, status_code,"
+                    " response_body, created_at) VALUES (1, :k, :f, 201, :b, CURRENT_TIMESTAMP)"
+                ),
+                {"k": f"k{i}", "f": "f" * 64, "b": json.dumps(body)},
+            )
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as conn:
+        kept = dict(conn.execute(text("SELECT key, response_body FROM idempotency_records")).all())
+    assert secret not in kept["k0"]
+    scrubbed = json.loads(kept["k0"])
+    assert scrubbed["secret"] is None and "shown once" in scrubbed["secret_note"]
+    assert json.loads(kept["k1"]) == {"id": 5, "balance": "10.00"}

@@ -17,14 +17,20 @@ from models.money import (
 
 @pytest.mark.parametrize(
     ("text", "paise"),
-    [("1500.50", 150050), ("1500.5", 150050), ("0.01", 1), ("7", 700), ("0", 0), (" 12.30 ", 1230)],
+    [("1500.50", 150050), ("1500.5", 150050), ("0.01", 1), ("7", 700), ("0", 0), ("12.30", 1230)],
 )
 def test_parses_decimal_rupee_strings(text, paise):
     assert parse_rupees(text) == paise
 
 
 @pytest.mark.parametrize(
-    "bad", [1500.5, 1500, None, "1,500", "1500.505", "₹10", "1e3", "", "-5", "abc", "NaN"]
+    "bad",
+    [
+        *(1500.5, 1500, None, "1,500", "1500.505", "₹10", "1e3", "", "-5", "abc", "NaN"),
+        # Only the published ASCII pattern, nothing around it: Devanagari and Odia digits,
+        # spaces and a trailing newline are refused, not read as ₹10.00 or ₹1.00.
+        *("१०.००", "୧୦", " 1.00", "1.00 ", "1.00\n", "\t7"),
+    ],
 )
 def test_refuses_anything_but_a_plain_decimal_string(bad):
     with pytest.raises(MoneyError):

@@ -6,7 +6,13 @@ from flask_smorest import Blueprint
 
 from app.auth import current_principal as who
 from app.requestdb import db
-from app.schemas.tokens import IssuedTokenSchema, TokenCreateSchema, TokenListSchema, TokenSchema
+from app.schemas.tokens import (
+    IssuedTokenSchema,
+    TokenCreateSchema,
+    TokenListSchema,
+    TokenSchema,
+    without_secret,
+)
 from app.services import tokens as service
 from app.services.errors import Forbidden
 from app.writes import HEADER_DOC, idempotent
@@ -17,11 +23,11 @@ blp = Blueprint("tokens", __name__, url_prefix="/api/v1/tokens", description="AP
 
 @blp.route("", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
-@idempotent
+@idempotent(redact=without_secret)
 @blp.arguments(TokenCreateSchema)
 @blp.response(201, IssuedTokenSchema)
 def issue(data: dict[str, Any]) -> Any:
-    """Issue a token; its secret is in this response only."""
+    """Issue a token; its secret is in this response only (a replay says it was shown)."""
     return service.issue_token(db(), who(), **{**data, "role": Role(data["role"])})
 
 

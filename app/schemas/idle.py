@@ -88,11 +88,11 @@ class RunListSchema(Schema):
 
 class ExportArgsSchema(Schema):
     format = Enum(["csv", "pdf"], load_default="csv")
-    institution_id = Id(load_default=None)
+    institution_id = QueryId(load_default=None)
 
 
 class FlagArgsSchema(Schema):
-    institution_id = Id(
+    institution_id = QueryId(
         load_default=None, metadata={"description": "flags under a state, district or CLF"}
     )
     fund = Enum(list(IDLE_FUNDS), load_default=None)
@@ -100,7 +100,7 @@ class FlagArgsSchema(Schema):
     status = Enum(list(FLAG_STATUSES), load_default=None)
     ongoing = fields.Boolean(load_default=None)
     min_days_idle = fields.Integer(load_default=None, validate=validate.Range(0, 100_000))
-    run_id = Id(load_default=None)
+    run_id = QueryId(load_default=None)
     after = QueryId()
     limit = Limit()
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from typing import Any
+
+from marshmallow import Schema, fields, pre_dump
 
 from app.schemas.fields import Enum, Text
+from app.services.import_jobs import report_of
 
 
 class ImportArgsSchema(Schema):
@@ -24,3 +27,30 @@ class ImportReportSchema(Schema):
     already_recorded = fields.Integer()
     refused = fields.Integer()
     problems = fields.List(fields.Nested(RowProblemSchema))
+
+
+class ImportJobSchema(Schema):
+    id = fields.Integer()
+    status = fields.String(metadata={"description": "queued, running, done or failed"})
+    mode = fields.String()
+    source = fields.String()
+    rows = fields.Integer()
+    file_bytes = fields.Integer()
+    file_sha256 = fields.String()
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
+    attempts = fields.Integer()
+    report = fields.Nested(
+        ImportReportSchema, allow_none=True, metadata={"description": "when done"}
+    )
+    error = fields.String(allow_none=True, metadata={"description": "when failed"})
+
+    @pre_dump
+    def _parsed_report(self, job: Any, **_kwargs: Any) -> dict[str, Any]:
+        # The job keeps its report as JSON text; the API shows it as the inline report.
+        return {
+            **{name: getattr(job, name) for name in self.fields if name != "report"},
+            "report": report_of(job),
+        }

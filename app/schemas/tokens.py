@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields
 
 from app.schemas.fields import Enum, Id, Text
@@ -27,8 +29,25 @@ class TokenSchema(Schema):
     revoked_at = fields.DateTime(allow_none=True)
 
 
+SHOWN_ONCE_NOTE = (
+    "The secret was shown once, in the first response to this request, and is kept nowhere."
+    " If it was lost, revoke token {id} and issue a new one."
+)
+
+
 class IssuedTokenSchema(TokenSchema):
-    secret = fields.String(metadata={"description": "Shown once; store it now"})
+    secret = fields.String(
+        allow_none=True,
+        metadata={"description": "Shown once; store it now. null when this is a replay"},
+    )
+    secret_note = fields.String(
+        metadata={"description": "On a replay only: why the secret is not in this response"}
+    )
+
+
+def without_secret(body: dict[str, Any]) -> dict[str, Any]:
+    """What the idempotency record keeps of a new token's response: never its secret."""
+    return {**body, "secret": None, "secret_note": SHOWN_ONCE_NOTE.format(id=body["id"])}
 
 
 class TokenListSchema(Schema):

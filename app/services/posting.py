@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.formats import indian_date
 from app.services.bulk import add_to_column, among, insert_rows
 from app.services.chain import ChainedEntry, ChainedPosting, entry_hash
 from app.services.clock import today_in_india
@@ -38,6 +39,11 @@ from models.money import MAX_AMOUNT_PAISE, format_inr
 MAX_POSTINGS_PER_ENTRY = 200
 MAX_ENTRIES_PER_SET = 20
 MAX_NARRATION = 500
+# No book of this service goes further back: SHG-bank linkage data before the 2000-01
+# financial year is not kept in any system a bank or auditor would compare with, and a date
+# before it is a typing mistake (1900 for 2000). An institution's own books start when it
+# was formed, when that is known.
+EARLIEST_VALUE_DATE = date(2000, 4, 1)
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class EntryDraft:
 class _Locked:
     books: dict[int, Book] = field(default_factory=dict)
     accounts: dict[int, Account] = field(default_factory=dict)
+    formed_on: dict[int, date] = field(default_factory=dict)  # by book id, where known
     # Books the principal may read but not post to, with why (kept, not raised, so a batch
     # of independent entries refuses only the entries that touch them).
     refused: dict[int, DomainError] = field(default_factory=dict)
@@ -102,6 +109,13 @@ def shape_problems(draft: EntryDraft, today: date, at: str = "") -> list[FieldPr
         problems.append(FieldProblem(f"{at}narration", f"at most {MAX_NARRATION} characters"))
     if draft.value_date > today:
         problems.append(FieldProblem(f"{at}value_date", f"is after today ({today.isoformat()})"))
+    if draft.value_date < EARLIEST_VALUE_DATE:
+        problems.append(
+            FieldProblem(
+                f"{at}value_date",
+                f"is before {indian_date(EARLIEST_VALUE_DATE)}, the earliest date books go back to",
+            )
+        )
     count = len(draft.postings)
     if count < 2 or count > MAX_POSTINGS_PER_ENTRY:
         problems.append(
@@ -128,14 +142,16 @@ def _lock(session: Session, who: Principal, drafts: Sequence[EntryDraft]) -> _Lo
     locked = _Locked()
     book_ids = sorted({d.book_id for d in drafts})
     rows = session.execute(
-        select(Book, Institution.path, Institution.status)
+        select(Book, Institution.path, Institution.status, Institution.formed_on)
         .join(Institution, Institution.id == Book.institution_id)
         .where(Book.id.in_(book_ids))
         .order_by(Book.id)
         .with_for_update(of=Book)
         .execution_options(populate_existing=True)
     ).all()
-    for book, path, status in rows:
+    for book, path, status, formed_on in rows:
+        if formed_on is not None:
+            locked.formed_on[book.id] = formed_on
         if not who.can_read(path):
             continue  # reported as not found below: existence must not leak
         if not who.can_write(path):
@@ -185,6 +201,14 @@ def _check_rules(
         if book is None:
             problems.append(FieldProblem(f"{at}book_id", f"no book {draft.book_id} in your scope"))
             continue
+        formed_on = locked.formed_on.get(book.id)
+        if formed_on is not None and draft.value_date < formed_on:
+            problems.append(
+                FieldProblem(
+                    f"{at}value_date",
+                    f"is before the institution was formed ({indian_date(formed_on)})",
+                )
+            )
         if book.closed_through is not None and draft.value_date <= book.closed_through:
             problems.append(
                 FieldProblem(

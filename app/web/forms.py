@@ -17,9 +17,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.requestdb import db
 from app.services.errors import Conflict, DomainError, Invalid
-from app.services.idempotency import MAX_KEY_LENGTH, find_record, remember
+from app.services.idempotency import MAX_KEY_LENGTH, remember
 from app.web.session import log_request, web_principal
-from app.writes import log_access
+from app.writes import live_record, log_access
 
 KEY_FIELD = "form_key"
 
@@ -41,7 +41,7 @@ def _fingerprint() -> str:
 
 
 def _replayed(token_id: int, key: str, print_: str) -> Response | None:
-    record = find_record(db(), token_id, key)
+    record = live_record(token_id, key)
     if record is None:
         return None
     if record.fingerprint != print_:

@@ -75,7 +75,8 @@ class MeetingForm:
         for row in self.rows:
             for column in TOTALLED:
                 try:
-                    sums[column] += parse_rupees(row.values[column] or "0")
+                    # As the sheet's parser reads a cell: spaces around a figure are not a figure.
+                    sums[column] += parse_rupees((row.values[column] or "").strip() or "0")
                 except ValueError:
                     continue
         return sums
