@@ -68,7 +68,7 @@ def test_disbursement_stores_terms_schedule_and_posts(shg, loan):
     assert account["balance"] == "12000.00" and account["account"]["name"] == "Loan 1 – Member 1"
     accounts = {
         a["role"]: a["balance"]
-        for a in api.get(f"/api/v1/books/{loan_book(api, loan)}/accounts").json
+        for a in api.get(f"/api/v1/books/{loan_book(api, loan)}/accounts").json["items"]
         if a["role"]
     }
     assert accounts["cash"] == "3000.00" and accounts["member_loans"] == "12000.00"

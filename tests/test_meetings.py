@@ -67,7 +67,7 @@ def two_meetings(shg):
 
 
 def balances(api, fed, session):
-    accounts = api.get(f"/api/v1/books/{fed.book_id(session, fed.shg)}/accounts").json
+    accounts = api.get(f"/api/v1/books/{fed.book_id(session, fed.shg)}/accounts").json["items"]
     return {a["role"]: a["balance"] for a in accounts if a["role"]}
 
 
