@@ -40,6 +40,22 @@ class AttendanceSchema(Schema):
     present = fields.Boolean()
 
 
+class MeetingLoanSchema(Schema):
+    member_id = fields.Integer()
+    loan_id = fields.Integer(attribute="id")
+    principal = Rupees(attribute="principal_paise")
+    disbursement_entry_id = fields.UUID()
+
+
+class MeetingRepaymentSchema(Schema):
+    member_id = fields.Integer()
+    loan_id = fields.Integer()
+    penalty = Rupees(attribute="penalty_paise")
+    interest = Rupees(attribute="interest_paise")
+    principal = Rupees(attribute="principal_paise")
+    entry_id = fields.UUID(metadata={"description": "The meeting's collections entry"})
+
+
 class MeetingSchema(Schema):
     id = fields.Integer()
     shg_id = fields.Integer()
@@ -54,3 +70,15 @@ class MeetingSchema(Schema):
     reversed_by = fields.String(allow_none=True)
     attendance = fields.List(fields.Nested(AttendanceSchema))
     entries = fields.List(fields.Nested(EntryDetailSchema))
+    new_loans = fields.List(
+        fields.Nested(MeetingLoanSchema),
+        metadata={"description": "The loans the meeting made, one per line with a new_loan"},
+    )
+    repayments = fields.List(
+        fields.Nested(MeetingRepaymentSchema),
+        metadata={"description": "How each member's repayment was split, per loan"},
+    )
+    reversal_entries = fields.List(
+        fields.Nested(EntryDetailSchema),
+        metadata={"description": "The entries that reversed it; empty while it stands"},
+    )
