@@ -5,10 +5,9 @@ from marshmallow import Schema, fields, validate
 from app.schemas.fields import Enum, Id, Percent, Rupees, SafeDate, Text
 from app.schemas.journal import PostedSchema
 from app.schemas.loans import InstalmentSchema, LoanTermsSchema
+from app.schemas.via import Via
 from models.capital import GRANT_FUNDS
 from models.schedule import MAX_INSTALMENTS, Frequency
-
-VIA = Enum(["cash", "bank"], load_default="bank")
 
 
 class GrantCreateSchema(Schema):
@@ -21,7 +20,7 @@ class GrantCreateSchema(Schema):
     )
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = VIA
+    via = Via("bank")
     reference = Text(100)
 
 
@@ -163,7 +162,7 @@ class BankLoanCreateSchema(Schema):
         allow_none=True,
         metadata={"description": "Cash credit; defaults to the dose ladder, within the limit"},
     )
-    via = VIA
+    via = Via("bank")
 
 
 class BankPositionSchema(Schema):
@@ -190,7 +189,7 @@ class BankLoanSchema(FacilitySchema):
 class BankMovementCreateSchema(Schema):
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = VIA
+    via = Via("bank")
 
 
 class InterestCreateSchema(Schema):

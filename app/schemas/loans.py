@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from app.schemas.fields import Enum, Limit, Percent, QueryId, Rupees, SafeDate, Text
 from app.schemas.journal import EntryDetailSchema
+from app.schemas.via import Via
 from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES
 from models.schedule import MAX_INSTALMENTS, Frequency, Method, RateBasis
 
@@ -29,14 +30,14 @@ class LoanTermsSchema(Schema):
 
 class LoanCreateSchema(LoanTermsSchema):
     disbursed_on = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     allocation_order = Text(40, load_default=DEFAULT_ALLOCATION)
 
 
 class RepaymentCreateSchema(Schema):
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     penalty = Rupees(
         load_default=0, metadata={"description": "A fine charged now, paid first by default"}
     )

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Id, Rupees, SafeDate
+from app.schemas.fields import Id, Rupees, SafeDate
 from app.schemas.journal import EntryDetailSchema
 from app.schemas.loans import LoanTermsSchema
+from app.schemas.via import Via
 from app.services.meetings import MAX_LINES
 
 
@@ -25,7 +26,7 @@ class MeetingLineSchema(Schema):
 class MeetingCreateSchema(Schema):
     shg_id = Id(required=True)
     meeting_date = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     lines = fields.List(
         fields.Nested(MeetingLineSchema), required=True, validate=validate.Length(1, MAX_LINES)
     )
