@@ -190,3 +190,133 @@ def test_other_clfs_and_banks_see_none_of_it(setup, session, client):
         ).status_code
         == 403
     )
+
+
+def _roles(api, book_id):
+    items = api.get(f"/api/v1/books/{book_id}/accounts").json["items"]
+    return {a["role"]: a["balance"] for a in items if a["role"]}
+
+
+def test_grants_passed_on_name_their_set_which_reverses_them_in_both_books(setup, session):
+    fed, api = setup
+    mission = api.post(
+        "/api/v1/grants",
+        {
+            "fund": "revolving_fund",
+            "receiver_id": fed.clf.id,
+            "amount": "50000",
+            "value_date": "2026-04-01",
+        },
+    )
+    assert mission.status_code == 201, mission.json
+    # From the mission: one entry in the CLF's book, no set.
+    assert mission.json["set_id"] is None
+    assert mission.json["entry_ids"] == [mission.json["entry_id"]]
+
+    passed = api.post(
+        "/api/v1/grants",
+        {
+            "fund": "revolving_fund",
+            "receiver_id": fed.shg.id,
+            "giver_id": fed.clf.id,
+            "amount": "20000",
+            "value_date": "2026-04-05",
+        },
+    )
+    assert passed.status_code == 201, passed.json
+    set_id, entry_ids = passed.json["set_id"], passed.json["entry_ids"]
+    assert set_id is not None and len(entry_ids) == 2
+    assert passed.json["entry_id"] in entry_ids
+    shg_book, clf_book = fed.book_id(session, fed.shg), fed.book_id(session, fed.clf)
+    # bank_ready_federation's SHG already holds ₹20,000 of RF
+    assert _roles(api, shg_book)["revolving_fund"] == "40000.00"
+
+    alone = api.post(f"/api/v1/journal-entries/{passed.json['entry_id']}/reverse", {})
+    assert alone.status_code == 409  # a set is undone whole, so the response must name it
+    undone = api.post(f"/api/v1/entry-sets/{set_id}/reverse", {})
+    assert undone.status_code == 201, undone.json
+    assert undone.json["reverses_set_id"] == set_id
+    assert {e["reverses_entry_id"] for e in undone.json["entries"]} == set(entry_ids)
+
+    assert _roles(api, shg_book)["revolving_fund"] == "20000.00"
+    assert _roles(api, clf_book)["revolving_fund"] == "50000.00"
+    listed = api.get(f"/api/v1/institutions/{fed.shg.id}/grants").json["items"]
+    assert [(g["set_id"], g["entry_ids"], g["reversed"]) for g in listed] == [
+        (set_id, entry_ids, True)
+    ]
+
+
+CIF_LOAN = {
+    "fund": "cif",
+    "principal": "60000",
+    "rate": "12.00",
+    "rate_basis": "per_annum",
+    "method": "declining",
+    "instalments": 12,
+    "frequency": "monthly",
+    "disbursed_on": "2026-04-10",
+}
+
+
+def test_cif_lending_and_repayments_name_their_sets_which_reverse_newest_first(setup, session):
+    fed, api = setup
+    api.post(
+        "/api/v1/grants",
+        {
+            "fund": "cif_corpus",
+            "receiver_id": fed.clf.id,
+            "amount": "200000",
+            "value_date": "2026-04-01",
+        },
+    )
+    loan = api.post(
+        "/api/v1/federation-loans",
+        {**CIF_LOAN, "lender_id": fed.clf.id, "borrower_id": fed.shg.id},
+    )
+    assert loan.status_code == 201, loan.json
+    lent_set = loan.json["disbursement_set_id"]
+    assert len(loan.json["disbursement_entry_ids"]) == 2
+    assert loan.json["disbursement_entry_id"] in loan.json["disbursement_entry_ids"]
+    assert api.get(f"/api/v1/federation-loans/{loan.json['id']}").json["disbursement_set_id"] == (
+        lent_set
+    )
+
+    repaid = api.post(
+        f"/api/v1/federation-loans/{loan.json['id']}/repayments",
+        {"amount": "5591.78", "value_date": "2026-05-10"},
+    )
+    assert repaid.status_code == 201, repaid.json
+    movement = repaid.json["movement"]
+    assert movement["set_id"] not in (None, lent_set)
+    assert len(movement["entry_ids"]) == 2 and movement["entry_id"] in movement["entry_ids"]
+
+    assert api.post(f"/api/v1/entry-sets/{lent_set}/reverse", {}).status_code == 409
+    assert api.post(f"/api/v1/entry-sets/{movement['set_id']}/reverse", {}).status_code == 201
+    assert api.post(f"/api/v1/entry-sets/{lent_set}/reverse", {}).status_code == 201
+    after = api.get(f"/api/v1/federation-loans/{loan.json['id']}").json
+    assert after["position"]["status"] == "cancelled"
+    assert _roles(api, fed.book_id(session, fed.clf))["cif_loans_to_shgs"] == "0.00"
+
+
+def test_bank_loan_movements_are_single_entries_without_a_set(setup):
+    fed, api = setup
+    loan = api.post(
+        "/api/v1/bank-loans",
+        {
+            "shg_id": fed.shg.id,
+            "branch_id": fed.branch.id,
+            "kind": "cash_credit",
+            "dose": 1,
+            "sanctioned_on": "2025-10-01",
+            "limit": "200000",
+            "rate": "11.00",
+            "account_number": "CC-78",
+        },
+    ).json
+    drawn = api.post(
+        f"/api/v1/bank-loans/{loan['id']}/draws", {"amount": "1000", "value_date": "2025-10-02"}
+    )
+    assert drawn.status_code == 201, drawn.json
+    assert (drawn.json["set_id"], drawn.json["entry_ids"]) == (None, [drawn.json["entry_id"]])
+    undone = api.post(f"/api/v1/journal-entries/{drawn.json['entry_id']}/reverse", {})
+    assert undone.status_code == 201

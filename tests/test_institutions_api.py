@@ -32,7 +32,7 @@ def test_builds_a_tree_with_books_for_clf_vo_and_shg(admin):
         ids.append(created.json["id"])
     shg = admin.get(f"/api/v1/institutions/{ids[-1]}").json
     assert shg["path"] == "/" + "/".join(map(str, ids)) + "/"
-    accounts = admin.get(f"/api/v1/books/{shg['book_id']}/accounts").json
+    accounts = admin.get(f"/api/v1/books/{shg['book_id']}/accounts").json["items"]
     assert {
         "cash",
         "bank",

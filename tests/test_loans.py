@@ -21,7 +21,7 @@ from datetime import date
 import pytest
 
 from models import Role
-from tests.factories import ApiCaller, funded_shg, token, transfer
+from tests.factories import ApiCaller, funded_shg, make_federation, token, transfer
 
 LOAN = {
     "principal": "12000",
@@ -68,7 +68,7 @@ def test_disbursement_stores_terms_schedule_and_posts(shg, loan):
     assert account["balance"] == "12000.00" and account["account"]["name"] == "Loan 1 – Member 1"
     accounts = {
         a["role"]: a["balance"]
-        for a in api.get(f"/api/v1/books/{loan_book(api, loan)}/accounts").json
+        for a in api.get(f"/api/v1/books/{loan_book(api, loan)}/accounts").json["items"]
         if a["role"]
     }
     assert accounts["cash"] == "3000.00" and accounts["member_loans"] == "12000.00"
@@ -290,3 +290,45 @@ def test_her_second_loan_is_named_loan_2(shg, loan):
         for made in (first, second)
     ]
     assert names == ["Loan 1 – Member 2", "Loan 2 – Member 2"]
+
+
+def test_her_loans_running_and_closed_a_page_at_a_time(session, client, shg, loan):
+    """Member 1: the ₹12,000 loan (never repaid); ₹1,000 on 1 May repaid in full on 1 Jun
+    (interest 1,000 x 24% x 31/365 = 20.38); ₹500 on 1 Jul, after the day asked about."""
+    fed, api = shg
+    url = f"/api/v1/members/{fed.members[0].id}/loans"
+    small = api.post(url, {**LOAN, "principal": "1000", "disbursed_on": "2026-05-01"}).json
+    assert repay(api, small, {"amount": "1020.38", "value_date": "2026-06-01"}).status_code == 201
+    api.post(url, {**LOAN, "principal": "500", "disbursed_on": "2026-07-01"})
+
+    listed = api.get(f"{url}?as_of=2026-06-20")
+    assert listed.status_code == 200, listed.json
+    assert listed.json["next_after"] is None
+    running, closed = listed.json["items"]
+    assert (running["id"], closed["id"]) == (loan["id"], small["id"])
+    assert {k: running[k] for k in ("fund_source", "principal", "rate", "disbursed_on")} == {
+        "fund_source": "own",
+        "principal": "12000.00",
+        "rate": "2.00",
+        "disbursed_on": "2026-04-10",
+    }
+    assert running["last_due_on"] == "2027-04-10"
+    assert {k: running["position"][k] for k in ("status", "outstanding", "days_past_due")} == {
+        "status": "active",
+        "outstanding": "12000.00",
+        "days_past_due": 41,
+    }
+    assert (closed["position"]["status"], closed["position"]["outstanding"]) == ("closed", "0.00")
+
+    first = api.get(f"{url}?as_of=2026-06-20&limit=1").json
+    assert [i["id"] for i in first["items"]] == [loan["id"]]
+    rest = api.get(f"{url}?as_of=2026-06-20&limit=1&after={first['next_after']}").json
+    assert [i["id"] for i in rest["items"]] == [small["id"]] and rest["next_after"] is None
+    assert len(api.get(url).json["items"]) == 3  # today: the July loan too
+
+    auditor = ApiCaller(client, token(session, Role.AUDITOR, fed.district))
+    assert auditor.get(url).status_code == 200
+    other = make_federation(session, "BR")
+    stranger = ApiCaller(client, token(session, Role.BOOKKEEPER, other.clf))
+    assert stranger.get(url).status_code == 404
+    assert api.get("/api/v1/members/999999/loans").status_code == 404

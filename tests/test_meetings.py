@@ -67,7 +67,7 @@ def two_meetings(shg):
 
 
 def balances(api, fed, session):
-    accounts = api.get(f"/api/v1/books/{fed.book_id(session, fed.shg)}/accounts").json
+    accounts = api.get(f"/api/v1/books/{fed.book_id(session, fed.shg)}/accounts").json["items"]
     return {a["role"]: a["balance"] for a in accounts if a["role"]}
 
 
@@ -93,6 +93,31 @@ def test_meetings_post_every_line(session, two_meetings):
         "4501.92",
     )
     assert (book["fines_income"], book["loan_interest_income"]) == ("10.00", "101.92")
+
+
+def test_a_meeting_names_the_loans_it_made_and_how_each_repayment_was_split(two_meetings):
+    _, api, (_, m2, _), may, june = two_meetings
+    (made,) = may["new_loans"]
+    assert (made["member_id"], made["principal"]) == (m2, "5000.00")
+    assert made["disbursement_entry_id"] in {e["id"] for e in may["entries"]}
+    assert may["repayments"] == [] and june["new_loans"] == []
+    loan = api.get(f"/api/v1/loans/{made['loan_id']}?as_of=2026-06-05").json
+    assert (loan["member_id"], loan["disbursement_entry_id"]) == (m2, made["disbursement_entry_id"])
+    # 5 Jun: ₹600 is interest 5,000 x 24% x 31/365 = 101.92, then principal 498.08
+    (june_entry,) = june["entries"]
+    assert june["repayments"] == [
+        {
+            "member_id": m2,
+            "loan_id": made["loan_id"],
+            "penalty": "0.00",
+            "interest": "101.92",
+            "principal": "498.08",
+            "entry_id": june_entry["id"],
+        }
+    ]
+    assert loan["position"]["outstanding"] == "4501.92"
+    read = api.get(f"/api/v1/meetings/{june['id']}").json
+    assert (read["repayments"], read["new_loans"]) == (june["repayments"], [])
 
 
 def test_a_meeting_with_bad_lines_names_them_all_and_posts_nothing(session, two_meetings):
@@ -158,7 +183,12 @@ def test_a_meeting_is_recorded_once_until_reversed(session, two_meetings):
     )
     assert again.status_code == 409 and "already recorded" in again.json["detail"]
     reversed_ = api.post(f"/api/v1/meetings/{june['id']}/reverse", {})
-    assert reversed_.status_code == 200 and reversed_.json["reversed_by"].startswith("token:")
+    # 201 like every other reversal, with the reversal it posted
+    assert reversed_.status_code == 201 and reversed_.json["reversed_by"].startswith("token:")
+    (june_entry,) = june["entries"]
+    (mirror,) = reversed_.json["reversal_entries"]
+    assert mirror["reverses_entry_id"] == june_entry["id"]
+    assert api.get(f"/api/v1/meetings/{june['id']}").json["reversal_entries"] == [mirror]
     assert balances(api, fed, session)["cash"] == "10300.00"
     redo = api.post(
         "/api/v1/meetings",

@@ -30,7 +30,9 @@ def june(session, client):
     api = ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
     book = fed.book_id(session, fed.shg)
     accounts = {
-        a["role"]: a["id"] for a in api.get(f"/api/v1/books/{book}/accounts").json if a["role"]
+        a["role"]: a["id"]
+        for a in api.get(f"/api/v1/books/{book}/accounts").json["items"]
+        if a["role"]
     }
     member = api.get(f"/api/v1/members/{fed.members[0].id}").json
     savings = [api.get(f"/api/v1/members/{m.id}").json["accounts"][0]["id"] for m in fed.members]

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api import ScheduledView
+from app.api import ScheduledView, posted_view
 from app.auth import current_principal as who
 from app.downloads import attachment
 from app.requestdb import db
@@ -99,8 +99,10 @@ def get(args: dict[str, Any], facility_id: int) -> Any:
 @blp.response(201, MovementSchema)
 def draw(data: dict[str, Any], facility_id: int) -> Any:
     """Draw on a cash credit, within the lower of its limit and drawing power."""
-    return bank_loans.draw(
-        db(), who(), _bank_loan(facility_id), data["amount"], data["value_date"], data["via"]
+    return posted_view(
+        bank_loans.draw(
+            db(), who(), _bank_loan(facility_id), data["amount"], data["value_date"], data["via"]
+        )
     )
 
 
@@ -111,8 +113,10 @@ def draw(data: dict[str, Any], facility_id: int) -> Any:
 @blp.response(201, MovementSchema)
 def repay(data: dict[str, Any], facility_id: int) -> Any:
     """Pay into the loan account."""
-    return bank_loans.repay(
-        db(), who(), _bank_loan(facility_id), data["amount"], data["value_date"], data["via"]
+    return posted_view(
+        bank_loans.repay(
+            db(), who(), _bank_loan(facility_id), data["amount"], data["value_date"], data["via"]
+        )
     )
 
 
@@ -124,8 +128,10 @@ def repay(data: dict[str, Any], facility_id: int) -> Any:
 def charge_interest(data: dict[str, Any], facility_id: int) -> Any:
     """Record the interest the bank debited through a day (computed on daily balances when
     no amount is given)."""
-    return bank_loans.charge_interest(
-        db(), who(), _bank_loan(facility_id), data["through"], data["amount"]
+    return posted_view(
+        bank_loans.charge_interest(
+            db(), who(), _bank_loan(facility_id), data["through"], data["amount"]
+        )
     )
 
 

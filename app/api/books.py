@@ -24,7 +24,7 @@ from app.schemas.books import (
     VerificationSchema,
 )
 from app.schemas.journal import EntryPageSchema, EntryQueryArgsSchema
-from app.schemas.members import AccountSchema
+from app.schemas.members import AccountListSchema
 from app.services import balances, journal, periods, reports, verify
 from app.services.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
@@ -40,11 +40,11 @@ def get_book(book_id: int) -> Any:
 
 
 @blp.route("/books/<id:book_id>/accounts", methods=["GET"])
-@blp.response(200, AccountSchema(many=True))
+@blp.response(200, AccountListSchema)
 def list_accounts(book_id: int) -> Any:
     """The book's chart of accounts with current balances (control accounts summed)."""
     book = journal.readable_book(db(), who(), book_id)
-    return balances.accounts_with_balances(db(), book)
+    return {"items": balances.accounts_with_balances(db(), book)}
 
 
 @blp.route("/books/<id:book_id>/entries", methods=["GET"])

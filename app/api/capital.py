@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api import ScheduledView
+from app.api import ScheduledView, posted_view
 from app.api.loans import to_terms
 from app.auth import current_principal as who
 from app.requestdb import db
@@ -46,6 +46,7 @@ def _view(facility: Facility, as_of: Any = None) -> ScheduledView:
         facility,
         facilities.schedule_of(session, facility),
         federation_loans.position(session, facility, as_of or today_in_india()),
+        federation_loans.disbursement(session, facility),
     )
 
 
@@ -66,7 +67,7 @@ def give(data: dict[str, Any]) -> Any:
         via=data["via"],
         reference=data.get("reference"),
     )
-    return grants.GrantView(grants.give_grant(db(), who(), new), reversed=False)
+    return grants.new_grant_view(db(), grants.give_grant(db(), who(), new))
 
 
 @blp.route("/institutions/<id:institution_id>/grants", methods=["GET"])
@@ -113,7 +114,7 @@ def repay(data: dict[str, Any], facility_id: int) -> Any:
     movement, position = federation_loans.repay(
         db(), who(), _federation_loan(facility_id), data["amount"], data["value_date"]
     )
-    return {"movement": movement, "position": position}
+    return {"movement": posted_view(movement), "position": position}
 
 
 @blp.route("/institutions/<id:institution_id>/facilities", methods=["GET"])

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api import ScheduledView
+from app.api import ScheduledView, page_body
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.loans import (
@@ -12,13 +12,15 @@ from app.schemas.loans import (
     AsOfSchema,
     LoanCreateSchema,
     LoanDetailSchema,
+    MemberLoanPageSchema,
+    MemberLoansArgsSchema,
     PositionSchema,
     RepaymentCreateSchema,
     RepaymentSchema,
     WriteOffCreateSchema,
     WriteOffSchema,
 )
-from app.services import arrears, journal, loans
+from app.services import arrears, journal, loans, member_loans
 from app.services.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
 from models.loans import MemberLoan
@@ -71,6 +73,22 @@ def disburse(data: dict[str, Any], member_id: int) -> Any:
     """Lend to a member: terms, fund source and the generated schedule are stored."""
     loan = loans.disburse_loan(db(), who(), _new_loan(data, member_id))
     return _view(loan, loan.disbursed_on)
+
+
+@blp.route("/members/<id:member_id>/loans", methods=["GET"])
+@blp.arguments(MemberLoansArgsSchema, location="query")
+@blp.response(200, MemberLoanPageSchema)
+def list_member_loans(args: dict[str, Any], member_id: int) -> Any:
+    """A member's loans, running and closed, oldest first, each with its position."""
+    page = member_loans.loans_of_member(
+        db(),
+        who(),
+        member_id,
+        args.get("as_of") or today_in_india(),
+        args.get("after"),
+        args["limit"],
+    )
+    return page_body(page)
 
 
 @blp.route("/loans/<id:loan_id>", methods=["GET"])

@@ -1,39 +1,22 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from app.api.loans import to_terms
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.meetings import MeetingCreateSchema, MeetingReverseSchema, MeetingSchema
-from app.services import journal, meetings
+from app.services import meeting_records, meetings
 from app.writes import HEADER_DOC, idempotent
-from models.meetings import Meeting, MeetingAttendance
+from models.meetings import Meeting
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings", description="SHG meetings")
 
 
-@dataclass(frozen=True)
-class MeetingView:
-    meeting: Meeting
-    attendance: list[MeetingAttendance]
-    entries: list[Any]
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.meeting, name)
-
-
-def _view(meeting: Meeting) -> MeetingView:
-    session = db()
-    attendance = list(
-        session.scalars(select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id))
-    )
-    entries = [journal.view_entry(session, e) for e in meetings.meeting_entries(session, meeting)]
-    return MeetingView(meeting, attendance, entries)
+def _view(meeting: Meeting) -> meeting_records.MeetingRecord:
+    return meeting_records.meeting_record(db(), meeting)
 
 
 def _new_loan(data: dict[str, Any] | None) -> meetings.NewLoanLine | None:
@@ -76,7 +59,7 @@ def record(data: dict[str, Any]) -> Any:
 @blp.route("/<id:meeting_id>", methods=["GET"])
 @blp.response(200, MeetingSchema)
 def get(meeting_id: int) -> Any:
-    """A meeting with its attendance and the entries it posted."""
+    """A meeting with its attendance, entries, new loans and repayment splits."""
     return _view(meetings.readable_meeting(db(), who(), meeting_id))
 
 
@@ -84,7 +67,7 @@ def get(meeting_id: int) -> Any:
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
 @blp.arguments(MeetingReverseSchema)
-@blp.response(200, MeetingSchema)
+@blp.response(201, MeetingSchema)
 def reverse(data: dict[str, Any], meeting_id: int) -> Any:
-    """Reverse everything a meeting posted, so it can be recorded again correctly."""
+    """Reverse everything a meeting posted (its reversal_entries), so it can be recorded again."""
     return _view(meetings.reverse_meeting(db(), who(), meeting_id, data.get("value_date")))

@@ -3,11 +3,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.schemas.fields import Enum, Id, Percent, Rupees, SafeDate, Text
+from app.schemas.journal import PostedSchema
 from app.schemas.loans import InstalmentSchema, LoanTermsSchema
+from app.schemas.via import Via
 from models.capital import GRANT_FUNDS
 from models.schedule import MAX_INSTALMENTS, Frequency
-
-VIA = Enum(["cash", "bank"], load_default="bank")
 
 
 class GrantCreateSchema(Schema):
@@ -20,11 +20,11 @@ class GrantCreateSchema(Schema):
     )
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = VIA
+    via = Via("bank")
     reference = Text(100)
 
 
-class GrantSchema(Schema):
+class GrantSchema(PostedSchema):
     id = fields.Integer()
     fund = fields.String()
     giver_id = fields.Integer(allow_none=True)
@@ -84,11 +84,20 @@ class FederationPositionSchema(Schema):
 
 
 class FederationLoanSchema(FacilitySchema):
+    disbursement_entry_id = fields.UUID(attribute="posted.entry_id")
+    disbursement_set_id = fields.UUID(
+        attribute="posted.set_id",
+        metadata={
+            "description": "The lending posted in both books: undo it (once no repayment"
+            " stands) with POST /entry-sets/{disbursement_set_id}/reverse"
+        },
+    )
+    disbursement_entry_ids = fields.List(fields.UUID(), attribute="posted.entry_ids")
     schedule = fields.List(fields.Nested(InstalmentSchema))
     position = fields.Nested(FederationPositionSchema)
 
 
-class MovementSchema(Schema):
+class MovementSchema(PostedSchema):
     entry_id = fields.UUID()
     facility_id = fields.Integer()
     kind = fields.String()
@@ -153,7 +162,7 @@ class BankLoanCreateSchema(Schema):
         allow_none=True,
         metadata={"description": "Cash credit; defaults to the dose ladder, within the limit"},
     )
-    via = VIA
+    via = Via("bank")
 
 
 class BankPositionSchema(Schema):
@@ -180,7 +189,7 @@ class BankLoanSchema(FacilitySchema):
 class BankMovementCreateSchema(Schema):
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = VIA
+    via = Via("bank")
 
 
 class InterestCreateSchema(Schema):

@@ -76,6 +76,26 @@ class EntryPageSchema(Schema):
     next_after = fields.Integer(allow_none=True)
 
 
+class PostedSchema(Schema):
+    """Where an operation posted, read from its `posted` (`journal.Posted`): what undoing it
+    needs. Operations that already give their `entry_id` inherit this."""
+
+    set_id = fields.UUID(
+        attribute="posted.set_id",
+        allow_none=True,
+        metadata={
+            "description": "The linked set it posted in several books: undo it with"
+            " POST /entry-sets/{set_id}/reverse. Null when it posted one entry: undo that with"
+            " POST /journal-entries/{entry_id}/reverse."
+        },
+    )
+    entry_ids = fields.List(
+        fields.UUID(),
+        attribute="posted.entry_ids",
+        metadata={"description": "Every entry it posted, one per book"},
+    )
+
+
 class EntrySetSchema(Schema):
     id = fields.UUID()
     state_code = fields.String()

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Percent, Rupees, SafeDate, Text
+from app.schemas.fields import Enum, Limit, Percent, QueryId, Rupees, SafeDate, Text
 from app.schemas.journal import EntryDetailSchema
+from app.schemas.via import Via
 from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES
 from models.schedule import MAX_INSTALMENTS, Frequency, Method, RateBasis
 
@@ -29,14 +30,14 @@ class LoanTermsSchema(Schema):
 
 class LoanCreateSchema(LoanTermsSchema):
     disbursed_on = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     allocation_order = Text(40, load_default=DEFAULT_ALLOCATION)
 
 
 class RepaymentCreateSchema(Schema):
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     penalty = Rupees(
         load_default=0, metadata={"description": "A fine charged now, paid first by default"}
     )
@@ -90,6 +91,26 @@ class LoanSchema(Schema):
 class LoanDetailSchema(LoanSchema):
     schedule = fields.List(fields.Nested(InstalmentSchema))
     position = fields.Nested(PositionSchema)
+
+
+class MemberLoansArgsSchema(Schema):
+    as_of = SafeDate(
+        metadata={"description": "Defaults to today (India); loans given later are left out"}
+    )
+    after = QueryId(metadata={"description": "next_after of the previous page"})
+    limit = Limit()
+
+
+class MemberLoanSchema(LoanSchema):
+    last_due_on = fields.Date(
+        allow_none=True, metadata={"description": "The schedule's last instalment"}
+    )
+    position = fields.Nested(PositionSchema)
+
+
+class MemberLoanPageSchema(Schema):
+    items = fields.List(fields.Nested(MemberLoanSchema))
+    next_after = fields.Integer(allow_none=True)
 
 
 class RepaymentSchema(Schema):

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Id, Rupees, SafeDate
+from app.schemas.fields import Id, Rupees, SafeDate
 from app.schemas.journal import EntryDetailSchema
 from app.schemas.loans import LoanTermsSchema
+from app.schemas.via import Via
 from app.services.meetings import MAX_LINES
 
 
@@ -25,7 +26,7 @@ class MeetingLineSchema(Schema):
 class MeetingCreateSchema(Schema):
     shg_id = Id(required=True)
     meeting_date = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     lines = fields.List(
         fields.Nested(MeetingLineSchema), required=True, validate=validate.Length(1, MAX_LINES)
     )
@@ -38,6 +39,22 @@ class MeetingReverseSchema(Schema):
 class AttendanceSchema(Schema):
     member_id = fields.Integer()
     present = fields.Boolean()
+
+
+class MeetingLoanSchema(Schema):
+    member_id = fields.Integer()
+    loan_id = fields.Integer(attribute="id")
+    principal = Rupees(attribute="principal_paise")
+    disbursement_entry_id = fields.UUID()
+
+
+class MeetingRepaymentSchema(Schema):
+    member_id = fields.Integer()
+    loan_id = fields.Integer()
+    penalty = Rupees(attribute="penalty_paise")
+    interest = Rupees(attribute="interest_paise")
+    principal = Rupees(attribute="principal_paise")
+    entry_id = fields.UUID(metadata={"description": "The meeting's collections entry"})
 
 
 class MeetingSchema(Schema):
@@ -54,3 +71,15 @@ class MeetingSchema(Schema):
     reversed_by = fields.String(allow_none=True)
     attendance = fields.List(fields.Nested(AttendanceSchema))
     entries = fields.List(fields.Nested(EntryDetailSchema))
+    new_loans = fields.List(
+        fields.Nested(MeetingLoanSchema),
+        metadata={"description": "The loans the meeting made, one per line with a new_loan"},
+    )
+    repayments = fields.List(
+        fields.Nested(MeetingRepaymentSchema),
+        metadata={"description": "How each member's repayment was split, per loan"},
+    )
+    reversal_entries = fields.List(
+        fields.Nested(EntryDetailSchema),
+        metadata={"description": "The entries that reversed it; empty while it stands"},
+    )

@@ -49,6 +49,10 @@ class AccountSchema(Schema):
     balance = Rupees(allow_negative=True, attribute="balance_paise")
 
 
+class AccountListSchema(Schema):
+    items = fields.List(fields.Nested(AccountSchema))
+
+
 class MemberSchema(Schema):
     id = fields.Integer()
     shg_id = fields.Integer()

@@ -3,14 +3,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from app.schemas.books import StatementSchema
-from app.schemas.fields import Enum, Id, Rupees, SafeDate, Text
+from app.schemas.fields import Id, Rupees, SafeDate, Text
 from app.schemas.members import MemberSchema
+from app.schemas.via import Via
 
 
 class SavingsMovementSchema(Schema):
     amount = Rupees(required=True)
     value_date = SafeDate(required=True)
-    via = Enum(["cash", "bank"], load_default="cash")
+    via = Via("cash")
     narration = Text(500)
 
 

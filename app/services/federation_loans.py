@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.books import account_by_role, book_of
@@ -30,6 +31,7 @@ from app.services.facilities import (
     store_schedule,
 )
 from app.services.institutions import writable_institution
+from app.services.journal import Posted, posted_one
 from app.services.loans import Paid, allocate, compute_dues
 from app.services.posting import EntryDraft, PostingDraft, post_linked_set
 from app.services.principal import Principal
@@ -173,6 +175,17 @@ def lend(
     )
     store_schedule(session, facility, new.terms, new.disbursed_on)
     return facility
+
+
+def disbursement(session: Session, facility: Facility) -> Posted:
+    """Where the lending posted (a linked set in both books), reversed or not."""
+    entry_id = session.scalar(
+        select(FacilityMovement.entry_id).where(
+            FacilityMovement.facility_id == facility.id, FacilityMovement.kind == "draw"
+        )
+    )
+    assert entry_id is not None, "a federation loan is lent when it is recorded"
+    return posted_one(session, entry_id)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Invalid, renamed
 from app.services.institutions import readable_institution, writable_institution
-from app.services.journal import reversed_clause
+from app.services.journal import Posted, posted, posted_one, reversed_clause
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
 from app.services.utilisation import fund_utilisation
@@ -177,9 +177,15 @@ def give_grant(session: Session, who: Principal, new: NewGrant, today: date | No
 class GrantView:
     grant: Grant
     reversed: bool
+    posted: Posted  # its entry, and its linked set when passed on: what a reversal needs
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.grant, name)
+
+
+def new_grant_view(session: Session, grant: Grant) -> GrantView:
+    """The view of a grant just given."""
+    return GrantView(grant, False, posted_one(session, grant.entry_id))
 
 
 def grants_of(session: Session, who: Principal, institution_id: int) -> list[GrantView]:
@@ -190,4 +196,5 @@ def grants_of(session: Session, who: Principal, institution_id: int) -> list[Gra
         .where((Grant.receiver_id == institution_id) | (Grant.giver_id == institution_id))
         .order_by(Grant.value_date, Grant.id)
     ).all()
-    return [GrantView(grant, bool(gone)) for grant, gone in rows]
+    where = posted(session, [grant.entry_id for grant, _ in rows])
+    return [GrantView(grant, bool(gone), where[grant.entry_id]) for grant, gone in rows]

@@ -62,6 +62,49 @@ def readable_entry(session: Session, who: Principal, entry_id: uuid.UUID) -> Jou
     return entry
 
 
+@dataclass(frozen=True)
+class Posted:
+    """Where an operation posted: its entry and, when it posted in several books, the linked
+    set that holds them all. A set is undone only whole (`POST /entry-sets/{set_id}/reverse`);
+    an entry alone by `POST /journal-entries/{entry_id}/reverse`."""
+
+    entry_id: uuid.UUID
+    set_id: uuid.UUID | None
+    entry_ids: tuple[uuid.UUID, ...]  # every entry of the set (by book), or the entry alone
+
+
+def posted(session: Session, entry_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Posted]:
+    """Each entry's `Posted`, in two queries however many entries."""
+    if not entry_ids:
+        return {}
+    set_of = dict(
+        session.execute(
+            select(JournalEntry.id, JournalEntry.set_id).where(JournalEntry.id.in_(entry_ids))
+        ).all()
+    )
+    in_set: dict[uuid.UUID, list[uuid.UUID]] = {}
+    set_ids = {s for s in set_of.values() if s is not None}
+    if set_ids:
+        for set_id, entry_id in session.execute(
+            select(JournalEntry.set_id, JournalEntry.id)
+            .where(JournalEntry.set_id.in_(set_ids))
+            .order_by(JournalEntry.book_id)
+        ):
+            in_set.setdefault(set_id, []).append(entry_id)
+    return {
+        entry_id: Posted(
+            entry_id,
+            set_id,
+            tuple(in_set[set_id]) if set_id is not None else (entry_id,),
+        )
+        for entry_id, set_id in set_of.items()
+    }
+
+
+def posted_one(session: Session, entry_id: uuid.UUID) -> Posted:
+    return posted(session, [entry_id])[entry_id]
+
+
 def set_entries(session: Session, set_id: uuid.UUID) -> list[JournalEntry]:
     return list(
         session.scalars(

@@ -51,3 +51,21 @@ def chart_for(kind: str) -> ChartTemplate:
         for item in raw["accounts"]
     )
     return ChartTemplate(name=raw["name"], version=raw["version"], accounts=accounts)
+
+
+@dataclass(frozen=True)
+class Categories:
+    """Expense and income categories: category → institution kind → account role."""
+
+    expense: dict[str, dict[str, str]]
+    income: dict[str, dict[str, str]]
+
+    def of(self, income: bool) -> dict[str, dict[str, str]]:
+        return self.income if income else self.expense
+
+
+@cache
+def cash_book_categories() -> Categories:
+    """The categories of `categories.json` (expenses, other income) and their accounts."""
+    raw = json.loads(resources.files(__package__).joinpath("categories.json").read_text("utf-8"))
+    return Categories(expense=raw["expense"], income=raw["income"])
