@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Flask
 from flask_limiter import Limiter
-from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 import config as bahi_config
 from app.formats import dpd_colour, indian_date
+from app.openapi import make_api
 from app.schemas.fields import Rupees
 from models.money import format_inr
 
@@ -109,7 +109,7 @@ def _register_api(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    api = Api(app)
+    api = make_api(app)
     api.register_converter(
         IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": 10**18}
     )

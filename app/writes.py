@@ -7,6 +7,7 @@ posted twice); the same key with a different body is refused with 409.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -28,12 +29,20 @@ log = logging.getLogger(__name__)
 HEADER = "Idempotency-Key"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
+# Printable ASCII, no space at either end (a UUID is a good key).
+KEY_PATTERN = re.compile(r"[!-~](?:[ -~]*[!-~])?")
+
 HEADER_DOC = {
     "in": "header",
     "name": HEADER,
     "required": True,
     "description": "Unique per write; a retry with the same key and body gets the first result.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": f"^{KEY_PATTERN.pattern}$",
+    },
 }
 
 
@@ -43,9 +52,12 @@ class MissingKey(DomainError):
 
 
 def _key() -> str:
-    key = request.headers.get(HEADER, "").strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        reason = f"send a unique printable key of 1 to {MAX_KEY_LENGTH} characters with every write"
+    key = request.headers.get(HEADER, "")
+    if len(key) > MAX_KEY_LENGTH or not KEY_PATTERN.fullmatch(key):
+        reason = (
+            f"send a unique key of 1 to {MAX_KEY_LENGTH} printable ASCII characters"
+            " (no spaces at either end) with every write"
+        )
         raise MissingKey(f"{HEADER}: {reason}", [FieldProblem(HEADER, reason)])
     return key
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Limit, Rupees, SafeDate, Text
+from app.schemas.fields import Limit, Month, Rupees, SafeDate, Text
 from app.schemas.members import AccountSchema
 
 
@@ -110,7 +110,7 @@ class IncomeExpenditureSchema(Schema):
 
 
 class PeriodCloseSchema(Schema):
-    month = Text(7, min_length=7, required=True, metadata={"example": "2026-10"})
+    month = Month(required=True)
 
 
 class PeriodReopenSchema(PeriodCloseSchema):

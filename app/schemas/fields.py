@@ -33,6 +33,11 @@ class Rupees(fields.Field):
             raise ValidationError(str(error)) from None
 
 
+# Published in the OpenAPI document as each text field's pattern: no control characters
+# but the tab (no NUL, no line breaks).
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000a-\\u001f]*$"
+
+
 def _no_control_characters(text: str) -> None:
     if any(ord(c) < 32 and c not in "\t" for c in text):
         raise ValidationError("must not contain control characters")
@@ -40,8 +45,20 @@ def _no_control_characters(text: str) -> None:
 
 def Text(max_length: int, *, min_length: int = 1, **kwargs: Any) -> fields.String:
     """A bounded single-line string (no NUL or other control characters)."""
+    kwargs.setdefault("metadata", {}).setdefault("pattern", NO_CONTROL_CHARACTERS)
     return fields.String(
         validate=[validate.Length(min=min_length, max=max_length), _no_control_characters], **kwargs
+    )
+
+
+def Month(**kwargs: Any) -> fields.String:
+    """A calendar month as "2026-10"."""
+    pattern = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])$"
+    kwargs.setdefault("metadata", {}).update({"pattern": pattern})
+    kwargs["metadata"].setdefault("example", "2026-10")
+    return fields.String(
+        validate=validate.Regexp(pattern, error='must be a month from 1900-01 to 2200-12, as "2026-10"'),
+        **kwargs,
     )
 
 
@@ -64,6 +81,14 @@ def Enum(values: list[str], **kwargs: Any) -> fields.String:
 
 class SafeDate(fields.Date):
     """An ISO date within years 1900-2200: older or later dates are typing mistakes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("pattern", "^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$")
+        description = metadata.get("description")
+        range_note = "a date from 1900-01-01 to 2200-12-31"
+        metadata["description"] = f"{description} ({range_note})" if description else range_note
+        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         day = super()._deserialize(value, attr, data, **kwargs)

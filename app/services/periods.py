@@ -16,7 +16,7 @@ from app.services.journal import book_path, readable_book
 from app.services.principal import Principal
 from models.ledger import Book, PeriodEvent
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,12 @@ class PeriodStatus:
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    match = MONTH.match(month)
+    match = MONTH.fullmatch(month)
     if match is None:
         raise Invalid.field("month", 'must look like "2026-10"')
     year, number = int(match[1]), int(match[2])
+    if not 1900 <= year <= 2200:
+        raise Invalid.field("month", "must be a month from 1900-01 to 2200-12")
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
