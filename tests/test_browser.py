@@ -44,7 +44,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     _browser_or_skip()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'bahi.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
-    app = make_test_app(DATABASE_URL=url, BAHI_ENV="development")
+    app = make_test_app(
+        DATABASE_URL=url,
+        BAHI_ENV="development",
+        SECRET_KEY_FILE=str(tmp_path_factory.mktemp("instance") / "secret_key"),
+    )
     with app.app_context():
         session = app.extensions["bahi.sessions"]()
         lines = load_demo(session)
