@@ -42,8 +42,10 @@ class WebUser:
         return self.client.get(path, **kw)
 
     def page(self, path: str) -> str:
+        """The page's HTML; every page must carry the Content-Security-Policy."""
         response = self.client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+        assert "script-src 'self';" in response.headers.get("Content-Security-Policy", ""), path
         return response.get_data(as_text=True)
 
     def post(self, path: str, data: dict, **kw):

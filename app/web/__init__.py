@@ -9,12 +9,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_limiter import Limiter
 
+from app import csp
 from app.web.blueprint import bp
 from app.web.secret_key import secret_key
 
 
 def init_app(app: Flask, limiter: Limiter) -> None:
     app.config["SECRET_KEY"] = secret_key(app.config)
+    # Every HTML response, the API's docs and printable passbook included, not just these pages.
+    csp.init_app(app)
     from app.web import audit, bank, books, meetings, session  # noqa: F401 - they add routes
 
     app.register_blueprint(bp)
