@@ -51,6 +51,7 @@ def test_consent_then_profile_then_revocation(world, session):
     assert body["identity"]["name"] == "Member 1."
     assert len(body["history"]["months"]) == 36
     assert body["history"]["savings"]["balance"] == "0.00"
+    assert "recorded_by" not in body["consent"]  # her bookkeeper's token label stays inside
     readiness = body["readiness"]
     assert (readiness["score"], readiness["model"]) == (None, "expert-scorecard-1")
     assert readiness["missing"] == ["0 months of record with her group; 6 needed"]

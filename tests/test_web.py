@@ -368,6 +368,7 @@ def test_bank_officer_sees_only_consenting_members(session, client, fed):
 
     profile = officer.page(f"/bank/members/{consenting.id}")
     assert "insufficient history" in profile and "6 needed" in profile
+    assert "token:" not in profile and "test:admin" not in profile  # nobody's token label
     assert officer.get(f"/bank/members/{silent.id}").status_code == 404
     pdf = officer.get(f"/bank/members/{consenting.id}/profile.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
