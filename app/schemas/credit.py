@@ -195,7 +195,14 @@ class ProfileArgsSchema(Schema):
 
 
 class MemberSearchArgsSchema(Schema):
-    search = Text(100, load_default=None)
+    search = Text(
+        40,
+        load_default=None,
+        metadata={
+            "description": "Her whole member code, exactly as in her passbook: never a name nor"
+            " part of a code, which would let a bank unmask the masked identity by guessing"
+        },
+    )
     after = QueryId()
     limit = Limit()
 

@@ -25,10 +25,10 @@ bp.add_app_template_filter(dpd_class, "dpd_class")
 @roles(Role.BANK_PARTNER)
 def bank_search() -> Any:
     session, who = db(), web_principal()
-    search = request.args.get("q", "").strip()[:100] or None
-    page = consents.consenting_members(session, who, search, query_number("after"), PAGE)
+    code = request.args.get("q", "").strip()[:100] or None
+    page = consents.consenting_members(session, who, code, query_number("after"), PAGE)
     found = [consents.mask(session, m) for m in page.items]
-    return render_template("web/bank_search.html", found=found, page=page, q=search or "")
+    return render_template("web/bank_search.html", found=found, page=page, q=code or "")
 
 
 @bp.route("/bank/members/<id:member_id>")
