@@ -51,9 +51,11 @@ class BaseConfig:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     JSON_SORT_KEYS = False
-    # Web pages: the session cookie is signed with SECRET_KEY (BAHI_SECRET_KEY). Outside
-    # production a random key is made at start-up, so restarting signs everyone out.
+    # Web pages: the session cookie is signed with SECRET_KEY (BAHI_SECRET_KEY), which
+    # production must set. Elsewhere a key is made once and kept in SECRET_KEY_FILE (mode 0600),
+    # so every worker and every restart signs with the same one.
     SECRET_KEY = ""
+    SECRET_KEY_FILE = str(ROOT / "var" / "secret_key")
     SESSION_COOKIE_NAME = "bahi_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -71,6 +73,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     DATABASE_URL = "sqlite://"
     RATELIMIT_ENABLED = False
+    SECRET_KEY_FILE = ""  # no file in the repository's var/: each test app makes its own key
 
 
 class ProductionConfig(BaseConfig):

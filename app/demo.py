@@ -60,7 +60,10 @@ def _shg_books(session: Session, clf: Institution, vo: Institution, start: date)
         cash = account_by_role(session, book.id, "cash").id
         bank = account_by_role(session, book.id, "bank").id
         enrolled = [
-            members.create_member(session, DEMO, members.NewMember(shg.id, n)) for n in names
+            members.create_member(
+                session, DEMO, members.NewMember(shg.id, n, f"JH-{shg_name[:3].upper()}-{i:04d}")
+            )
+            for i, n in enumerate(names, start=1)
         ]
         grants.give_grant(
             session,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import NamedTuple
 
 
 def indian_date(day: date | None) -> str:
@@ -18,19 +19,39 @@ def percent(basis_points: int | None) -> str:
     return f"{basis_points // 100}.{basis_points % 100:02d}"
 
 
-# A payment grid's colours: on time, 1-30, 31-60, 61-90, over 90 days past due.
-DPD_COLOURS = (
-    (0, "#2e7d32", "on time"),
-    (30, "#f9a825", "1-30 days late"),
-    (60, "#ef6c00", "31-60 days late"),
-    (90, "#c62828", "61-90 days late"),
-    (None, "#6a1b9a", "over 90 days late"),
+class DpdBand(NamedTuple):
+    """A band of days past due in a payment grid, and how pages and PDFs colour it."""
+
+    limit: int | None  # the most days past due in the band; None: no upper limit
+    colour: str  # the PDF's fill, and the page's, through `css_class` in app/static/bahi.css
+    css_class: str
+    words: str
+
+
+# A payment grid's bands: on time, 1-30, 31-60, 61-90, over 90 days past due.
+DPD_BANDS = (
+    DpdBand(0, "#2e7d32", "dpd-on-time", "on time"),
+    DpdBand(30, "#f9a825", "dpd-30", "1-30 days late"),
+    DpdBand(60, "#ef6c00", "dpd-60", "31-60 days late"),
+    DpdBand(90, "#c62828", "dpd-90", "61-90 days late"),
+    DpdBand(None, "#6a1b9a", "dpd-over-90", "over 90 days late"),
 )
-NOT_RUNNING = ("#dddddd", "no loan running")
+NOT_RUNNING = DpdBand(None, "#dddddd", "dpd-none", "no loan running")
+
+
+def dpd_band(days: int | None) -> DpdBand:
+    """The band of a month in a payment grid; NOT_RUNNING when no loan was running."""
+    if days is None:
+        return NOT_RUNNING
+    return next(band for band in DPD_BANDS if band.limit is None or days <= band.limit)
 
 
 def dpd_colour(days: int | None) -> str:
     """The colour of a month in a payment grid; grey when no loan was running."""
-    if days is None:
-        return NOT_RUNNING[0]
-    return next(colour for limit, colour, _ in DPD_COLOURS if limit is None or days <= limit)
+    return dpd_band(days).colour
+
+
+def dpd_class(days: int | None) -> str:
+    """The class that colours a month of a page's payment strip (a class, not a style
+    attribute: the pages' Content-Security-Policy refuses inline styles)."""
+    return dpd_band(days).css_class

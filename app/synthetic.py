@@ -123,7 +123,11 @@ def generate(
         for i in range(per_shg):
             category = rng.choice(("SC", "ST", "OBC", "General"))  # never drives behaviour
             new = members.NewMember(
-                shg, f"Member {n}-{i}", joined_on=start, social_category=category
+                shg,
+                f"Member {n}-{i}",
+                member_code=f"SY{n:04d}{i:04d}",
+                joined_on=start,
+                social_category=category,
             )
             member = members.create_member(session, GENERATOR, new)
             discipline = rng.gauss(0, 1)

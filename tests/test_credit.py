@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from app.services import banks, consents, loans, savings
+from app.services import banks, consents, loans, members, savings
 from app.services.clock import today_in_india
 from app.services.credit_history import credit_history, month_ends
 from app.services.errors import Forbidden, Invalid, NotFound
@@ -157,7 +157,7 @@ def test_search_lists_only_this_banks_consenting_members_masked(session, ledger)
     member.name, member.member_code = "Sunita Devi Mahto", "JH-RNC-00123"
     consent(session, member, bank)
     consent(session, fed.members[1], other)
-    page = consents.consenting_members(session, partner(bank), "sunita", None, 50)
+    page = consents.consenting_members(session, partner(bank), "JH-RNC-00123", None, 50)
     assert [m.id for m in page.items] == [member.id]
     masked = consents.mask(session, member)
     assert (masked.name, masked.member_code, masked.district) == (
@@ -167,6 +167,37 @@ def test_search_lists_only_this_banks_consenting_members_masked(session, ledger)
     )
     with pytest.raises(Forbidden):
         consents.consenting_members(session, ADMIN, None, None, 50)
+
+
+def test_a_bank_finds_a_member_by_her_whole_code_and_nothing_else(session, ledger):
+    """The bank is shown "Sunita D. M." and "********0123": a search by name, or by part of a
+    code, would let it confirm the rest by guessing."""
+    fed, member, _, bank, other = ledger
+    member.name, member.member_code = "Sunita Devi Mahto", "JH-RNC-00123"
+    elsewhere = fed.members[1]
+    elsewhere.name, elsewhere.member_code = "Rekha Devi", "JH-RNC-00124"
+    unasked = members.create_member(
+        session, ADMIN, members.NewMember(fed.shg.id, "Sunita Oraon", "JH-RNC-00125")
+    )
+    consent(session, member, bank)
+    consent(session, elsewhere, other)
+
+    def found(search: str) -> list[int]:
+        return [
+            m.id
+            for m in consents.consenting_members(session, partner(bank), search, None, 50).items
+        ]
+
+    assert found("JH-RNC-00123") == [member.id]
+    assert found("  JH-RNC-00123 ") == [member.id]  # as typed, spaces around it
+    for guess in ("Sunita", "sunita devi mahto", "Sunita Devi Mahto", "Devi", "Mahto"):
+        assert found(guess) == [], guess
+    for part in ("0123", "00123", "JH-RNC", "JH-RNC-0012", "jh-rnc-00123", "%"):
+        assert found(part) == [], part
+    assert found(str(member.id)) == []  # no longer by member no.
+    assert found("JH-RNC-00124") == []  # consented to another bank
+    assert found(unasked.member_code) == []  # consented to no bank
+    assert found("") == [member.id]  # no search: every member consenting to this bank
 
 
 def test_bad_consents_are_refused_naming_the_field(session, ledger):

@@ -41,8 +41,13 @@ def test_consent_then_profile_then_revocation(world, session):
     assert given.status_code == 201, given.json
     assert given.json["purpose_text"] == "Appraisal of an individual loan application"
 
-    found = partner.get("/api/v1/bank/members?search=Member").json["items"]
-    assert [m["member_id"] for m in found] == [member.id]
+    member.member_code = "JH-RNC-00001"
+    session.flush()
+    found = partner.get("/api/v1/bank/members?search=JH-RNC-00001").json["items"]
+    assert [(m["member_id"], m["member_code"]) for m in found] == [(member.id, "********0001")]
+    assert partner.get("/api/v1/bank/members?search=Member").json["items"] == []  # not by name
+    assert partner.get("/api/v1/bank/members?search=0001").json["items"] == []
+    assert other_bank.get("/api/v1/bank/members?search=JH-RNC-00001").json["items"] == []
     assert other_bank.get("/api/v1/bank/members").json["items"] == []
 
     pulled = partner.get(profile_path)
@@ -51,6 +56,7 @@ def test_consent_then_profile_then_revocation(world, session):
     assert body["identity"]["name"] == "Member 1."
     assert len(body["history"]["months"]) == 36
     assert body["history"]["savings"]["balance"] == "0.00"
+    assert "recorded_by" not in body["consent"]  # her bookkeeper's token label stays inside
     readiness = body["readiness"]
     assert (readiness["score"], readiness["model"]) == (None, "expert-scorecard-1")
     assert readiness["missing"] == ["0 months of record with her group; 6 needed"]

@@ -42,8 +42,10 @@ class WebUser:
         return self.client.get(path, **kw)
 
     def page(self, path: str) -> str:
+        """The page's HTML; every page must carry the Content-Security-Policy."""
         response = self.client.get(path)
         assert response.status_code == 200, (path, response.status_code)
+        assert "script-src 'self';" in response.headers.get("Content-Security-Policy", ""), path
         return response.get_data(as_text=True)
 
     def post(self, path: str, data: dict, **kw):
@@ -349,6 +351,7 @@ def test_bookkeeper_answers_a_flag_on_her_clf_only_by_explaining(
 def test_bank_officer_sees_only_consenting_members(session, client, fed):
     bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
     consenting, silent, _ = fed.members
+    consenting.member_code, silent.member_code = "JH-RNC-00001", "JH-RNC-00002"
     today = today_in_india()
     consents.record_consent(
         session,
@@ -360,12 +363,16 @@ def test_bank_officer_sees_only_consenting_members(session, client, fed):
     officer = WebUser(client, token(session, Role.BANK_PARTNER, bank_id=bank.id))
     found = officer.page("/bank/members")
     assert f"/bank/members/{consenting.id}" in found and f'/bank/members/{silent.id}"' not in found
-    assert "Member 1." in officer.page("/bank/members?q=member")
-    assert "No member" in officer.page("/bank/members?q=nobody")
+    assert "Member 1." in officer.page("/bank/members?q=JH-RNC-00001")
+    assert "Her member code, in full" in found  # what the search box asks for
+    assert "No member" in officer.page("/bank/members?q=member")  # never by name
+    assert "No member" in officer.page("/bank/members?q=0001")  # nor by the tail it shows
+    assert "No member" in officer.page("/bank/members?q=JH-RNC-00002")  # she did not consent
     assert "No member" in officer.page("/bank/members?q=%25")  # "%" is a letter, not a wildcard
 
     profile = officer.page(f"/bank/members/{consenting.id}")
     assert "insufficient history" in profile and "6 needed" in profile
+    assert "token:" not in profile and "test:admin" not in profile  # nobody's token label
     assert officer.get(f"/bank/members/{silent.id}").status_code == 404
     pdf = officer.get(f"/bank/members/{consenting.id}/profile.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")

@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
+from flask import Response, jsonify
+from marshmallow import Schema
+
+from app.auth import current_principal
 from app.requestdb import db
 from app.services.journal import posted_one
 from app.services.paging import Page
+from models.access import Role
 
 
 def page_body(page: Page[Any]) -> dict[str, Any]:
     return {"items": page.items, "next_after": page.next_after}
+
+
+def dumped_for_reader(
+    staff: Schema, partner: Schema
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """For what both the federation's people and a bank partner read (a bank's record, a bank
+    loan): a bank partner's answer is dumped with `partner`, which leaves out the internal
+    token labels (`created_by` names a bookkeeper and her CLF), everyone else's with `staff`.
+
+    Put it under `@blp.response(200, staff)`: that documents the fuller shape, and passes
+    the finished response through.
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            schema = partner if current_principal().role is Role.BANK_PARTNER else staff
+            return jsonify(schema.dump(view(*args, **kwargs)))
+
+        return wrapper
+
+    return decorate
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api import ScheduledView, posted_view
+from app.api import ScheduledView, dumped_for_reader, posted_view
 from app.auth import current_principal as who
 from app.downloads import attachment
 from app.requestdb import db
@@ -22,6 +22,7 @@ from app.schemas.capital import (
     IncentiveSchema,
     InterestCreateSchema,
     MovementSchema,
+    PartnerBankLoanSchema,
     PeriodArgsSchema,
     SubventionListSchema,
     SuggestedDrawingPowerSchema,
@@ -87,8 +88,10 @@ def sanction(data: dict[str, Any]) -> Any:
 @blp.route("/bank-loans/<id:facility_id>", methods=["GET"])
 @blp.arguments(AsOfSchema, location="query")
 @blp.response(200, BankLoanSchema)
+@dumped_for_reader(BankLoanSchema(), PartnerBankLoanSchema())
 def get(args: dict[str, Any], facility_id: int) -> Any:
-    """A bank loan, its schedule, and its balance and classification as of a date."""
+    """A bank loan, its schedule, and its balance and classification as of a date (its
+    lending bank's partner reads it without `created_by`)."""
     return _view(_bank_loan(facility_id), args.get("as_of"))
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from app.api import page_body
+from app.api import dumped_for_reader, page_body
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.banks import (
@@ -15,6 +15,8 @@ from app.schemas.banks import (
     BranchPageSchema,
     BranchSchema,
     PageArgsSchema,
+    PartnerBankPageSchema,
+    PartnerBankSchema,
 )
 from app.services import banks as service
 from app.writes import HEADER_DOC, idempotent
@@ -35,15 +37,17 @@ def create(data: dict[str, Any]) -> Any:
 @blp.route("", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, BankPageSchema)
+@dumped_for_reader(BankPageSchema(), PartnerBankPageSchema())
 def list_(args: dict[str, Any]) -> Any:
-    """List banks (a bank partner sees only its own)."""
+    """List banks (a bank partner sees only its own, without `created_by`)."""
     return page_body(service.list_banks(db(), who(), args.get("after"), args["limit"]))
 
 
 @blp.route("/<id:bank_id>", methods=["GET"])
 @blp.response(200, BankSchema)
+@dumped_for_reader(BankSchema(), PartnerBankSchema())
 def get(bank_id: int) -> Any:
-    """One bank."""
+    """One bank (a bank partner reads only its own, without `created_by`)."""
     return service.readable_bank(db(), who(), bank_id)
 
 

@@ -89,7 +89,7 @@ def history(args: dict[str, Any], member_id: int) -> Any:
 @blp.arguments(MemberSearchArgsSchema, location="query")
 @blp.response(200, MemberSearchSchema)
 def search(args: dict[str, Any]) -> Any:
-    """Members with a consent active today for your bank, by name or member id."""
+    """Members with a consent active today for your bank; `search` by her whole member code."""
     session = db()
     page = consents.consenting_members(
         session, who(), args["search"], args.get("after"), args["limit"]

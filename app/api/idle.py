@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
+from app.api import dumped_for_reader
 from app.auth import current_principal as who
 from app.downloads import attachment
 from app.requestdb import db
@@ -17,6 +18,8 @@ from app.schemas.idle import (
     FlagDetailSchema,
     FlagListSchema,
     FlagMoveSchema,
+    PartnerRuleListSchema,
+    PartnerScheduleSchema,
     RuleCreateSchema,
     RuleListSchema,
     RuleSchema,
@@ -46,8 +49,9 @@ def _rule_fields(data: dict[str, Any]) -> idle_rules.RuleFields:
 
 @blp.route("/rules", methods=["GET"])
 @blp.response(200, RuleListSchema)
+@dumped_for_reader(RuleListSchema(), PartnerRuleListSchema())
 def list_rules() -> Any:
-    """The idle-fund rules, active or not."""
+    """The idle-fund rules, active or not (a bank partner reads them without `updated_by`)."""
     return {"items": idle_rules.rules(db())}
 
 
@@ -73,8 +77,9 @@ def update_rule(data: dict[str, Any], rule_id: int) -> Any:
 
 @blp.route("/schedule", methods=["GET"])
 @blp.response(200, ScheduleSchema)
+@dumped_for_reader(ScheduleSchema(), PartnerScheduleSchema())
 def get_schedule() -> Any:
-    """When the scheduled report runs."""
+    """When the scheduled report runs (a bank partner reads it without `updated_by`)."""
     return idle_rules.schedule(db())
 
 

@@ -21,11 +21,16 @@ class PageArgsSchema(Schema):
     limit = Limit()
 
 
-class BankSchema(Schema):
+class PartnerBankSchema(Schema):
+    """A bank's record as its own bank partner reads it: without who registered it."""
+
     id = fields.Integer()
     name = fields.String()
     ifsc_prefix = fields.String()
     status = fields.String()
+
+
+class BankSchema(PartnerBankSchema):
     created_by = fields.String()
 
 
@@ -40,6 +45,11 @@ class BranchSchema(Schema):
 
 class BankPageSchema(Schema):
     items = fields.List(fields.Nested(BankSchema))
+    next_after = fields.Integer(allow_none=True)
+
+
+class PartnerBankPageSchema(Schema):
+    items = fields.List(fields.Nested(PartnerBankSchema))
     next_after = fields.Integer(allow_none=True)
 
 

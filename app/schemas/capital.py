@@ -53,7 +53,10 @@ class FederationLoanCreateSchema(LoanTermsSchema):
     reference = Text(40)
 
 
-class FacilitySchema(Schema):
+class PartnerFacilitySchema(Schema):
+    """A loan as its lending bank reads it: without who recorded it (the token label names
+    the bookkeeper and her CLF)."""
+
     id = fields.Integer()
     fund = fields.String()
     kind = fields.String()
@@ -71,6 +74,9 @@ class FacilitySchema(Schema):
     instalments = fields.Integer()
     moratorium_periods = fields.Integer()
     disbursed_on = fields.Date(allow_none=True)
+
+
+class FacilitySchema(PartnerFacilitySchema):
     created_by = fields.String()
 
 
@@ -182,6 +188,11 @@ class BankPositionSchema(Schema):
 
 
 class BankLoanSchema(FacilitySchema):
+    schedule = fields.List(fields.Nested(InstalmentSchema))
+    position = fields.Nested(BankPositionSchema)
+
+
+class PartnerBankLoanSchema(PartnerFacilitySchema):
     schedule = fields.List(fields.Nested(InstalmentSchema))
     position = fields.Nested(BankPositionSchema)
 

@@ -19,7 +19,10 @@ class ConsentRevokeSchema(Schema):
     reason = Text(500, load_default=None)
 
 
-class ConsentSchema(Schema):
+class PartnerConsentSchema(Schema):
+    """A consent as the bank reads it: what she agreed to and when. Not who recorded it (the
+    token label names her bookkeeper and CLF), nor revocation: a bank sees active consents."""
+
     id = fields.Integer()
     member_id = fields.Integer()
     bank_id = fields.Integer()
@@ -30,6 +33,11 @@ class ConsentSchema(Schema):
     data_months = fields.Integer()
     fetch_type = fields.String()
     recorded_at = fields.DateTime()
+
+
+class ConsentSchema(PartnerConsentSchema):
+    """A consent as her federation's people read it, with who recorded and revoked it."""
+
     recorded_by = fields.String()
     revoked_at = fields.DateTime(allow_none=True)
     revoked_by = fields.String(allow_none=True)
@@ -169,8 +177,10 @@ class ReadinessSchema(Schema):
 
 
 class CreditProfileSchema(Schema):
+    """Read only by a bank partner, with her consent."""
+
     identity = fields.Nested(MaskedIdentitySchema)
-    consent = fields.Nested(ConsentSchema)
+    consent = fields.Nested(PartnerConsentSchema)
     history = fields.Nested(CreditHistorySchema)
     readiness = fields.Nested(ReadinessSchema)
 
@@ -185,7 +195,14 @@ class ProfileArgsSchema(Schema):
 
 
 class MemberSearchArgsSchema(Schema):
-    search = Text(100, load_default=None)
+    search = Text(
+        40,
+        load_default=None,
+        metadata={
+            "description": "Her whole member code, exactly as in her passbook: never a name nor"
+            " part of a code, which would let a bank unmask the masked identity by guessing"
+        },
+    )
     after = QueryId()
     limit = Limit()
 

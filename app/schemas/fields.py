@@ -57,7 +57,9 @@ def Month(**kwargs: Any) -> fields.String:
     kwargs.setdefault("metadata", {}).update({"pattern": pattern})
     kwargs["metadata"].setdefault("example", "2026-10")
     return fields.String(
-        validate=validate.Regexp(pattern, error='must be a month from 1900-01 to 2200-12, as "2026-10"'),
+        validate=validate.Regexp(
+            pattern, error='must be a month from 1900-01 to 2200-12, as "2026-10"'
+        ),
         **kwargs,
     )
 

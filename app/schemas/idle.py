@@ -27,7 +27,9 @@ class RuleCreateSchema(RuleUpdateSchema):
     days = fields.Integer(required=True, validate=validate.Range(1, 3650))
 
 
-class RuleSchema(Schema):
+class PartnerRuleSchema(Schema):
+    """A rule as a bank partner reads it: without who changed it last (a token label)."""
+
     id = fields.Integer()
     code = fields.String()
     level = fields.String()
@@ -38,6 +40,9 @@ class RuleSchema(Schema):
     max_utilisation_percent = Percent(attribute="max_utilisation_bp", allow_none=True)
     active = fields.Boolean()
     updated_at = fields.DateTime()
+
+
+class RuleSchema(PartnerRuleSchema):
     updated_by = fields.String()
 
 
@@ -45,13 +50,22 @@ class RuleListSchema(Schema):
     items = fields.List(fields.Nested(RuleSchema))
 
 
-class ScheduleSchema(Schema):
+class PartnerRuleListSchema(Schema):
+    items = fields.List(fields.Nested(PartnerRuleSchema))
+
+
+class PartnerScheduleSchema(Schema):
+    """The schedule as a bank partner reads it: without who set it (a token label)."""
+
     day = fields.Integer(required=True, metadata={"description": "day of the month, 1 to 28"})
     hour = fields.Integer(required=True)
     minute = fields.Integer(required=True)
     timezone = Text(40, load_default="Asia/Kolkata")
     active = fields.Boolean(load_default=True)
     updated_at = fields.DateTime(dump_only=True)
+
+
+class ScheduleSchema(PartnerScheduleSchema):
     updated_by = fields.String(dump_only=True)
 
 

@@ -150,18 +150,23 @@ def active_consent(session: Session, who: Principal, member_id: int) -> Consent:
 
 
 def consenting_members(
-    session: Session, who: Principal, search: str | None, after: int | None, limit: int
+    session: Session, who: Principal, member_code: str | None, after: int | None, limit: int
 ) -> Page[Member]:
-    """Members with a consent active today for the caller's bank, by name or id."""
+    """Members with a consent active today for the caller's bank; with `member_code`, only
+    those whose member code is exactly it.
+
+    Never by name, nor by part of a code: the bank is shown a masked name ("Sunita D.") and
+    the last four characters of the code, and a search by name or by a code's tail would let
+    it confirm the rest by guessing. The whole code, as printed in her passbook, is what she
+    gives the branch. When members have a phone number, the search takes it too, the same way:
+    the whole number or nothing.
+    """
     bank_id = _bank_of(who)
     consenting = _active(bank_id, today_in_india()).with_only_columns(Consent.member_id)
     query = select(Member).where(Member.id.in_(consenting))
-    if search:
-        term = search.strip()
-        if term.isdigit():
-            query = query.where(Member.id == int(term))
-        else:
-            query = query.where(Member.name.icontains(term, autoescape=True))
+    code = (member_code or "").strip()
+    if code:
+        query = query.where(Member.member_code == code)
     return fetch_page(session, query, Member.id, after, limit)
 
 

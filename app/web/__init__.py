@@ -6,19 +6,18 @@ render what it returns. Signing in is with the same identities and roles as the 
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Flask
 from flask_limiter import Limiter
 
+from app import csp
 from app.web.blueprint import bp
+from app.web.secret_key import secret_key
 
 
 def init_app(app: Flask, limiter: Limiter) -> None:
-    if not app.config.get("SECRET_KEY"):
-        if app.config["BAHI_ENV"] == "production":
-            raise RuntimeError("set BAHI_SECRET_KEY: it signs the web session cookie")
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config["SECRET_KEY"] = secret_key(app.config)
+    # Every HTML response, the API's docs and printable passbook included, not just these pages.
+    csp.init_app(app)
     from app.web import audit, bank, books, meetings, session  # noqa: F401 - they add routes
 
     app.register_blueprint(bp)

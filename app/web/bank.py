@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response, render_template, request
 
 from app.downloads import attachment
-from app.formats import DPD_COLOURS, NOT_RUNNING
+from app.formats import DPD_BANDS, NOT_RUNNING, dpd_class
 from app.requestdb import db
 from app.services import consents
 from app.services.profile_pdf import profile_pdf
@@ -18,16 +18,17 @@ from app.web.session import roles, web_principal
 from models.access import Role
 
 PAGE = 25
+bp.add_app_template_filter(dpd_class, "dpd_class")
 
 
 @bp.route("/bank/members")
 @roles(Role.BANK_PARTNER)
 def bank_search() -> Any:
     session, who = db(), web_principal()
-    search = request.args.get("q", "").strip()[:100] or None
-    page = consents.consenting_members(session, who, search, query_number("after"), PAGE)
+    code = request.args.get("q", "").strip()[:100] or None
+    page = consents.consenting_members(session, who, code, query_number("after"), PAGE)
     found = [consents.mask(session, m) for m in page.items]
-    return render_template("web/bank_search.html", found=found, page=page, q=search or "")
+    return render_template("web/bank_search.html", found=found, page=page, q=code or "")
 
 
 @bp.route("/bank/members/<id:member_id>")
@@ -36,8 +37,7 @@ def bank_profile(member_id: int) -> Any:
     session = db()
     profile = consents.credit_profile(session, web_principal(), member_id)
     session.commit()  # the pull is an enquiry in her history, whatever happens next
-    legend = [(colour, words) for _, colour, words in DPD_COLOURS] + [NOT_RUNNING]
-    return render_template("web/bank_profile.html", p=profile, legend=legend)
+    return render_template("web/bank_profile.html", p=profile, legend=[*DPD_BANDS, NOT_RUNNING])
 
 
 @bp.route("/bank/members/<id:member_id>/profile.pdf")
