@@ -64,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after the Api, so problem+json replaces its error format
     docs.init_app(app)
     cli.init_app(app)
-    web.init_app(app, limiter)
+    web.init_app(app)
     return app
 
 

@@ -163,10 +163,11 @@ def run_queued(sessions: sessionmaker[Session], now: datetime | None = None) -> 
         try:
             with sessions() as session:
                 job = run_claimed(session, job_id, attempt)
+                outcome = job.status if job else "taken over by another runner"
                 session.commit()
         except Exception:
             log.exception("import job %s failed", job_id)
             fail(sessions, job_id, attempt)
         else:
-            log.info("import job %s: %s", job_id, job.status if job else "taken over")
+            log.info("import job %s: %s", job_id, outcome)
         ran += 1

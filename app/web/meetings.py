@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import shg_pages
+from app.services import import_jobs, shg_pages
 from app.services.clock import today_in_india
 from app.services.errors import DomainError
 from app.services.institutions import writable_institution
@@ -89,8 +89,26 @@ def import_meetings() -> Any:
     except UnicodeDecodeError:
         flash("The file must be UTF-8 text: save the sheet as “CSV UTF-8”.", "error")
         return _import_page(status=422)
-    source = f"csv:{upload.filename}"[:200]
+    source = f"csv:{upload.filename}"[:120]
     session, who = db(), web_principal()
+    rows = import_jobs.count_rows(text)
+    if rows > current_app.config["IMPORT_MAX_ROWS"]:
+        flash(
+            f"{upload.filename} has {rows:,} rows; at most"
+            f" {current_app.config['IMPORT_MAX_ROWS']:,} can be uploaded at once."
+            " Split it (by CLF or by week) and upload each part.",
+            "error",
+        )
+        return _import_page(status=413)
+    if rows > current_app.config["IMPORT_INLINE_ROWS"]:
+        # Too large to import while the page waits: queued for the scheduler process, once
+        # however often the form is sent, and its page shows how it went.
+        return once(
+            lambda: url_for(
+                "web.import_job",
+                job_id=import_jobs.queue_import(session, who, text, source, apply=apply).id,
+            )
+        )
     if not apply:
         report = run_import(session, who, text, source, apply=False)
         session.rollback()
@@ -108,3 +126,11 @@ def import_meetings() -> Any:
         return response
     # The report is shown at once; sending the page again only replays the redirect.
     return _import_page(applied[0], upload.filename)
+
+
+@bp.route("/imports/jobs/<id:job_id>")
+@roles(*WRITERS)
+def import_job(job_id: int) -> Any:
+    job = import_jobs.readable_job(db(), web_principal(), job_id)
+    report = import_jobs.report_of(job)
+    return render_template("web/import_job.html", job=job, report=report)

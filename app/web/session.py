@@ -29,6 +29,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
+from app.auth import count_address_attempt
 from app.errors import handle_http_exception
 from app.requestdb import db
 from app.services.errors import DomainError
@@ -151,6 +152,17 @@ def log_request(status: int, key: str | None = None) -> None:
 def sign_in() -> Any:
     if request.method == "GET":
         return render_template("web/sign_in.html", next=_safe_next(request.args.get("next")))
+    # Every attempt counts, whatever its outcome, in the counter every worker shares.
+    refused = count_address_attempt("sign-in", current_app.config["WEB_SIGN_IN_LIMIT"])
+    if refused is not None:
+        log_request(429)
+        flash(
+            f"Too many sign-in attempts from this connection. Wait {refused.retry_after}"
+            " seconds, then try again.",
+            "error",
+        )
+        page = render_template("web/sign_in.html", next=_safe_next(request.form.get("next")))
+        return page, 429, {"Retry-After": str(refused.retry_after)}
     secret = request.form.get("access_key", "").strip()
     principal = authenticate(db(), secret) if secret else None
     if principal is None:
