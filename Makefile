@@ -37,8 +37,10 @@ lint: $(BIN)/activate
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The ledger benchmark on PostgreSQL; `make bench BENCH_ARGS=--smoke` runs it at tiny sizes in
+# seconds. Every scripts/bench_*.py takes --smoke, and `make test` runs each that way.
 bench: $(BIN)/activate
-	$(BIN)/python scripts/bench_ledger.py
+	$(BIN)/python scripts/bench_ledger.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

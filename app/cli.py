@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
@@ -26,10 +25,17 @@ from models.access import Role
 from models.base import utcnow
 from models.money import format_inr
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic (with Mako and Pygments behind it) is imported by the commands that migrate: every
+# other command, and every web worker, would pay for it at start-up.
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.attributes["url"] = url
     return cfg
@@ -77,6 +83,8 @@ def scheduler_run() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION (default: head)."""
+    from alembic import command
+
     command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 
@@ -84,6 +92,8 @@ def db_upgrade(revision: str) -> None:
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
     """Roll migrations back to REVISION ("base" for an empty database)."""
+    from alembic import command
+
     command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
 
 

@@ -22,8 +22,8 @@ Works on public credit data as well as on Bahi's features; nothing here knows ab
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,22 +34,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from scoring.scale import FACTOR, score_of
+from scoring.spec import Spec
 
-Trend = Literal["ascending", "descending"]
-
-
-@dataclass(frozen=True)
-class Spec:
-    target: str
-    numeric: list[str]
-    categorical: list[str] = field(default_factory=list)
-    # The event (bad) rate's trend as the column grows, for columns that must be monotonic.
-    monotonic: dict[str, Trend] = field(default_factory=dict)
-    max_bins: int = 6
-
-    @property
-    def columns(self) -> list[str]:
-        return [*self.numeric, *self.categorical]
+__all__ = ["Scorecard", "Spec", "fit_scorecard"]  # Spec: where callers have always found it
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Idle-fund scan at state scale on PostgreSQL.
 
     .venv/bin/python scripts/bench_idle.py [--shgs 50000] [--vos 2500] [--clfs 200]
-                                           [--postings 5000000] [--reuse]
+                                           [--postings 5000000] [--reuse] [--smoke]
 
 Loads a state (20 districts, a block each, then CLFs, VOs and SHGs under them) straight
 into the tables the scan reads, with `generate_series` and triggers and foreign keys off
@@ -12,6 +12,10 @@ cash and bank accounts, one in ten institutions with no payment out since June 2
 times one scheduled-style audit run over the whole state with the default rules (the same
 `run_report` the scheduler and auditors use), and a second run on the next day, which
 continues every episode instead of opening new ones. Target: under 60 s.
+
+The loaded state is kept for `--reuse`, which times two more runs (two and three days on) and
+rolls them back, so that every `--reuse` scans the state as it was loaded. `--smoke`: the same
+at tiny sizes in a few seconds, in a database dropped at the end (scripts/bench_common.py).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alembic import command  # noqa: E402
-from sqlalchemy import func, make_url, select, text  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
@@ -37,7 +41,14 @@ from app.services.institutions import NewInstitution  # noqa: E402
 from app.services.principal import Principal  # noqa: E402
 from models import InstitutionKind, Role  # noqa: E402
 from models.idle import IdleFlag  # noqa: E402
-from scripts.bench_ledger import admin_url, create_database  # noqa: E402
+from scripts.bench_common import (  # noqa: E402
+    admin_url,
+    database_name,
+    database_url,
+    parse_args,
+    scratch_database,
+    target,
+)
 
 ADMIN = Principal(role=Role.ADMIN, label="bench")
 AS_OF = date(2026, 11, 30)
@@ -197,21 +208,36 @@ def build_state(
     engine.dispose()
 
 
-def timed_run(factory: sessionmaker, as_of: date) -> None:
-    with factory() as s:
-        t0 = time.perf_counter()
-        run = run_report(s, ADMIN, RunRequest("on_demand", as_of, "/"))
-        s.commit()
-        seconds = time.perf_counter() - t0
-        ongoing = s.scalar(
-            select(func.count()).select_from(IdleFlag).where(IdleFlag.closed_run_id.is_(None))
-        )
+def timed_run(session: Session, as_of: date, keep: bool, smoke: bool) -> None:
+    """One audit run over the state, timed; committed if `keep`, else only flushed (the caller
+    rolls it back)."""
+    t0 = time.perf_counter()
+    run = run_report(session, ADMIN, RunRequest("on_demand", as_of, "/"))
+    if keep:
+        session.commit()
+    seconds = time.perf_counter() - t0
+    ongoing = session.scalar(
+        select(func.count()).select_from(IdleFlag).where(IdleFlag.closed_run_id.is_(None))
+    )
     assert run.status == "succeeded", run.error
     print(
         f"  audit run as of {as_of}: {seconds:.1f} s  ({run.funds_scanned:,} funds scanned;"
         f" opened {run.flags_opened:,}, continued {run.flags_continued:,},"
-        f" closed {run.flags_closed:,}; {ongoing:,} flags open)  target < 60 s"
+        f" closed {run.flags_closed:,}; {ongoing:,} flags open){target('target < 60 s', smoke)}"
     )
+
+
+def scan(url: str, days: tuple[date, ...], keep: bool, smoke: bool) -> None:
+    """Timed runs on `days`, one after the other; kept, or all rolled back at the end."""
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        for day in days:
+            timed_run(session, day, keep, smoke)
+        session.rollback()
+    engine.dispose()
+
+
+SMOKE = {"shgs": 60, "vos": 6, "clfs": 2, "postings": 20_000}
 
 
 def main() -> None:
@@ -223,24 +249,23 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="scan the state the last run loaded, two days on"
     )
-    args = parser.parse_args()
+    args = parse_args(parser, SMOKE)
+    if args.smoke and args.reuse:
+        parser.error("--smoke loads a state of its own: it cannot --reuse")
     print(
         f"Bahi idle-fund benchmark — PostgreSQL: {args.clfs} CLFs, {args.vos:,} VOs,"
-        f" {args.shgs:,} SHGs, {args.postings:,} postings"
+        f" {args.shgs:,} SHGs, {args.postings:,} postings{' (smoke run)' if args.smoke else ''}"
     )
+    admin = admin_url()
     if args.reuse:
-        url = make_url(admin_url()).set(database="bahi_bench_idle").render_as_string(False)
-        days = (date(2026, 12, 2), date(2026, 12, 3))
-    else:
-        url = create_database(admin_url(), "bahi_bench_idle")
+        url = database_url(admin, "bahi_bench_idle")
+        scan(url, (date(2026, 12, 2), date(2026, 12, 3)), keep=False, smoke=False)
+        return
+    name = database_name("bahi_bench_idle", args.smoke)
+    with scratch_database(admin, name, keep=not args.smoke) as url:
         command.upgrade(alembic_config(url), "head")
         build_state(url, args)
-        days = (AS_OF, date(2026, 12, 1))
-    engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    for day in days:
-        timed_run(factory, day)
-    engine.dispose()
+        scan(url, (AS_OF, date(2026, 12, 1)), keep=True, smoke=args.smoke)
 
 
 if __name__ == "__main__":

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import io
 from functools import cache
+from typing import TYPE_CHECKING
 
-import joblib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.credit import ScoringModel
-from scoring.scorecard import Scorecard
+
+if TYPE_CHECKING:
+    from scoring.scorecard import Scorecard
 
 
 @cache
 def _load(version: str, artefact: bytes) -> Scorecard:
+    # joblib (and, through the pickle, the modelling stack) only once a trained model is used:
+    # importing them costs seconds that every `flask` command and worker start would pay.
+    import joblib
+
     card: Scorecard = joblib.load(io.BytesIO(artefact))
     return card
 

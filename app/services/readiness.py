@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -163,6 +162,8 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
     if missing:
         score, probability, reasons = None, None, []
     elif trained is not None:
+        import pandas as pd  # only with a trained model, which needs it anyway
+
         row = pd.DataFrame([{name: values[name] for name in FEATURE_NAMES}], dtype=float)
         score = trained[1].score(row)[0]
         probability = float(trained[1].probability(row)[0])

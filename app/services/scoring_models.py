@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
-import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -31,8 +29,16 @@ from models.credit import ScoringModel
 from models.institutions import Institution, Member
 from models.loans import MemberLoan
 from scoring.features import FEATURE_NAMES, FEATURES
-from scoring.scorecard import Spec, fit_scorecard
-from scoring.validation import GATES, Validation, validate
+from scoring.spec import Spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scoring.validation import Validation
+
+# The modelling stack (pandas, scikit-learn, optbinning, joblib) is imported in the functions
+# that train and validate: this module is imported by the API at start-up, and those imports
+# cost seconds that every `flask` command and worker start would otherwise pay.
 
 SPEC = Spec(
     "bad",
@@ -82,12 +88,16 @@ def labelled_rows(session: Session, observed_on: date, scope_path: str = "/") ->
         for member_id, values in features.items()
         if values["months_of_history"] or values["on_time_share"] is not None
     ]
+    import pandas as pd
+
     return pd.DataFrame(rows)
 
 
 def _card(
     validation: Validation, train_rows: int, compared: dict[str, Any] | None
 ) -> dict[str, Any]:
+    from scoring.validation import GATES
+
     return {
         "train_rows": train_rows,
         "validation_rows": validation.rows,
@@ -117,6 +127,11 @@ def train(
     group_columns: tuple[str, ...] = ("district",),
 ) -> ScoringModel:
     """Fit on `train_rows`, validate out of time on `validation_rows`, store (inactive)."""
+    import joblib
+
+    from scoring.scorecard import fit_scorecard
+    from scoring.validation import validate
+
     if not who.is_admin:
         raise Forbidden("only an admin trains models")
     if session.scalar(select(ScoringModel.id).where(ScoringModel.version == version)):
