@@ -17,6 +17,7 @@ from sqlalchemy.pool import NullPool
 
 from models import Role
 from tests.conftest import make_test_app
+from tests.databases import DatabaseFactory
 from tests.factories import ApiCaller, make_federation, token
 
 DEAD_POSTGRES = "postgresql+psycopg://bahi:bahi@127.0.0.1:1/bahi"
@@ -131,16 +132,27 @@ def test_no_query_schema_is_strict_about_integers(app):
 # --- The database busy, down, read-only or restarted -------------------------------------
 
 
-@pytest.fixture
-def committed_db(databases, template_url):
-    """A database of its own with a bookkeeper's federation and token, committed."""
-    url = databases.clone(template_url)
+def _with_a_federation(databases, url):
     engine = databases.engine(url)
     with sessionmaker(bind=engine, expire_on_commit=False)() as session:
         fed = make_federation(session)
         secret = token(session, Role.BOOKKEEPER, fed.clf)
         session.commit()
     return url, fed, secret
+
+
+@pytest.fixture
+def committed_db(databases, template_url):
+    """A database of its own with a bookkeeper's federation and token, committed."""
+    return _with_a_federation(databases, databases.clone(template_url))
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    """The same on SQLite alone, for faults only SQLite has (a file lock, a read-only file)."""
+    sqlite = DatabaseFactory("sqlite", tmp_path)
+    yield _with_a_federation(sqlite, sqlite.migrated())
+    sqlite.drop_all()
 
 
 @pytest.fixture
@@ -166,10 +178,8 @@ def _deposit(caller, fed, key="k-deposit"):
     )
 
 
-def test_a_write_while_sqlite_is_locked_answers_503_promptly(backend, committed_db, own_app):
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL waits on row locks; SQLite's file lock is what times out")
-    url, fed, secret = committed_db
+def test_a_write_while_sqlite_is_locked_answers_503_promptly(sqlite_db, own_app):
+    url, fed, secret = sqlite_db
     app = own_app(DATABASE_URL=url, DATABASE_BUSY_TIMEOUT_MS=300)
     caller = ApiCaller(app.test_client(), secret)
     holder = create_engine(url, poolclass=NullPool).connect()
@@ -188,10 +198,8 @@ def test_a_write_while_sqlite_is_locked_answers_503_promptly(backend, committed_
     assert _deposit(caller, fed).status_code == 201
 
 
-def test_writes_answer_503_when_sqlite_is_read_only(backend, committed_db, own_app):
-    if backend != "sqlite":
-        pytest.skip("a read-only database file is SQLite's fault")
-    url, fed, secret = committed_db
+def test_writes_answer_503_when_sqlite_is_read_only(sqlite_db, own_app):
+    url, fed, secret = sqlite_db
     path = make_url(url).database
     read_only = f"sqlite:///file:{path}?mode=ro&uri=true"
     caller = ApiCaller(own_app(DATABASE_URL=read_only).test_client(), secret)
@@ -221,7 +229,7 @@ def test_health_is_ready_with_the_database_up(client):
         assert response.json == {"status": "ok"}
 
 
-def test_after_postgresql_drops_every_connection_the_next_request_succeeds(
+def test_after_the_server_drops_every_connection_the_next_request_succeeds(
     backend, committed_db, databases, own_app
 ):
     if backend != "postgresql":
@@ -244,12 +252,10 @@ def test_after_postgresql_drops_every_connection_the_next_request_succeeds(
     assert _deposit(caller, fed).status_code == 201
 
 
-def test_a_bank_read_that_cannot_be_logged_is_not_served(backend, committed_db, own_app):
+def test_a_bank_read_that_cannot_be_logged_is_not_served(sqlite_db, own_app):
     """Every request by a bank is in the access log: when the log cannot be written (the
     database turned read-only under it), the bank gets a 503, not the data."""
-    if backend != "sqlite":
-        pytest.skip("a read-only database file is SQLite's fault")
-    url, _fed, _ = committed_db
+    url, _fed, _ = sqlite_db
     engine = create_engine(url, poolclass=NullPool)
     from app.services import banks
     from tests.factories import ADMIN
