@@ -69,7 +69,7 @@ def list_consents(member_id: int) -> Any:
 @blp.route("/consents/<id:consent_id>/revoke", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
-@blp.arguments(ConsentRevokeSchema)
+@blp.arguments(ConsentRevokeSchema, required=False)
 @blp.response(200, ConsentSchema)
 def revoke(data: dict[str, Any], consent_id: int) -> Any:
     """She withdraws her consent: from this moment the bank reads nothing more."""

@@ -98,7 +98,7 @@ def set_schedule(data: dict[str, Any]) -> Any:
 @blp.route("/runs", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
-@blp.arguments(RunCreateSchema)
+@blp.arguments(RunCreateSchema, required=False)
 @blp.response(201, RunSchema)
 def start_run(data: dict[str, Any]) -> Any:
     """Run the report now over your scope (auditor or admin): the scheduler's code path."""

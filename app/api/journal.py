@@ -63,7 +63,7 @@ def get_entry(entry_id: uuid.UUID) -> Any:
 @blp.route("/journal-entries/<uuid:entry_id>/reverse", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
-@blp.arguments(ReverseSchema)
+@blp.arguments(ReverseSchema, required=False)
 @blp.response(201, EntryDetailSchema)
 def reverse_entry(data: dict[str, Any], entry_id: uuid.UUID) -> Any:
     """Post the mirror entry of a mistake and link the two."""
@@ -92,7 +92,7 @@ def get_set(set_id: uuid.UUID) -> Any:
 @blp.route("/entry-sets/<uuid:set_id>/reverse", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
-@blp.arguments(ReverseSchema)
+@blp.arguments(ReverseSchema, required=False)
 @blp.response(201, EntrySetSchema)
 def reverse_set(data: dict[str, Any], set_id: uuid.UUID) -> Any:
     """Reverse every entry of a linked set, in every book, as one new linked set."""

@@ -66,7 +66,7 @@ def get(meeting_id: int) -> Any:
 @blp.route("/<id:meeting_id>/reverse", methods=["POST"])
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
-@blp.arguments(MeetingReverseSchema)
+@blp.arguments(MeetingReverseSchema, required=False)
 @blp.response(201, MeetingSchema)
 def reverse(data: dict[str, Any], meeting_id: int) -> Any:
     """Reverse everything a meeting posted (its reversal_entries), so it can be recorded again."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.formats import percent
 from models.money import MoneyError, format_rupees, parse_rupees
@@ -79,6 +79,15 @@ def Limit() -> fields.Integer:
 
 def Enum(values: list[str], **kwargs: Any) -> fields.String:
     return fields.String(validate=validate.OneOf(values), **kwargs)
+
+
+class ChangeSchema(Schema):
+    """The body of a PATCH: the fields to change, at least one (an empty change is refused)."""
+
+    @validates_schema
+    def _something_to_change(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if not data:
+            raise ValidationError("send at least one field to change", field_name="body")
 
 
 class SafeDate(fields.Date):

@@ -2,11 +2,23 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Id, Limit, Percent, QueryId, Rupees, SafeDate, Text
+from app.schemas.fields import (
+    ChangeSchema,
+    Enum,
+    Id,
+    Limit,
+    Percent,
+    QueryId,
+    Rupees,
+    SafeDate,
+    Text,
+)
 from models.idle import FLAG_STATUSES, IDLE_FUNDS, IDLE_LEVELS, RULE_KINDS
 
 
-class RuleUpdateSchema(Schema):
+class RuleUpdateSchema(ChangeSchema):
+    """What to change in a rule."""
+
     level = Enum(list(IDLE_LEVELS))
     fund = Enum(list(IDLE_FUNDS))
     kind = Enum(list(RULE_KINDS))

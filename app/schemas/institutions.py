@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Enum, Id, Limit, QueryId, SafeDate, Text
+from app.schemas.fields import ChangeSchema, Enum, Id, Limit, QueryId, SafeDate, Text
 from models.institutions import InstitutionKind, Status
 
 KINDS = [k.value for k in InstitutionKind]
@@ -17,7 +17,7 @@ class InstitutionCreateSchema(Schema):
     formed_on = SafeDate()
 
 
-class InstitutionUpdateSchema(Schema):
+class InstitutionUpdateSchema(ChangeSchema):
     name = Text(200)
     code = Text(40)
     status = Enum([Status.ACTIVE.value, Status.DORMANT.value])

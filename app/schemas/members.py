@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
+from app.schemas.fields import ChangeSchema, Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
 from models.institutions import SOCIAL_CATEGORIES, Status
 
 
@@ -17,7 +17,7 @@ class MemberCreateSchema(Schema):
     )
 
 
-class MemberUpdateSchema(Schema):
+class MemberUpdateSchema(ChangeSchema):
     name = Text(200)
     status = Enum([Status.ACTIVE.value, Status.DORMANT.value])
 
