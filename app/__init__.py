@@ -53,7 +53,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         default_limits=[app.config["RATELIMIT_DEFAULT"]],
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         enabled=app.config["RATELIMIT_ENABLED"],
-        headers_enabled=True,  # X-RateLimit-* on answers, and Retry-After on a 429
+        # No X-RateLimit-* headers: with them the limiter also puts its own Retry-After on
+        # every answer (a 202 told to wait 60 s, a 503's own Retry-After overridden).
+        # `errors.handle_rate_limited` gives each 429 its Retry-After.
+        headers_enabled=False,
     )
     limiter.init_app(app)
     # Flask-Limiter's decorators hold the limiter weakly: the app must keep it alive.

@@ -72,6 +72,8 @@ def scheduler_run() -> None:
     from app.scheduler import serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # Its jobs log what they did; APScheduler's two lines per run of each would drown that.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     serve(
         current_app.extensions["bahi.sessions"],
         idempotency_retention=timedelta(days=current_app.config["IDEMPOTENCY_RETENTION_DAYS"]),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
-from flask import Flask, Response, g, json
+from flask import Flask, Response, current_app, g, json
+from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -66,6 +68,18 @@ def handle_http_exception(error: HTTPException) -> Response:
     return problem(status, error.name, detail, problems, headers)
 
 
+def handle_rate_limited(error: RateLimitExceeded) -> Response:
+    """A 429 from the request limiter, with Retry-After: when its window opens again."""
+    current = current_app.extensions["bahi.limiter"].current_limit
+    wait = max(1, int(current.reset_at - time.time())) if current else 60
+    return problem(
+        429,
+        "Too Many Requests",
+        f"more than {error.description} from this token; try again in {wait} s",
+        headers={"Retry-After": str(wait)},
+    )
+
+
 def handle_domain_error(error: DomainError) -> Response:
     return problem(error.status, error.title, error.detail, error.problems)
 
@@ -105,6 +119,7 @@ def handle_unexpected(error: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(DataError, handle_data_error)

@@ -30,9 +30,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import import_jobs
 from app.services.audit_runs import AlreadyRun, RunRequest, run_report
-from app.services.idempotency import purge_expired
+from app.services.idempotency import purge_expired as purge_idempotency_records
 from app.services.idle_rules import schedule
 from app.services.principal import Principal
+from app.services.throttle import purge_old_windows
 from models.access import Role
 from models.base import utcnow
 from models.idle import AuditRun, AuditSchedule
@@ -133,13 +134,32 @@ def build(sessions: sessionmaker[Session], scheduler_class: Any = BlockingSchedu
     return scheduler
 
 
-def purge_idempotency_records(sessions: sessionmaker[Session], retention: timedelta) -> int:
-    """Delete idempotency records past their retention; how many went."""
+def purge_expired(sessions: sessionmaker[Session], retention: timedelta) -> None:
+    """Delete idempotency records past their retention, and attempt counters a day old."""
     with sessions() as session:
-        count = purge_expired(session, utcnow(), retention)
+        records = purge_idempotency_records(session, utcnow(), retention)
+        windows = purge_old_windows(session, older_than_seconds=24 * 3600)
         session.commit()
-    log.info("purged %s idempotency records older than %s", count, retention)
-    return count
+    log.info(
+        "purged %s idempotency records (over %s old), %s counters", records, retention, windows
+    )
+
+
+def _every(
+    scheduler: BaseScheduler, job: Any, args: tuple[Any, ...], job_id: str, **interval: int
+) -> None:
+    """A job of this process (kept in memory), run at once and then every `interval`."""
+    scheduler.add_job(
+        job,
+        "interval",
+        args=args,
+        id=job_id,
+        jobstore="memory",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=_now(),
+        **interval,
+    )
 
 
 def serve(
@@ -154,34 +174,11 @@ def serve(
         log.info("caught up the missed report: audit run %s (%s)", run.id, run.status)
     scheduler = build(sessions)
     scheduler.add_jobstore("memory", alias="memory")
-    # Runs at once, then every minute: puts the report on the admin's current schedule.
-    scheduler.add_job(
-        sync_schedule,
-        "interval",
-        minutes=1,
-        args=(scheduler, sessions),
-        id="sync-schedule",
-        jobstore="memory",
-        next_run_time=_now(),
+    # Each runs at once, then at its interval. The first puts the report on the admin's
+    # current schedule.
+    _every(scheduler, sync_schedule, (scheduler, sessions), "sync-schedule", minutes=1)
+    _every(
+        scheduler, import_jobs.run_queued, (sessions,), "import-jobs", seconds=import_poll_seconds
     )
-    scheduler.add_job(
-        import_jobs.run_queued,
-        "interval",
-        seconds=import_poll_seconds,
-        args=(sessions,),
-        id="import-jobs",
-        jobstore="memory",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=_now(),
-    )
-    scheduler.add_job(
-        purge_idempotency_records,
-        "interval",
-        days=1,
-        args=(sessions, idempotency_retention),
-        id="purge-idempotency",
-        jobstore="memory",
-        next_run_time=_now(),
-    )
+    _every(scheduler, purge_expired, (sessions, idempotency_retention), "purge", days=1)
     scheduler.start()

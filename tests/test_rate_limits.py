@@ -105,3 +105,12 @@ def test_requests_without_limits_enabled_are_never_counted(session, client):
     make_federation(session)
     statuses = {junk(client, i).status_code for i in range(40)}
     assert statuses == {401}
+
+
+def test_only_a_429_is_told_to_retry_after(session, connection):
+    client = limited_app(connection, RATELIMIT_DEFAULT="2 per minute").test_client()
+    headers = {"Authorization": f"Bearer {token(session, Role.ADMIN)}"}
+    first = client.get("/api/v1/institutions", headers=headers)
+    assert first.status_code == 200 and "Retry-After" not in first.headers
+    client.get("/api/v1/institutions", headers=headers)
+    assert_too_many(client.get("/api/v1/institutions", headers=headers))

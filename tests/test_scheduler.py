@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app import scheduler
 from app.services import idle_rules
+from models import Role
 from models.idle import AuditRun, AuditSchedule
 from tests.factories import ADMIN, make_federation
 from tests.test_capital import give
@@ -134,3 +135,35 @@ def test_apscheduler_keeps_the_job_in_the_database_on_the_admins_schedule(sessio
         assert job.coalesce is True and job.misfire_grace_time is None
     finally:
         background.shutdown(wait=False)
+
+
+def test_the_daily_purge_drops_expired_records_and_old_counters(sessions):
+    from datetime import timedelta
+
+    from app.services.throttle import count_attempt
+    from models import ApiToken, IdempotencyRecord, ThrottleWindow
+    from models.base import utcnow
+    from tests.factories import token
+
+    with sessions() as session:
+        token(session, Role.ADMIN)
+        session.flush()
+        token_id = session.scalar(select(ApiToken.id))
+        for key, age in (("old", 31), ("recent", 1)):
+            session.add(
+                IdempotencyRecord(
+                    token_id=token_id,
+                    key=key,
+                    fingerprint="f" * 64,
+                    status_code=201,
+                    response_body="{}",
+                    created_at=utcnow() - timedelta(days=age),
+                )
+            )
+        count_attempt(session, "sign-in:old", "10 per minute", now=0.0)
+        count_attempt(session, "sign-in:now", "10 per minute")
+        session.commit()
+    scheduler.purge_expired(sessions, timedelta(days=30))
+    with sessions() as session:
+        assert session.scalars(select(IdempotencyRecord.key)).all() == ["recent"]
+        assert session.scalars(select(ThrottleWindow.key)).all() == ["sign-in:now"]

@@ -123,11 +123,7 @@ def expense(
     today: date | None = None,
 ) -> JournalEntry:
     """An expense paid: Dr the category's expense account, Cr cash or bank."""
-    _check_via(via)
-    kind = _institution(session, who, line.institution_id).kind
-    role = category_role(kind, category, income=False)
-    narration = f"Expense: {category.replace('_', ' ')}"
-    return _post(session, who, line, role, via, narration, today)
+    return _by_category(session, who, line, category, via, income=False, today=today)
 
 
 def income(
@@ -139,8 +135,23 @@ def income(
     today: date | None = None,
 ) -> JournalEntry:
     """Other income received: Dr cash or bank, Cr the category's income account."""
+    return _by_category(session, who, line, category, via, income=True, today=today)
+
+
+def _by_category(
+    session: Session,
+    who: Principal,
+    line: CashBookLine,
+    category: str,
+    via: str,
+    *,
+    income: bool,
+    today: date | None,
+) -> JournalEntry:
     _check_via(via)
     kind = _institution(session, who, line.institution_id).kind
-    role = category_role(kind, category, income=True)
-    narration = f"Income: {category.replace('_', ' ')}"
-    return _post(session, who, line, via, role, narration, today)
+    role = category_role(kind, category, income=income)
+    label = "Income" if income else "Expense"
+    narration = f"{label}: {category.replace('_', ' ')}"
+    debit, credit = (via, role) if income else (role, via)
+    return _post(session, who, line, debit, credit, narration, today)
