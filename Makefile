@@ -23,7 +23,7 @@ run: $(BIN)/activate var
 	@echo "Bahi is serving on http://127.0.0.1:5000/  (API docs: http://127.0.0.1:5000/api/v1/docs)"
 	@echo "The scheduler process (audit reports, large imports) runs beside it: var/scheduler.log"
 	@$(BIN)/flask scheduler run > var/scheduler.log 2>&1 & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Runs the whole suite on SQLite, and on PostgreSQL when BAHI_TEST_DATABASE_URL is set or a
