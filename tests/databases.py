@@ -21,6 +21,23 @@ def postgres_admin_url() -> str | None:
     return os.environ.get("BAHI_TEST_DATABASE_URL") or None
 
 
+def _without_autovacuum(url: str) -> None:
+    """Tests insert and roll back all the time, which sets autovacuum off to ANALYZE the
+    tables as empty; a test that then builds a large ledger inside its transaction (a
+    synthetic federation) is planned as if the tables were empty, with nested loops over
+    thousands of rows: minutes instead of seconds, depending on when the daemon last ran.
+    Without it, the planner reads each table's real size, as the tests were written for.
+    Clones of this database keep the setting."""
+    engine = make_engine(url, poolclass=NullPool)
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).scalars()
+        for table in list(tables):
+            conn.execute(text(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)'))
+    engine.dispose()
+
+
 @dataclass
 class DatabaseFactory:
     """Creates databases for one backend and drops them all at the end of the session."""
@@ -52,6 +69,8 @@ class DatabaseFactory:
     def migrated(self) -> str:
         url = self.empty()
         command.upgrade(alembic_config(url), "head")
+        if self.backend == "postgresql":
+            _without_autovacuum(url)
         return url
 
     def clone(self, template_url: str) -> str:
