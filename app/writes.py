@@ -136,11 +136,37 @@ def log_access(status_code: int, key: str | None) -> None:
     )
 
 
+def log_on_its_own(status_code: int, key: str | None) -> bool:
+    """This request in the access log, in a transaction of its own after undoing whatever
+    the request left unsaved. Never raises: False (and the application log says what was not
+    logged) when the database cannot take the row."""
+    if not g.get("database_unavailable"):
+        session = db()
+        try:
+            session.rollback()
+            log_access(status_code, key)
+            session.commit()
+            g.access_logged = True
+            return True
+        except SQLAlchemyError:
+            session.rollback()
+            log.warning("could not write the access log", exc_info=True)
+    who = g.get("principal")
+    log.warning(
+        "not in the access log: %s %s -> %s by %s",
+        request.method,
+        request.path,
+        status_code,
+        who.label if who else "nobody",
+    )
+    return False
+
+
 def _log_refused_writes_and_bank_reads(response: Response) -> Response:
     """Log what the write path did not: refused writes, and every request by a bank.
 
-    Logging never turns an answer into a 500. With the database unavailable the refusal is
-    only in the application log; a bank's read that cannot be logged is not served.
+    Logging never turns an answer into a 500; a bank's read that cannot be logged is not
+    served.
     """
     if not request.path.startswith("/api/v1") or g.get("access_logged"):
         return response
@@ -148,24 +174,8 @@ def _log_refused_writes_and_bank_reads(response: Response) -> Response:
     is_bank = who is not None and who.role.value == "bank_partner"
     if request.method not in WRITE_METHODS and not is_bank:
         return response
-    if not g.get("database_unavailable"):
-        session = db()
-        try:
-            session.rollback()
-            log_access(response.status_code, request.headers.get(HEADER))
-            session.commit()
-            return response
-        except SQLAlchemyError:
-            session.rollback()
-            log.warning("could not write the access log", exc_info=True)
-    log.warning(
-        "not in the access log: %s %s -> %s by %s",
-        request.method,
-        request.path,
-        response.status_code,
-        who.label if who else "nobody",
-    )
-    if is_bank and response.status_code < 400:
+    logged = log_on_its_own(response.status_code, request.headers.get(HEADER))
+    if not logged and is_bank and response.status_code < 400:
         return database_unavailable()
     return response
 

@@ -277,3 +277,23 @@ def test_a_write_dated_1900_is_refused(api):
         {"amount": "100.00", "value_date": "1900-01-01", "via": "cash"},
     )
     assert_problem(response, 422, "value_date")
+
+
+def test_logging_a_request_on_its_own_never_raises(sqlite_db, own_app):
+    """The access-log write of a refusal or a page view: False when the database cannot
+    take it (read-only here, or already known to be unavailable), never an exception."""
+    from flask import g
+
+    from app.writes import log_on_its_own
+
+    url, _fed, _ = sqlite_db
+    path = make_url(url).database
+    read_only = own_app(DATABASE_URL=f"sqlite:///file:{path}?mode=ro&uri=true")
+    with read_only.test_request_context("/bank/members"):
+        assert log_on_its_own(200, None) is False
+    writable = own_app(DATABASE_URL=url)
+    with writable.test_request_context("/api/v1/institutions", method="POST"):
+        g.database_unavailable = True
+        assert log_on_its_own(503, "k") is False
+    with writable.test_request_context("/api/v1/institutions", method="POST"):
+        assert log_on_its_own(422, "k") is True

@@ -36,7 +36,7 @@ from app.services.errors import DomainError
 from app.services.principal import Principal
 from app.services.tokens import authenticate, principal_of
 from app.web.blueprint import bp
-from app.writes import log_access
+from app.writes import log_on_its_own
 from models.access import Role
 
 PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
@@ -106,8 +106,16 @@ def _no_caching(response: Response) -> Response:
 def _log_bank_reads(response: Response) -> Response:
     """Every page a bank officer opens is logged, as every API call by a bank is."""
     principal = g.get("principal")
-    if principal is not None and principal.role is Role.BANK_PARTNER and not g.get("access_logged"):
-        log_request(response.status_code)
+    if principal is None or principal.role is not Role.BANK_PARTNER or g.get("access_logged"):
+        return response
+    if not log_request(response.status_code) and response.status_code < 400:
+        # What a bank reads must be in the access log: unlogged, it is not shown.
+        page = render_template(
+            "web/error.html",
+            title="Service Unavailable",
+            detail="The service cannot record this visit just now. Try again in a minute.",
+        )
+        return Response(page, 503, headers={"Retry-After": "60"})
     return response
 
 
@@ -139,13 +147,10 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def log_request(status: int, key: str | None = None) -> None:
-    """Log this request on its own, after undoing whatever the request left unsaved."""
-    session_db = db()
-    session_db.rollback()
-    log_access(status, key)
-    session_db.commit()
-    g.access_logged = True
+def log_request(status: int, key: str | None = None) -> bool:
+    """Log this request on its own, after undoing whatever the request left unsaved; False
+    when the database could not take it (never raises)."""
+    return log_on_its_own(status, key)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
