@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import sessionmaker
 
+from app.services.balances import balance_as_of
 from app.services.errors import DomainError
 from app.services.reversals import reverse_entry
 from app.services.verify import verify_books
@@ -77,6 +78,40 @@ def test_concurrent_withdrawals_never_overdraw_cash(committed):
     assert sum(not isinstance(o, Exception) for o in outcomes) == 1
     with factory() as session:
         assert session.get(Account, ids["cash"]).balance_paise == 4_000
+        assert verify_books(session, [session.get(Book, book)]).ok
+
+
+def test_concurrent_back_dated_withdrawals_never_overdraw_the_past(committed):
+    """Cash: ₹100 from 1 June, ₹200 from 20 June. Withdrawals of ₹60 dated 5 June each fit
+    alone (₹40 left from 5 June), and today's ₹200 would cover three; but any two leave
+    -₹20 from 5 June to 19 June. Racing, exactly one is posted; the others are refused
+    naming 5 June, each seeing the winner's posting once it holds the locks."""
+    factory, book, ids, _, _ = committed
+    in_session(
+        factory,
+        lambda s: transfer(s, book, ids["cash"], ids["revolving_fund"], 10_000, date(2026, 6, 20)),
+    )
+
+    def withdraw(_):
+        return in_session(
+            factory,
+            lambda s: transfer(
+                s, book, ids["admin_expenses"], ids["cash"], 6_000, date(2026, 6, 5)
+            ),
+        )
+
+    outcomes = race(THREADS, withdraw)
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(refused) == THREADS - 1
+    assert all(
+        "below zero on 05-06-2026: balance that day ₹40.00, change -₹60.00" in str(o)
+        for o in refused
+    ), refused
+    with factory() as session:
+        cash = session.get(Account, ids["cash"])
+        assert cash.balance_paise == 14_000
+        assert balance_as_of(session, cash, date(2026, 6, 5)) == 4_000
+        assert balance_as_of(session, cash, date(2026, 6, 19)) == 4_000
         assert verify_books(session, [session.get(Book, book)]).ok
 
 

@@ -2,8 +2,11 @@
 
 Order of work, chosen so two concurrent requests can neither overdraw an account nor
 deadlock: validate the drafts' shape; lock the books (by id), then the accounts (by id);
-check every rule against the locked rows; write postings before their entry row (the entry
-row seals them, see models/ledger.py); move the maintained balances and the hash chains.
+read the running balances after the drafts' dates (app/services/running_balances.py: an
+account that may not go negative must stay at or above zero at the end of every day, so a
+back-dated entry is checked against every later day, not only today); check every rule
+against the locked rows; write postings before their entry row (the entry row seals them,
+see models/ledger.py); move the maintained balances and the hash chains.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from app.services.errors import (
     require_no_problems,
 )
 from app.services.principal import Principal
+from app.services.running_balances import RunningBalances, running_balances
 from models.base import utcnow
 from models.institutions import Institution, Status
 from models.ledger import Account, Book, EntrySet, JournalEntry, Posting, Side
@@ -179,21 +183,37 @@ def _balance_change(account: Account, posting: PostingDraft) -> int:
     return signed if account.normal_side == Side.DEBIT.value else -signed
 
 
+def _balances(session: Session, drafts: Sequence[EntryDraft], locked: _Locked) -> RunningBalances:
+    """The running balances the drafts are checked against: those of every account that may
+    not go negative and that a draft takes money from, after the earliest such draft's date."""
+    since: dict[int, date] = {}
+    for draft in drafts:
+        for posting in draft.postings:
+            account = locked.accounts.get(posting.account_id)
+            if account is None or account.allow_negative:
+                continue
+            if _balance_change(account, posting) < 0:
+                known = since.get(account.id)
+                since[account.id] = (
+                    draft.value_date if known is None else min(known, draft.value_date)
+                )
+    return running_balances(session, locked.accounts, since)
+
+
 def _check_rules(
     drafts: Sequence[EntryDraft],
     locked: _Locked,
     prefix: str,
-    pending: dict[int, int] | None = None,
-) -> tuple[list[FieldProblem], dict[int, int]]:
-    """Problems against the locked rows, and each account's net balance change (applied as is
-    when there are no problems). `pending` holds changes of entries accepted earlier in the
-    same batch, not yet written."""
+    balances: RunningBalances,
+) -> tuple[list[FieldProblem], dict[int, dict[date, int]]]:
+    """Problems against the locked rows, and each account's balance changes by value date
+    (applied as they are when there are no problems). `balances` counts the changes of
+    entries accepted earlier in the same batch, not yet written."""
     problems: list[FieldProblem] = []
-    pending = pending or {}
     states = {locked.books[d.book_id].state_code for d in drafts if d.book_id in locked.books}
     if len(states) > 1:
         problems.append(FieldProblem("entries", "a linked set cannot span two states"))
-    change: dict[int, int] = defaultdict(int)
+    change: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     first_line: dict[int, str] = {}
     for i, draft in enumerate(drafts):
         at = prefix.format(i=i)
@@ -233,18 +253,20 @@ def _check_rules(
             elif account.status != "open":
                 problems.append(FieldProblem(where, f"{account.name} is closed"))
             else:
-                change[account.id] += _balance_change(account, posting)
+                change[account.id][draft.value_date] += _balance_change(account, posting)
                 first_line.setdefault(account.id, where)
-    for account_id, delta in change.items():
+    for account_id, by_day in change.items():
         account = locked.accounts[account_id]
-        balance = account.balance_paise + pending.get(account_id, 0)
-        if not account.allow_negative and balance + delta < 0:
+        if account.allow_negative or min(by_day.values()) >= 0:
+            continue
+        low = balances.first_below_zero(account_id, by_day)
+        if low is not None:
             problems.append(
                 FieldProblem(
                     first_line[account_id],
-                    f"would take {account.name} below zero:"
-                    f" balance {format_inr(balance)},"
-                    f" change {format_inr(delta)}",
+                    f"would take {account.name} below zero on {indian_date(low.day)}:"
+                    f" balance that day {format_inr(low.balance_paise)},"
+                    f" change {format_inr(low.change_paise)}",
                 )
             )
     return problems, change
@@ -361,8 +383,10 @@ def _post(
     refusal = locked.refusal(drafts)
     if refusal is not None:
         raise refusal
-    problems, changes = _check_rules(drafts, locked, prefix)
+    balances = _balances(session, drafts, locked)
+    problems, changes = _check_rules(drafts, locked, prefix, balances)
     require_no_problems(problems, "the entry cannot be posted")
+    balances.accept(changes)
     set_id = None
     if new_set is not None:
         new_set.state_code = next(iter(locked.books.values())).state_code
@@ -372,7 +396,7 @@ def _post(
     rows = _Rows()
     entries = [rows.chain(who, d, locked.books[d.book_id], set_id) for d in drafts]
     rows.write(session)
-    _move_balances(session, changes, locked)
+    _move_balances(session, balances.pending, locked)
     return entries
 
 
@@ -400,24 +424,23 @@ def post_entries(
             results[i] = Invalid.of(problems, "the entry cannot be posted")
     shaped = [d for i, d in enumerate(drafts) if results[i] is None]
     locked = _lock(session, who, shaped) if shaped else _Locked()
-    pending: dict[int, int] = defaultdict(int)
+    balances = _balances(session, shaped, locked)
     accepted: list[tuple[int, EntryDraft]] = []
     for i, draft in enumerate(drafts):
         if results[i] is not None:
             continue
         refusal = locked.refusal([draft])
-        problems, change = ([], {}) if refusal else _check_rules([draft], locked, "", pending)
+        problems, change = ([], {}) if refusal else _check_rules([draft], locked, "", balances)
         if refusal or problems:
             results[i] = refusal or Invalid.of(problems, "the entry cannot be posted")
             continue
-        for account_id, delta in change.items():
-            pending[account_id] += delta
+        balances.accept(change)
         accepted.append((i, draft))
     rows = _Rows()
     for i, draft in accepted:
         results[i] = rows.chain(who, draft, locked.books[draft.book_id], None)
     rows.write(session)
-    _move_balances(session, pending, locked)
+    _move_balances(session, balances.pending, locked)
     return [r for r in results if r is not None]
 
 
