@@ -24,6 +24,9 @@ from typing import Any
 
 # Ageing buckets of days past due (the member-loan DCB register and the arrears report).
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+# The least days past due in each bucket after "current" (what `bucket` says), for SQL that
+# buckets by comparing due dates.
+BUCKET_FLOORS = {"1-30": 1, "31-60": 31, "61-90": 61, "90+": 91}
 
 
 def is_overdue(due_on: date, as_of: date) -> bool:

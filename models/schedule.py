@@ -12,6 +12,9 @@ Conventions, stated once:
 - Moratorium: no instalment falls due for that many periods; on a declining loan the
   interest of those periods is added to the principal that is then repaid (capitalised),
   on a flat loan it is charged on the original principal like every other period.
+- Periods: period k runs from due date k-1 (the disbursement for k = 1) to due date k.
+  Interest charged between repayments (`models.interest`) is counted on these same periods,
+  so a repayment on its due date pays this schedule's interest.
 """
 
 from __future__ import annotations
@@ -54,6 +57,16 @@ class TermsError(ValueError):
         self.reason = reason
 
 
+def yearly_rate(rate_bp: int, rate_basis: RateBasis) -> Fraction:
+    """The rate a year, as a fraction (a per-month rate × 12)."""
+    return Fraction(rate_bp * (12 if rate_basis is RateBasis.PER_MONTH else 1), 10_000)
+
+
+def periodic_rate(rate_bp: int, rate_basis: RateBasis, frequency: Frequency) -> Fraction:
+    """The rate of one instalment period: the yearly rate ÷ 12, 26 or 52."""
+    return yearly_rate(rate_bp, rate_basis) / PERIODS_PER_YEAR[frequency]
+
+
 @dataclass(frozen=True)
 class LoanTerms:
     principal_paise: int
@@ -90,8 +103,7 @@ class LoanTerms:
 
     @property
     def periodic_rate(self) -> Fraction:
-        yearly = self.rate_bp * (12 if self.rate_basis is RateBasis.PER_MONTH else 1)
-        return Fraction(yearly, 10_000 * PERIODS_PER_YEAR[self.frequency])
+        return periodic_rate(self.rate_bp, self.rate_basis, self.frequency)
 
 
 @dataclass(frozen=True)

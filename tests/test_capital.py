@@ -91,26 +91,28 @@ def test_a_cif_loan_at_each_level_charges_its_own_interest(session, fed):
     to_vo = lend(session, "cif", fed.clf, fed.vo, 100_000, 6, date(2026, 4, 1))
     to_shg = lend(session, "cif", fed.vo, fed.shg, 50_000, 12, date(2026, 4, 10))
 
-    # VO repays the CLF after 30 days: 1,00,000 x 6% x 30/365 = 493.1506... -> 493.15
+    # Interest per period of the schedule (models.interest): each repays one month after it
+    # borrowed, one whole monthly period.
+    # VO repays the CLF on 1 May: 1,00,000 x 6% / 12 = 500.00
     _, vo_position = federation_loans.repay(
         session, ADMIN, to_vo, 900_000, date(2026, 5, 1), today=LATER
     )
-    # SHG repays the VO after 30 days: 50,000 x 12% x 30/365 = 493.1506... -> 493.15
+    # SHG repays the VO on 10 May: 50,000 x 12% / 12 = 500.00
     movement, shg_position = federation_loans.repay(
         session, ADMIN, to_shg, 500_000, date(2026, 5, 10), today=LATER
     )
 
-    assert vo_position.outstanding_paise == 9_149_315  # 1,00,000 - (9,000 - 493.15)
-    assert (movement.interest_paise, movement.principal_paise) == (49_315, 450_685)
-    assert shg_position.outstanding_paise == 4_549_315
-    assert balance(session, fed, fed.clf, "cif_loans_to_vos") == 9_149_315
-    assert balance(session, fed, fed.clf, "cif_interest_income") == 49_315
-    assert balance(session, fed, fed.vo, "cif_payable") == 9_149_315
-    assert balance(session, fed, fed.vo, "cif_interest") == 49_315
-    assert balance(session, fed, fed.vo, "cif_loans_to_shgs") == 4_549_315
-    assert balance(session, fed, fed.vo, "cif_interest_income") == 49_315
-    assert balance(session, fed, fed.shg, "cif_payable") == 4_549_315
-    assert balance(session, fed, fed.shg, "cif_interest") == 49_315
+    assert vo_position.outstanding_paise == 9_150_000  # 1,00,000 - (9,000 - 500.00)
+    assert (movement.interest_paise, movement.principal_paise) == (50_000, 450_000)
+    assert shg_position.outstanding_paise == 4_550_000
+    assert balance(session, fed, fed.clf, "cif_loans_to_vos") == 9_150_000
+    assert balance(session, fed, fed.clf, "cif_interest_income") == 50_000
+    assert balance(session, fed, fed.vo, "cif_payable") == 9_150_000
+    assert balance(session, fed, fed.vo, "cif_interest") == 50_000
+    assert balance(session, fed, fed.vo, "cif_loans_to_shgs") == 4_550_000
+    assert balance(session, fed, fed.vo, "cif_interest_income") == 50_000
+    assert balance(session, fed, fed.shg, "cif_payable") == 4_550_000
+    assert balance(session, fed, fed.shg, "cif_interest") == 50_000
     # VO bank: +1,00,000 - 50,000 - 9,000 + 5,000
     assert balance(session, fed, fed.vo, "bank") == 4_600_000
 
@@ -161,18 +163,19 @@ def test_fund_utilisation_counts_what_came_in_went_out_and_sits_idle(session, fe
     clf = {f.fund: f for f in utilisation.fund_utilisation(session, fed.clf.id, date(2026, 6, 30))}
     vo = {f.fund: f for f in utilisation.fund_utilisation(session, fed.vo.id, date(2026, 6, 30))}
 
-    # CIF at the CLF: 5,00,000 in; 1,30,000 lent; 8,506.85 principal back
+    # CIF at the CLF: 5,00,000 in; 1,30,000 lent; 8,500.00 principal back (9,000 less a
+    # month's interest at 6% a year, 500.00)
     assert clf["cif"].received_paise == 50_000_000
     assert clf["cif"].lent_paise == 13_000_000
-    assert clf["cif"].repaid_paise == 850_685
-    assert clf["cif"].outstanding_paise == 12_149_315
-    assert clf["cif"].idle_paise == 50_000_000 - 13_000_000 + 850_685
+    assert clf["cif"].repaid_paise == 850_000
+    assert clf["cif"].outstanding_paise == 12_150_000
+    assert clf["cif"].idle_paise == 50_000_000 - 13_000_000 + 850_000
     assert clf["cif"].last_outflow_on == date(2026, 4, 20)
     assert clf["revolving_fund"].granted_paise == 2_000_000
     assert clf["revolving_fund"].idle_paise == 4_000_000
     assert vo["cif"].received_paise == 10_000_000
-    assert vo["cif"].returned_paise == 850_685
-    assert vo["cif"].idle_paise == 10_000_000 - 850_685
+    assert vo["cif"].returned_paise == 850_000
+    assert vo["cif"].idle_paise == 10_000_000 - 850_000
     # Before the loans were made, nothing was lent yet.
     early = {f.fund: f for f in utilisation.fund_utilisation(session, fed.clf.id, date(2026, 4, 1))}
     assert early["cif"].lent_paise == 10_000_000

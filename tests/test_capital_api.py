@@ -64,13 +64,15 @@ def test_grant_then_cif_loan_then_repayment_and_utilisation(setup, session):
     assert loan.json["schedule"][0]["due_on"] == "2026-05-10"
     assert loan.json["position"]["outstanding"] == "60000.00"
 
-    # 60,000 x 12% x 30 / 365 = 591.7808... -> 591.78
+    # One whole monthly period of the schedule (models.interest): 60,000 x 12% / 12 = 600.00,
+    # the schedule's first interest
     repaid = api.post(
         f"/api/v1/federation-loans/{loan.json['id']}/repayments",
-        {"amount": "5591.78", "value_date": "2026-05-10"},
+        {"amount": "5600.00", "value_date": "2026-05-10"},
     )
     assert repaid.status_code == 201, repaid.json
-    assert repaid.json["movement"]["interest"] == "591.78"
+    assert repaid.json["movement"]["interest"] == "600.00"
+    assert loan.json["schedule"][0]["interest"] == "600.00"
     assert repaid.json["position"]["outstanding"] == "55000.00"
 
     used = api.get(f"/api/v1/institutions/{fed.clf.id}/fund-utilisation?as_of=2026-06-30").json

@@ -60,15 +60,16 @@ def test_history_is_derived_from_the_books(session, ledger):
     ]
     assert len(history.months) == 36
     [seen] = history.loans
-    # Before January 2026 the loan did not exist; April's instalment unpaid since 10 April.
+    # Before January 2026 the loan did not exist; April's instalment, due 10 April, unpaid:
+    # counted at day end (models.overdue), 10 April is day 1, 30 April day 21, 31 May day 52.
     assert seen.grid[:-5] == [None] * 31
-    assert seen.grid[-5:] == [0, 0, 0, 20, 51]
+    assert seen.grid[-5:] == [0, 0, 0, 21, 52]
     assert (seen.sanctioned_paise, seen.outstanding_paise, seen.overdue_days) == (
         12_000_00,
         10_000_00,
-        51,
+        52,
     )
-    assert (seen.worst_days_past_due, seen.status) == (51, "active")
+    assert (seen.worst_days_past_due, seen.status) == (52, "active")
     assert seen.overdue_paise == 2_000_00  # April's and May's instalments
     s = history.savings
     assert (s.balance_paise, s.months_saved, s.months_in_window) == (2_000_00, 4, 5)

@@ -1,8 +1,9 @@
 """Internal loans in Durga SHG, worked by hand.
 
 Member 1 borrows ₹12,000 on 10 Apr 2026 at 2% a month (24% a year), declining balance, 12
-monthly instalments (EMI ₹1,134.72), from the SHG's own funds, paid out in cash.
-Interest runs on the principal outstanding for the actual days (actual/365):
+monthly instalments (EMI ₹1,134.72), from the SHG's own funds, paid out in cash, on terms
+that charge interest on the principal outstanding for the actual days (actual/365, the
+loan's `interest_basis`; the default, per period, is worked in test_member_loan_interest):
 
   10 May  pays 1,134.72   interest 12,000.00 × 24% × 30/365 = 236.7123 → 236.71
                           principal 898.01, outstanding 11,101.99
@@ -32,6 +33,7 @@ LOAN = {
     "frequency": "monthly",
     "disbursed_on": "2026-04-10",
     "purpose": "dairy cow",
+    "interest_basis": "actual_365",
 }
 
 
@@ -165,6 +167,7 @@ def test_flat_loan_interest_follows_the_schedule(shg):
             "disbursed_on": "2026-04-01",
             "fund_source": "cif",
             "fund_reference": "CIF loan from Pragati VO",
+            "interest_basis": "per_period",
         },
     ).json
     assert flat["fund_source"] == "cif"
@@ -184,6 +187,8 @@ def test_flat_loan_interest_follows_the_schedule(shg):
         ({"allocation_order": "principal,interest"}, "allocation_order"),
         ({"principal": "50000"}, "principal"),
         ({"moratorium_periods": 13}, "moratorium_periods"),
+        ({"interest_basis": "daily"}, "interest_basis"),
+        ({"method": "flat"}, "interest_basis"),  # a flat loan's interest is its schedule's
     ],
 )
 def test_bad_terms_name_the_field(shg, change, field):
@@ -224,14 +229,12 @@ def test_days_past_due_count_from_the_oldest_unpaid_instalment(two_loans):
     def dpd(loan, day):
         return api.get(f"/api/v1/loans/{loan['id']}/position?as_of={day}").json["days_past_due"]
 
-    assert [dpd(unpaid, d) for d in ("2026-05-10", "2026-05-11", "2026-06-20", "2026-08-15")] == [
-        0,
-        1,
-        41,
-        97,
-    ]
-    # first instalment covered (898.01 ≥ 894.72); the second, due 10 Jun, is 10 days late on 20 Jun
-    assert [dpd(paid, d) for d in ("2026-06-10", "2026-06-20")] == [0, 10]
+    # At day end (models.overdue): due 10 May and unpaid is day 1 on 10 May itself.
+    days = ("2026-05-09", "2026-05-10", "2026-05-11", "2026-06-20", "2026-08-15")
+    assert [dpd(unpaid, d) for d in days] == [0, 1, 2, 42, 98]
+    # first instalment covered (898.01 ≥ 894.72); the second, due 10 Jun, unpaid: day 1 on
+    # 10 Jun, day 11 on 20 Jun
+    assert [dpd(paid, d) for d in ("2026-06-09", "2026-06-10", "2026-06-20")] == [0, 1, 11]
 
 
 def test_ageing_buckets_for_shg_vo_and_clf(two_loans):
@@ -248,8 +251,17 @@ def test_ageing_buckets_for_shg_vo_and_clf(two_loans):
     assert vo["buckets"] == shg["buckets"] and vo["children"][0]["institution_id"] == fed.shg.id
     clf = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-08-15").json
     assert {b["bucket"]: b["loans"] for b in clf["buckets"]}["90+"] == 1
-    early = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-05-10").json
+    early = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-05-09").json
     assert {b["bucket"]: b["loans"] for b in early["buckets"]}["current"] == 2
+    # 10 May, day end: Member 1's first instalment, due that day, is unpaid (1 day)
+    due_day = api.get(f"/api/v1/institutions/{fed.clf.id}/arrears?as_of=2026-05-10").json
+    assert {b["bucket"]: b["loans"] for b in due_day["buckets"]} == {
+        "current": 1,
+        "1-30": 1,
+        "31-60": 0,
+        "61-90": 0,
+        "90+": 0,
+    }
 
 
 def test_write_off_and_its_reversal(two_loans):
@@ -316,7 +328,7 @@ def test_her_loans_running_and_closed_a_page_at_a_time(session, client, shg, loa
     assert {k: running["position"][k] for k in ("status", "outstanding", "days_past_due")} == {
         "status": "active",
         "outstanding": "12000.00",
-        "days_past_due": 41,
+        "days_past_due": 42,  # due 10 May, unpaid: 10 May is day 1, 20 Jun day 42
     }
     assert (closed["position"]["status"], closed["position"]["outstanding"]) == ("closed", "0.00")
 

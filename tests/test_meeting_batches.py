@@ -1,14 +1,15 @@
 """The bulk import posts many SHGs' meetings together; each must come out exactly as if it had
 been recorded alone, one meeting after another in date order.
 
-Three SHGs of one VO, three members each, every member with a running loan (declining or
-flat) since 1 April 2026. Sheets for three weekly meetings are drawn at random: savings, fines,
-repayments (some more than she owes), new loans (some more than the cash in hand), a line for
-a member of another SHG. Sakhi SHG's book is
-closed through April, so its first meeting is refused. The file is imported in batches of two
-SHGs, and the same sheets are recorded one at a time; balances, repayment splits, meetings,
-attendance and every problem must agree. After the import, the set-wise read of the loans
-must give every loan the dues that the single-loan path (`loans.dues`) gives.
+Three SHGs of one VO, three members each, every member with a running loan (flat, or
+declining with interest per period or on actual/365) since 1 April 2026. Sheets for three
+weekly meetings are drawn at random: savings, fines, repayments (some more than she owes),
+new loans (some more than the cash in hand, on either interest basis), a line for a member
+of another SHG. Sakhi SHG's book is closed through April, so its first meeting is refused.
+The file is imported in batches of two SHGs, and the same sheets are recorded one at a time;
+balances, repayment splits, meetings, attendance and every problem must agree. After the
+import, the set-wise read of the loans must give every loan the dues that the single-loan
+path (`loans.dues`) gives.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from app.services.principal import Principal
 from app.services.verify import books_in_scope, verify_books
 from models import Account, Book, Institution, InstitutionKind, Meeting, MeetingAttendance, Role
 from models.base import utcnow
+from models.interest import InterestBasis
 from models.loans import LoanRepayment, MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, funded_shg, make_federation, transfer
@@ -40,9 +42,10 @@ TODAY = date(2026, 12, 1)
 WEEKS = (date(2026, 4, 28), date(2026, 5, 5), date(2026, 5, 12))
 HEADER = (
     "shg_id,meeting_date,member_id,present,savings,fine,repayment,new_loan_principal,"
-    "new_loan_rate,new_loan_rate_basis,new_loan_method,new_loan_instalments,new_loan_frequency\n"
+    "new_loan_rate,new_loan_rate_basis,new_loan_method,new_loan_instalments,new_loan_frequency,"
+    "new_loan_interest_basis\n"
 )
-NEW_LOAN_TERMS = ",2.00,per_month,declining,6,monthly"
+NEW_LOAN_TERMS = ",2.00,per_month,declining,6,monthly,"
 
 
 @pytest.fixture
@@ -63,10 +66,10 @@ def three_shgs(session):
         shgs[shg.id] = ids
     for n, member_id in enumerate(m for ids in shgs.values() for m in ids):
         method = Method.DECLINING if n % 2 else Method.FLAT
+        basis = InterestBasis.ACTUAL_365 if n % 4 == 3 else InterestBasis.PER_PERIOD
         terms = LoanTerms(3_000_00, 200, RateBasis.PER_MONTH, method, 10, Frequency.MONTHLY)
-        loans.disburse_loan(
-            session, ADMIN, loans.NewLoan(member_id, terms, date(2026, 4, 1)), TODAY
-        )
+        new = loans.NewLoan(member_id, terms, date(2026, 4, 1), interest_basis=basis)
+        loans.disburse_loan(session, ADMIN, new, TODAY)
     sakhi = session.get_one(Institution, list(shgs)[2])
     periods.close_month(session, ADMIN, fed.book_id(session, sakhi), "2026-04", TODAY)
     session.flush()
@@ -78,6 +81,7 @@ line = st.tuples(
     st.sampled_from(["", "", "10"]),  # fine
     st.sampled_from(["", "250", "250", "900", "99999"]),  # repayment; the last is too much
     st.sampled_from(["", "", "", "", "2000", "90000"]),  # a new loan; the last is more than cash
+    st.sampled_from(["", "per_period", "actual_365"]),  # its interest basis
 )
 
 
@@ -87,16 +91,16 @@ def sheet_text(shgs: dict[int, list[int]], drawn: list, stranger: bool) -> str:
     for day in WEEKS:
         for shg, ids in shgs.items():
             for member_id in ids:
-                savings, fine, repayment, lent = next(values)
+                savings, fine, repayment, lent, basis = next(values)
                 if (shg, day) == (sakhi, WEEKS[0]):
                     savings = savings or "50"  # something to post in the closed month
-                terms = NEW_LOAN_TERMS if lent else ",,,,,"
+                terms = NEW_LOAN_TERMS + basis if lent else ",,,,,,"
                 rows.append(
                     f"{shg},{day},{member_id},yes,{savings},{fine},{repayment},{lent}{terms}"
                 )
     if stranger:  # a member of Lakshmi SHG on Durga SHG's last sheet: that meeting is refused
         first, second = list(shgs)[:2]
-        rows.append(f"{first},{WEEKS[-1]},{shgs[second][0]},yes,100,,,,,,,,")
+        rows.append(f"{first},{WEEKS[-1]},{shgs[second][0]},yes,100,,,,,,,,,")
     return HEADER + "\n".join(rows) + "\n"
 
 
@@ -150,7 +154,12 @@ def books_state(session, shgs):
     )
     lent = sorted(
         session.execute(
-            select(MemberLoan.member_id, MemberLoan.disbursed_on, MemberLoan.principal_paise)
+            select(
+                MemberLoan.member_id,
+                MemberLoan.disbursed_on,
+                MemberLoan.principal_paise,
+                MemberLoan.interest_basis,
+            )
         ).all()
     )
     return balances, splits, meetings, attendance, lent

@@ -2,7 +2,8 @@
 
 5 May: all three save ₹100; Member 2 takes ₹5,000 at 2% a month, declining, 10 months.
 5 Jun: Member 1 saves ₹100 and pays a ₹10 fine for coming late; Member 2 repays ₹600
-       (interest 5,000 × 24% × 31/365 = 101.92, principal 498.08); Member 3 is absent.
+       (interest for one whole monthly period, 5,000 × 2% = 100.00, principal 500.00: her
+       first instalment is 556.63, so she pays ahead); Member 3 is absent.
 Cash: 15,000 (RF) + 300 − 5,000 on 5 May; + 100 + 10 + 600 on 5 Jun = 11,010.00.
 """
 
@@ -90,9 +91,9 @@ def test_meetings_post_every_line(session, two_meetings):
     assert (book["cash"], book["member_savings"], book["member_loans"]) == (
         "11010.00",
         "400.00",
-        "4501.92",
+        "4500.00",
     )
-    assert (book["fines_income"], book["loan_interest_income"]) == ("10.00", "101.92")
+    assert (book["fines_income"], book["loan_interest_income"]) == ("10.00", "100.00")
 
 
 def test_a_meeting_names_the_loans_it_made_and_how_each_repayment_was_split(two_meetings):
@@ -103,19 +104,19 @@ def test_a_meeting_names_the_loans_it_made_and_how_each_repayment_was_split(two_
     assert may["repayments"] == [] and june["new_loans"] == []
     loan = api.get(f"/api/v1/loans/{made['loan_id']}?as_of=2026-06-05").json
     assert (loan["member_id"], loan["disbursement_entry_id"]) == (m2, made["disbursement_entry_id"])
-    # 5 Jun: ₹600 is interest 5,000 x 24% x 31/365 = 101.92, then principal 498.08
+    # 5 Jun: ₹600 is one period's interest, 5,000 x 2% = 100.00, then principal 500.00
     (june_entry,) = june["entries"]
     assert june["repayments"] == [
         {
             "member_id": m2,
             "loan_id": made["loan_id"],
             "penalty": "0.00",
-            "interest": "101.92",
-            "principal": "498.08",
+            "interest": "100.00",
+            "principal": "500.00",
             "entry_id": june_entry["id"],
         }
     ]
-    assert loan["position"]["outstanding"] == "4501.92"
+    assert loan["position"]["outstanding"] == "4500.00"
     read = api.get(f"/api/v1/meetings/{june['id']}").json
     assert (read["repayments"], read["new_loans"]) == (june["repayments"], [])
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 import models
 from app.cli import alembic_config
+from app.services import loans
+from models.interest import InterestBasis
+from models.loans import LoanInstalment, MemberLoan
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, funded_shg
 
 
 def test_upgrade_then_downgrade_then_upgrade(databases):
@@ -27,3 +37,32 @@ def test_models_and_migrations_agree(shared_engine):
     with shared_engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, models.Base.metadata) == []
+
+
+def test_loans_recorded_before_0016_run_per_period(databases, template_url):
+    """Migration 0016 gives every loan already recorded the "per_period" interest basis, its
+    declining ones included, and leaves its rows and schedule as they were. Made here by
+    recording loans, taking the schema back to 0015 (which has no basis) and up again."""
+    url = databases.clone(template_url)
+    engine = databases.engine(url)
+    declining = LoanTerms(
+        1_000_00, 200, RateBasis.PER_MONTH, Method.DECLINING, 4, Frequency.MONTHLY
+    )
+    with Session(engine) as session:
+        fed = funded_shg(session, members_count=1)
+        for basis in InterestBasis:
+            new = loans.NewLoan(
+                fed.members[0].id, declining, date(2026, 4, 1), interest_basis=basis
+            )
+            loans.disburse_loan(session, ADMIN, new, date(2026, 4, 1))
+        session.commit()
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0015")
+    command.upgrade(alembic_config(url), "head")
+    with Session(engine) as session:
+        bases = session.scalars(select(MemberLoan.interest_basis).order_by(MemberLoan.id)).all()
+        instalments = session.scalar(select(func.count()).select_from(LoanInstalment))
+    assert bases == ["per_period", "per_period"]
+    assert instalments == 8
+    with engine.connect() as conn, pytest.raises(IntegrityError):
+        conn.execute(text("UPDATE member_loans SET interest_basis = 'daily'"))

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.overdue import (
+    BUCKET_FLOORS,
     bucket,
     days_past_due,
     is_overdue,
@@ -49,3 +50,8 @@ def test_the_sql_comparisons_agree_with_the_count(due, offset, days):
     as_of = due + timedelta(days=offset)
     assert is_overdue(due, as_of) == (days_past_due(due, as_of) >= 1)
     assert (due <= overdue_since_for(days, as_of)) == (days_past_due(due, as_of) >= days)
+
+
+def test_each_buckets_floor_is_where_the_rule_begins_it():
+    for name, least in BUCKET_FLOORS.items():
+        assert bucket(least) == name and bucket(least - 1) != name

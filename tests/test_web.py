@@ -209,6 +209,7 @@ def test_meeting_form_checks_then_posts_once(session, fed, bookkeeper):
     loan_link = re.search(r'href="(/loans/\d+)"', shg)[1]
     schedule = bookkeeper.page(loan_link)
     assert schedule.count("<tr") >= 12 and "₹2,000.00" in schedule
+    assert "declining (interest per period)" in schedule  # the form lends on the default basis
     passbook = bookkeeper.page(f"/members/{first.id}/passbook?from=01-04-2026&to=30-06-2026")
     assert "₹100.00" in passbook and "01-04-2026 to 30-06-2026" in passbook
 

@@ -14,20 +14,23 @@ Worked out by hand:
     2025-10-15  Bank cash credit to the SHG: limit and drawing power 50,000 at 11%; 40,000
                 drawn. Interest 31 Oct: 40,000 x 11% x 17/365 = 204.93; 30 Nov:
                 40,204.93 x 11% x 30/365 = 363.50; 5,000 repaid on 30 Nov, then nothing
-    2025-11-01  VO repays CLF 11,512.33: interest 50,000 x 6% x 184/365 = 1,512.33
-    2025-11-02  SHG repays VO 6,814.79: interest 30,000 x 12% x 184/365 = 1,814.79
+    2025-11-01  VO repays CLF 11,500.00: interest for six whole monthly periods of its
+                schedule (models.interest), 50,000 x 6% / 12 x 6 = 1,500.00
+    2025-11-02  SHG repays VO 6,800.00: interest 30,000 x 12% / 12 x 6 = 1,800.00
 
-    31 March 2026, SHG: cash 15,560.00 (3,600 + 5,600 + 6,360); bank 55,185.21
-      (15,000 + 30,000 - 12,000 - 6,000 + 40,000 - 6,814.79 - 5,000); member loans 7,000.00;
-      CIF interest 1,814.79; bank interest 568.43 | savings 3,600.00; CIF payable 25,000.00;
+    31 March 2026, SHG: cash 15,560.00 (3,600 + 5,600 + 6,360); bank 55,200.00
+      (15,000 + 30,000 - 12,000 - 6,000 + 40,000 - 6,800 - 5,000); member loans 7,000.00;
+      CIF interest 1,800.00; bank interest 568.43 | savings 3,600.00; CIF payable 25,000.00;
       bank loan 35,568.43; RF 15,000.00; interest from members 960.00 (5 x 120 + 6 x 60).
       Trial balance 80,128.43 = 80,128.43.
-    VO: bank 15,302.46; CIF lent 25,000.00; CIF interest paid 1,512.33 | CIF payable
-      40,000.00; CIF interest earned 1,814.79. Trial balance 41,814.79.
-    CLF: bank 61,512.33; CIF lent to VO 40,000.00 | CIF corpus 1,00,000.00; RF 0;
-      interest earned 1,512.33. Trial balance 1,01,512.33.
-    Arrears: Member 1's loan is 141 days past due (6th instalment, 10 Nov 2025), 7,000.00
-      outstanding, in the 90+ bucket at SHG, VO and CLF. The cash credit has had no credit
+    VO: bank 15,300.00 (50,000 - 30,000 - 11,500 + 6,800); CIF lent 25,000.00; CIF interest
+      paid 1,500.00 | CIF payable 40,000.00; CIF interest earned 1,800.00. Trial balance
+      41,800.00.
+    CLF: bank 61,500.00; CIF lent to VO 40,000.00 | CIF corpus 1,00,000.00; RF 0;
+      interest earned 1,500.00. Trial balance 1,01,500.00.
+    Arrears: Member 1's loan is 142 days past due at the day-end of 31 March (6th
+      instalment, due 10 Nov 2025 and unpaid: 10 Nov is day 1), 7,000.00 outstanding, in
+      the 90+ bucket at SHG, VO and CLF. The cash credit has had no credit
       for 121 days: NPA.
 """
 
@@ -154,8 +157,8 @@ def year(session):
             )
             bank_loans.draw(session, ADMIN, cash_credit, 4_000_000, date(2025, 10, 15), today=LATER)
             bank_loans.charge_interest(session, ADMIN, cash_credit, date(2025, 10, 31), today=LATER)
-            federation_loans.repay(session, ADMIN, to_vo, 1_151_233, date(2025, 11, 1), today=LATER)
-            federation_loans.repay(session, ADMIN, to_shg, 681_479, date(2025, 11, 2), today=LATER)
+            federation_loans.repay(session, ADMIN, to_vo, 1_150_000, date(2025, 11, 1), today=LATER)
+            federation_loans.repay(session, ADMIN, to_shg, 680_000, date(2025, 11, 2), today=LATER)
             bank_loans.charge_interest(session, ADMIN, cash_credit, date(2025, 11, 30), today=LATER)
             bank_loans.repay(session, ADMIN, cash_credit, 500_000, date(2025, 11, 30), today=LATER)
     return fed, loan_1, m2_loan, cash_credit
@@ -179,9 +182,9 @@ def test_the_shg_books_at_year_end(session, year):
     report, figures = balances(session, fed, fed.shg)
     assert figures == {
         "cash": 1_556_000,
-        "bank": 5_518_521,
+        "bank": 5_520_000,
         "member_loans": 700_000,
-        "cif_interest": 181_479,
+        "cif_interest": 180_000,
         "bank_loan_interest": 56_843,
         "member_savings": -360_000,
         "cif_payable": -2_500_000,
@@ -196,27 +199,27 @@ def test_the_vo_and_clf_books_at_year_end(session, year):
     fed, *_ = year
     vo_report, vo = balances(session, fed, fed.vo)
     assert vo == {
-        "bank": 1_530_246,
+        "bank": 1_530_000,
         "cif_loans_to_shgs": 2_500_000,
-        "cif_interest": 151_233,
+        "cif_interest": 150_000,
         "cif_payable": -4_000_000,
-        "cif_interest_income": -181_479,
+        "cif_interest_income": -180_000,
     }
-    assert vo_report.total_debit_paise == 4_181_479
+    assert vo_report.total_debit_paise == 4_180_000
     clf_report, clf = balances(session, fed, fed.clf)
     assert clf == {
-        "bank": 6_151_233,
+        "bank": 6_150_000,
         "cif_loans_to_vos": 4_000_000,
         "cif_corpus": -10_000_000,
-        "cif_interest_income": -151_233,
+        "cif_interest_income": -150_000,
     }
-    assert clf_report.total_debit_paise == 10_151_233
+    assert clf_report.total_debit_paise == 10_150_000
 
 
 def test_member_balances_and_arrears_at_year_end(session, year):
     fed, loan_1, m2_loan, cash_credit = year
     first = loans.position(session, loan_1, YEAR_END)
-    assert (first.outstanding_paise, first.days_past_due, first.status) == (700_000, 141, "active")
+    assert (first.outstanding_paise, first.days_past_due, first.status) == (700_000, 142, "active")
     assert loans.position(session, m2_loan, YEAR_END).status == "closed"
     for member in fed.members:
         saved = sum(a.balance_paise for a in member.accounts if a.code.startswith("2100"))

@@ -23,6 +23,7 @@ from app.schemas.loans import (
 from app.services import arrears, journal, loans, member_loans
 from app.services.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
+from models.interest import InterestBasis
 from models.loans import MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 
@@ -61,6 +62,7 @@ def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
         purpose=data.get("purpose"),
         via=data["via"],
         allocation_order=data["allocation_order"],
+        interest_basis=InterestBasis(data["interest_basis"]),
     )
 
 

@@ -10,6 +10,7 @@ from app.requestdb import db
 from app.schemas.meetings import MeetingCreateSchema, MeetingReverseSchema, MeetingSchema
 from app.services import meeting_records, meetings
 from app.writes import HEADER_DOC, idempotent
+from models.interest import InterestBasis
 from models.meetings import Meeting
 
 blp = Blueprint("meetings", __name__, url_prefix="/api/v1/meetings", description="SHG meetings")
@@ -23,7 +24,11 @@ def _new_loan(data: dict[str, Any] | None) -> meetings.NewLoanLine | None:
     if data is None:
         return None
     return meetings.NewLoanLine(
-        to_terms(data), data["fund_source"], data.get("fund_reference"), data.get("purpose")
+        to_terms(data),
+        data["fund_source"],
+        data.get("fund_reference"),
+        data.get("purpose"),
+        InterestBasis(data["interest_basis"]),
     )
 
 

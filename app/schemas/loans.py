@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from app.schemas.fields import Enum, Limit, Percent, QueryId, Rupees, SafeDate, Text
 from app.schemas.journal import EntryDetailSchema
 from app.schemas.via import Via
+from models.interest import InterestBasis
 from models.loans import DEFAULT_ALLOCATION, FUND_SOURCES
 from models.schedule import MAX_INSTALMENTS, Frequency, Method, RateBasis
 
@@ -28,7 +29,25 @@ class LoanTermsSchema(Schema):
     purpose = Text(200)
 
 
-class LoanCreateSchema(LoanTermsSchema):
+INTEREST_BASIS_DOC = (
+    "per_period (default): the schedule's periodic rate on the principal outstanding for each"
+    " whole period, a part period prorated by its days, so an instalment paid on its due date"
+    " pays exactly the schedule's interest; actual_365: the yearly rate for the actual days"
+    " (a declining loan whose terms say so)"
+)
+
+
+class MemberLoanTermsSchema(LoanTermsSchema):
+    """A member loan's terms: a loan's, and how its interest runs between repayments."""
+
+    interest_basis = Enum(
+        [b.value for b in InterestBasis],
+        load_default=InterestBasis.PER_PERIOD.value,
+        metadata={"description": INTEREST_BASIS_DOC},
+    )
+
+
+class LoanCreateSchema(MemberLoanTermsSchema):
     disbursed_on = SafeDate(required=True)
     via = Via("cash")
     allocation_order = Text(40, load_default=DEFAULT_ALLOCATION)
@@ -79,6 +98,7 @@ class LoanSchema(Schema):
     frequency = fields.String()
     instalments = fields.Integer()
     moratorium_periods = fields.Integer()
+    interest_basis = fields.String(metadata={"description": INTEREST_BASIS_DOC})
     disbursed_on = fields.Date()
     fund_source = fields.String()
     fund_reference = fields.String(allow_none=True)

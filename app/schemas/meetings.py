@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from app.schemas.fields import Id, Rupees, SafeDate
 from app.schemas.journal import EntryDetailSchema
-from app.schemas.loans import LoanTermsSchema
+from app.schemas.loans import MemberLoanTermsSchema
 from app.schemas.via import Via
 from app.services.meetings import MAX_LINES
 
@@ -20,7 +20,7 @@ class MeetingLineSchema(Schema):
     savings = Rupees(load_default=0)
     fine = Rupees(load_default=0)
     repayment = fields.Nested(RepaymentLineSchema)
-    new_loan = fields.Nested(LoanTermsSchema)
+    new_loan = fields.Nested(MemberLoanTermsSchema)
 
 
 class MeetingCreateSchema(Schema):

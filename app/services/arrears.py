@@ -3,25 +3,29 @@
 Days past due are counted on principal, as banks count them: the oldest instalment whose
 scheduled principal (cumulated) is not yet covered by principal repaid (the amount lent
 less the loan account's balance, so reversals and write-offs count automatically) gives
-the date arrears began. Unpaid interest is reported separately on the loan's position.
-Everything is computed in SQL, set-wise, so a state's million loans age in one pass.
+the date arrears began. They are counted at the day-end of the as-of date, by the one rule
+in `models.overdue` (RBI DOR.STR.REC.68/21.04.048/2021-22, 12 Nov 2021): an instalment due
+on that day and not paid by its end is 1 day past due; a payment with that value date
+counts. Unpaid interest is reported separately on the loan's position. Everything is
+computed in SQL, set-wise, so a state's million loans age in one pass.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import ColumnElement, FromClause, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.services.institutions import readable_institution
 from app.services.principal import Principal
+from models import overdue
 from models.institutions import Institution
 from models.ledger import Posting
 from models.loans import LoanInstalment, MemberLoan
 
-BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+BUCKETS = overdue.BUCKETS
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def _arrears_since(as_of: date, outstanding: FromClause) -> Select:  # type: ign
         select(LoanInstalment.loan_id, func.min(LoanInstalment.due_on).label("since"))
         .join(outstanding, outstanding.c.loan_id == LoanInstalment.loan_id)
         .where(
-            LoanInstalment.due_on < as_of,  # due today is not yet overdue
+            overdue.overdue_since_condition(LoanInstalment.due_on, as_of),
             LoanInstalment.principal_through_paise > repaid,
             outstanding.c.outstanding > 0,
         )
@@ -79,20 +83,23 @@ def _arrears_since(as_of: date, outstanding: FromClause) -> Select:  # type: ign
 
 
 def _bucket_of(since: object, as_of: date) -> object:
-    days = lambda n: as_of - timedelta(days=n)  # noqa: E731
+    """SQL: the ageing bucket (`models.overdue.bucket`) of a loan in arrears since `since`
+    (NULL: not in arrears), compared on dates so an index on them serves."""
+    oldest_first = sorted(overdue.BUCKET_FLOORS.items(), key=lambda floor: -floor[1])
     return case(
         (since.is_(None), literal("current")),  # type: ignore[attr-defined]
-        (since >= days(30), literal("1-30")),  # type: ignore[operator]
-        (since >= days(60), literal("31-60")),  # type: ignore[operator]
-        (since >= days(90), literal("61-90")),  # type: ignore[operator]
-        else_=literal("90+"),
+        *(
+            (overdue.since_on_or_before(since, days, as_of), literal(name))
+            for name, days in oldest_first
+        ),
+        else_=literal("current"),
     )
 
 
 def days_past_due(session: Session, loan: MemberLoan, as_of: date) -> int:
     loans = _outstanding(as_of).where(MemberLoan.id == loan.id).subquery()
     since = session.execute(_arrears_since(as_of, loans)).first()
-    return (as_of - since.since).days if since else 0
+    return overdue.days_past_due(since.since if since else None, as_of)
 
 
 def standing_of(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tuple[int, int]]:
@@ -110,7 +117,7 @@ def standing_where(
     query = select(loans.c.loan_id, loans.c.outstanding)
     outstanding = {i: int(o) for i, o in session.execute(query)}
     since = {i: day for i, day in session.execute(_arrears_since(as_of, loans))}
-    return {i: (o, (as_of - since[i]).days if i in since else 0) for i, o in outstanding.items()}
+    return {i: (o, overdue.days_past_due(since.get(i), as_of)) for i, o in outstanding.items()}
 
 
 def ageing_rows(session: Session, path_prefix: str, as_of: date) -> list[tuple[str, str, int, int]]:

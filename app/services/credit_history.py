@@ -2,8 +2,10 @@
 shows one: her loans, a 36-month days-past-due grid, her savings, attendance, her SHG's
 standing, and the enquiries banks made.
 
-Grid cells are the days past due at each month end (0 is on time), or None where the loan
-was not running that month (not yet lent, or repaid and closed before the month began).
+Grid cells are the days past due at the day-end of each month end (0 is on time;
+`models.overdue`'s rule, so an instalment due on the month's last day and unpaid that day
+is 1), or None where the loan was not running that month (not yet lent, or repaid and
+closed before the month began).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from app.services.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.loan_months import loan_months
 from app.services.savings import savings_account
 from app.services.utilisation import cash_and_bank, one_institution
+from models import overdue
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
 from models.ledger import Account, JournalEntry, Posting
@@ -145,9 +148,13 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
     for loan in rows:
         position = loans.position(session, loan, as_of)
         cells = [c for c in grid[loan.id] if c is not None]
-        due = sum(i.principal_paise for i in loans.schedule_of(session, loan) if i.due_on <= as_of)
+        due = sum(
+            i.principal_paise
+            for i in loans.schedule_of(session, loan)
+            if overdue.is_overdue(i.due_on, as_of)
+        )
         repaid = loan.principal_paise - position.outstanding_paise
-        overdue = max(due - repaid, 0) if position.status == "active" else 0
+        unpaid = max(due - repaid, 0) if position.status == "active" else 0
         out.append(
             LoanHistory(
                 loan.id,
@@ -156,7 +163,7 @@ def _loans(session: Session, member: Member, as_of: date, months: list[date]) ->
                 loan.disbursed_on,
                 loan.instalments,
                 position.outstanding_paise,
-                overdue,
+                unpaid,
                 position.days_past_due,
                 max([*cells, position.days_past_due]),
                 position.status,

@@ -7,8 +7,11 @@ Every movement is recorded once and posts in both books as a linked set:
   Cr bank) and the lender receives them (Dr bank, Cr loans receivable, Cr interest income).
 
 Interest is on a cash basis, charged at each repayment, with the same arithmetic as a member's
-loan (`loans.compute_dues`): actual days on the outstanding principal for a declining loan,
-the schedule's interest for a flat one. Repayments pay interest first, then principal.
+loan (`loans.compute_dues`): on a declining loan the schedule's periodic rate on the
+outstanding principal for each whole period, a part period prorated by its days
+(`models.interest`, "per_period": a VO's or CLF's loan follows its own schedule, as an SHG's
+does; a facility keeps no basis of its own to choose another); the schedule's interest for a
+flat one. Repayments pay interest first, then principal.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from app.services.posting import EntryDraft, PostingDraft, post_linked_set
 from app.services.principal import Principal
 from models.capital import Facility, FacilityMovement
 from models.institutions import Institution, InstitutionKind
+from models.interest import InterestBasis
 from models.ledger import JournalEntry, Side
 from models.schedule import LoanTerms, TermsError
 
@@ -208,7 +212,14 @@ def position(session: Session, facility: Facility, as_of: date) -> FederationLoa
     schedule = schedule_of(session, facility)
     scheduled_interest = sum(i.interest_paise for i in schedule if i.due_on <= as_of)
     outstanding = principal_outstanding(moves)
-    dues = compute_dues(facility, as_of, outstanding, Paid.of(repaid), scheduled_interest)  # type: ignore[arg-type]
+    dues = compute_dues(
+        facility,  # type: ignore[arg-type]
+        as_of,
+        outstanding,
+        Paid.of(repaid),  # type: ignore[arg-type]
+        scheduled_interest,
+        InterestBasis.PER_PERIOD,
+    )
     dpd = days_past_due(
         [Demand(i.due_on, i.principal_paise) for i in schedule],
         sum(m.principal_paise for m in repaid),

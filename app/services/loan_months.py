@@ -1,8 +1,9 @@
 """Member loans month by month, in memory: each loan's balance changes by month and its
 schedule, read in three queries for any set of loans, and the days-past-due rule of
-`arrears.standing_of` applied to them at any month end. Credit histories and batch
-characteristics ask for dozens of month ends; this answers them without two statements
-each. (Ageing and positions keep the SQL rule; tests hold the two to the same figures.)
+`arrears.standing_of` (counted at day end, `models.overdue`) applied to them at any month
+end. Credit histories and batch characteristics ask for dozens of month ends; this answers
+them without two statements each. (Ageing and positions keep the SQL form of the rule;
+tests hold the two to the same figures.)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.orm import Session
 
 from app.services.journal import reversed_clause
+from models import overdue
 from models.ledger import Posting
 from models.loans import LoanInstalment, MemberLoan
 
@@ -33,15 +35,21 @@ class LoanMonths:
         return sum(change for month, change in self.monthly if month <= key)
 
     def days_past_due(self, end: date, outstanding: int) -> int:
-        """arrears.standing_of's rule, on rows already read: from the first instalment due
-        before `end` whose principal through it exceeds the principal repaid."""
+        """arrears.standing_of's rule, on rows already read: at the day-end of `end`, from the
+        first instalment overdue by then whose principal through it exceeds the principal
+        repaid."""
         if outstanding <= 0:
             return 0
         repaid = self.principal - outstanding
         since = next(
-            (due for due, through in self.schedule if due < end and through > repaid), None
+            (
+                due
+                for due, through in self.schedule
+                if overdue.is_overdue(due, end) and through > repaid
+            ),
+            None,
         )
-        return 0 if since is None else (end - since).days
+        return overdue.days_past_due(since, end)
 
 
 def loan_months(
@@ -77,7 +85,11 @@ def loan_months(
             LoanInstalment.loan_id, LoanInstalment.due_on, LoanInstalment.principal_through_paise
         )
         .join(MemberLoan, MemberLoan.id == LoanInstalment.loan_id)
-        .where(condition, MemberLoan.disbursed_on <= as_of, LoanInstalment.due_on < as_of)
+        .where(
+            condition,
+            MemberLoan.disbursed_on <= as_of,
+            overdue.overdue_since_condition(LoanInstalment.due_on, as_of),
+        )
         .order_by(LoanInstalment.loan_id, LoanInstalment.number)
     )
     for loan_id, due, through in schedule:

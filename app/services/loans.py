@@ -1,11 +1,13 @@
 """Internal lending: an SHG lends to a member, and she repays.
 
 Interest is on a cash basis (income when collected, as SHG books keep it). On a declining
-loan it runs on the principal actually outstanding for the actual days since interest was
-last charged (actual/365); on a flat loan it is what the schedule says has fallen due.
-A repayment pays, in the loan's allocation order (penalty → interest → principal by
-default), what is due; what it leaves unpaid of penalty and interest is carried forward.
-Paying more than she owes is refused rather than silently kept.
+loan it runs on the principal outstanding since interest was last charged, on the loan's
+own basis (`models.interest`): by default the schedule's periodic rate for each whole
+period, a part period prorated by its days, so an on-time payer pays exactly her schedule;
+actual/365 on the yearly rate where the loan's terms say so. On a flat loan it is what the
+schedule says has fallen due. A repayment pays, in the loan's allocation order (penalty →
+interest → principal by default), what is due; what it leaves unpaid of penalty and
+interest is carried forward. Paying more than she owes is refused rather than silently kept.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from app.services.members import writable_member
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
 from models.institutions import Member
+from models.interest import InterestBasis, InterestTerms
 from models.ledger import Account, JournalEntry, Side
 from models.loans import (
     DEFAULT_ALLOCATION,
@@ -38,10 +40,9 @@ from models.loans import (
     MemberLoan,
 )
 from models.money import format_inr
-from models.schedule import LoanTerms, Method, RateBasis, TermsError, build_schedule, round_half_up
+from models.schedule import Frequency, LoanTerms, Method, RateBasis, TermsError, build_schedule
 
 PARTS = ("penalty", "interest", "principal")
-DAYS_IN_YEAR = 365
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class NewLoan:
     purpose: str | None = None
     via: str = "cash"
     allocation_order: str = DEFAULT_ALLOCATION
+    interest_basis: InterestBasis = InterestBasis.PER_PERIOD
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ def _check_new(new: NewLoan) -> None:
         )
     if new.via not in ("cash", "bank"):
         raise Invalid.field("via", 'must be "cash" or "bank"')
+    if new.interest_basis is InterestBasis.ACTUAL_365 and new.terms.method is Method.FLAT:
+        raise Invalid.field(
+            "interest_basis", "a flat loan's interest is its schedule's: actual_365 needs declining"
+        )
 
 
 def disburse_loan(
@@ -119,6 +125,7 @@ def disburse_loan(
         account_id=account.id,
         principal_paise=new.terms.principal_paise,
         **new.terms.columns(),
+        interest_basis=new.interest_basis.value,
         disbursed_on=new.disbursed_on,
         fund_source=new.fund_source,
         fund_reference=new.fund_reference,
@@ -180,9 +187,15 @@ def is_cancelled(session: Session, loan: MemberLoan) -> bool:
     return bool(session.scalar(select(reversed_clause(loan.disbursement_entry_id))))
 
 
-def _yearly_rate(loan: MemberLoan) -> Fraction:
-    return Fraction(
-        loan.rate_bp * (12 if loan.rate_basis == RateBasis.PER_MONTH.value else 1), 10_000
+def interest_terms(loan: MemberLoan, basis: InterestBasis | None = None) -> InterestTerms:
+    """What the loan's interest depends on; `basis` overrides the loan's own (a federation's
+    loan, which keeps none, passes one)."""
+    return InterestTerms(
+        loan.rate_bp,
+        RateBasis(loan.rate_basis),
+        Frequency(loan.frequency),
+        loan.disbursed_on,
+        basis if basis is not None else InterestBasis(loan.interest_basis),
     )
 
 
@@ -216,15 +229,16 @@ def compute_dues(
     outstanding: int,
     paid: Paid,
     scheduled_interest: int,
+    basis: InterestBasis | None = None,
 ) -> Dues:
     """The dues arithmetic, on figures already read: `paid` sums up the standing repayments up
-    to `as_of`; `scheduled_interest` is the schedule's interest due by then."""
+    to `as_of`; `scheduled_interest` is the schedule's interest due by then; `basis` as for
+    `interest_terms`."""
     last = paid.last
     through = last.interest_through if last else loan.disbursed_on
     carried = last.interest_unpaid_paise if last else 0
     if loan.method == Method.DECLINING.value:
-        days = max((as_of - through).days, 0)
-        accrued = round_half_up(outstanding * _yearly_rate(loan) * days / DAYS_IN_YEAR)
+        accrued = interest_terms(loan, basis).accrued(outstanding, through, as_of)
         interest = carried + accrued
     else:
         if paid.interest_paise is None:

@@ -5,9 +5,10 @@ Columns (a header row is required; only the first three are mandatory):
     shg_id, meeting_date (YYYY-MM-DD or DD-MM-YYYY), member_id, present (yes/no, default yes),
     savings, fine, repayment, loan_id,
     new_loan_principal, new_loan_rate, new_loan_rate_basis, new_loan_method,
-    new_loan_instalments, new_loan_frequency, new_loan_fund_source
+    new_loan_instalments, new_loan_frequency, new_loan_fund_source, new_loan_interest_basis
 
-Amounts are rupees with at most two decimals; rates are percent ("2.00").
+Amounts are rupees with at most two decimals; rates are percent ("2.00"). A new loan's
+interest basis is "per_period" when left empty (`models.interest`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.services.meetings import MeetingLine, MeetingSheet, NewLoanLine, RepaymentLine
+from models.interest import InterestBasis
 from models.money import MoneyError, parse_rupees
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 
@@ -37,6 +39,7 @@ KNOWN = (
     "new_loan_instalments",
     "new_loan_frequency",
     "new_loan_fund_source",
+    "new_loan_interest_basis",
 )
 MAX_ROWS = 2_000_000
 # Where a problem found by the meeting service is shown in the file.
@@ -110,7 +113,9 @@ class _Row:
         return None
 
     def choice(
-        self, column: str, options: type[Method] | type[Frequency] | type[RateBasis]
+        self,
+        column: str,
+        options: type[Method] | type[Frequency] | type[RateBasis] | type[InterestBasis],
     ) -> str | None:
         raw = self.text(column).lower()
         if raw not in {o.value for o in options}:
@@ -142,7 +147,17 @@ def _new_loan(row: _Row) -> NewLoanLine | None:
         instalments=instalments,
         frequency=Frequency(frequency),
     )
-    return NewLoanLine(terms, fund_source=row.text("new_loan_fund_source") or "own")
+    interest_basis = InterestBasis.PER_PERIOD
+    if row.text("new_loan_interest_basis"):
+        chosen = row.choice("new_loan_interest_basis", InterestBasis)
+        if chosen is None:
+            return None
+        interest_basis = InterestBasis(chosen)
+    return NewLoanLine(
+        terms,
+        fund_source=row.text("new_loan_fund_source") or "own",
+        interest_basis=interest_basis,
+    )
 
 
 def _line(row: _Row) -> tuple[tuple[int, date] | None, MeetingLine | None]:

@@ -44,6 +44,7 @@ from app.services.principal import Principal
 from app.services.reversals import reverse_entry
 from models.base import utcnow
 from models.institutions import Institution, InstitutionKind, Member, Status
+from models.interest import InterestBasis
 from models.ledger import Account, Book, JournalEntry, Side
 from models.loans import LoanRepayment
 from models.meetings import Meeting, MeetingAttendance, MeetingEntry
@@ -65,6 +66,7 @@ class NewLoanLine:
     fund_source: str = "own"
     fund_reference: str | None = None
     purpose: str | None = None
+    interest_basis: InterestBasis = InterestBasis.PER_PERIOD
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,7 @@ def _new_loans(
             fund_reference=spec.fund_reference,
             purpose=spec.purpose,
             via=sheet.via,
+            interest_basis=spec.interest_basis,
         )
         try:
             with kept_if(session, True):  # a refusal undoes only this loan's work
