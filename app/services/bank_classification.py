@@ -133,7 +133,8 @@ class _CashCredit:
     """Days above the drawing limit, days without a credit, and the 90-day interest test."""
 
     def __init__(self, facility: Facility, powers: list[DrawingPower], rules: CapitalRules) -> None:
-        self.limit_paise, self.powers, self.rules = facility.limit_paise, powers, rules
+        self.limit_paise, self.rules = facility.limit_paise, rules
+        self.powers = [(p.effective_on, p.amount_paise) for p in powers]
         self.window = rules.cash_credit_out_of_order_days
         self.next_power = self.power = 0
         self.over = self.without_credit = 0
@@ -144,8 +145,8 @@ class _CashCredit:
     def limit(self, day: date) -> int:
         """The lower of the limit and the drawing power in force on `day`."""
         powers = self.powers
-        while self.next_power < len(powers) and powers[self.next_power].effective_on <= day:
-            self.power = powers[self.next_power].amount_paise
+        while self.next_power < len(powers) and powers[self.next_power][0] <= day:
+            self.power = powers[self.next_power][1]
             self.next_power += 1
         return min(self.limit_paise, self.power)
 
@@ -197,10 +198,14 @@ def day_ends(
     facility: Facility,
     through: date,
     credit_kinds: frozenset[str] = ACCOUNT_CREDITS,
+    standing: list[FacilityMovement] | None = None,
 ) -> Iterator[DayEnd]:
     """Every day-end from the first draw through `through`. `credit_kinds` says which
-    movements count as credits (the subvention's prompt test counts only the SHG's own)."""
-    moves = sorted(movements(session, facility, through), key=lambda m: m.value_date)
+    movements count as credits (the subvention's prompt test counts only the SHG's own);
+    `standing`, the facility's standing movements when the caller has them already."""
+    if standing is None:
+        standing = movements(session, facility, through)
+    moves = sorted((m for m in standing if m.value_date <= through), key=lambda m: m.value_date)
     start = first_draw(moves)
     if start is None:
         return

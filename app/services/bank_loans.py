@@ -515,7 +515,7 @@ def position(session: Session, facility: Facility, as_of: date) -> BankLoanPosit
             status = "closed" if balance == 0 and moves else "active"
     else:
         status = "active" if moves else "sanctioned"
-    ends = list(day_ends(session, facility, as_of))
+    ends = list(day_ends(session, facility, as_of, standing=every))
     history = periods(ends)
     last = ends[-1] if ends else None
     running = status in ("active", "sanctioned") and last is not None

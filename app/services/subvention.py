@@ -141,7 +141,7 @@ def _prompt(
     session: Session, facility: Facility, moves: list[FacilityMovement], start: date, end: date
 ) -> bool:
     scheme = _scheme(end, facility.state_code)
-    ends = [d for d in day_ends(session, facility, end, OWN_CREDITS) if d.day >= start]
+    ends = [d for d in day_ends(session, facility, end, OWN_CREDITS, moves) if d.day >= start]
     if facility.kind == "term":
         return all(d.days_past_due <= scheme.prompt_grace_days for d in ends)
     if any(d.days_over_limit > scheme.cash_credit_max_days_over_limit for d in ends):
