@@ -23,6 +23,7 @@ from importlib import resources
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -83,6 +84,11 @@ class Facility(Base):
         CheckConstraint("fund = 'bank' OR kind = 'term'", name="federation_loans_are_term"),
         CheckConstraint("limit_paise > 0", name="limit_positive"),
         CheckConstraint("rate_bp >= 0", name="rate_not_negative"),
+        CheckConstraint(
+            "(fund = 'bank') = (bank_rate_bp IS NOT NULL)"
+            " AND (bank_rate_bp IS NULL OR bank_rate_bp >= 0)",
+            name="bank_rate",
+        ),
         CheckConstraint("rate_basis IN ('per_month','per_annum')", name="rate_basis"),
         CheckConstraint("method IN ('flat','declining')", name="method"),
         CheckConstraint("frequency IN ('weekly','fortnightly','monthly')", name="frequency"),
@@ -104,7 +110,17 @@ class Facility(Base):
     sanctioned_on: Mapped[date] = mapped_column(Date)
     # A term loan's sanctioned amount, or a cash credit's limit.
     limit_paise: Mapped[int] = mapped_column(BigInteger)
+    # The rate the borrower is charged, per annum or per month (`rate_basis`). On a bank loan,
+    # the rate charged to the SHG on the part of the balance the subvention scheme covers.
     rate_bp: Mapped[int] = mapped_column(Integer)
+    # Bank loans only: the bank's own rate (its weighted average interest charge or lending
+    # rate), per annum. The subvention claim is computed on it, and it is the rate charged on
+    # the balance above the scheme's limit (`app/services/bank_loans.py`).
+    bank_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    # True for bank loans recorded before the two rates were kept apart (migration 0017): both
+    # hold the one rate recorded then, until someone confirms them.
+    rates_carried_forward: Mapped[bool] = mapped_column(Boolean, default=False)
+    rates_confirmed_by: Mapped[str | None] = mapped_column(String(120))
     rate_basis: Mapped[str] = mapped_column(String(10))
     method: Mapped[str] = mapped_column(String(10))
     frequency: Mapped[str] = mapped_column(String(12))
@@ -200,7 +216,9 @@ class CapitalRules:
     cash_credit_out_of_order_days: int
 
     def classify(self, kind: str, days: int) -> str:
-        """ "standard", or the band `days` overdue (or out of order) falls in."""
+        """ "standard", or the band `days` falls in: a term loan's days past due, or a cash
+        credit's days continuously over its drawing limit (its NPA comes from being out of
+        order, `cash_credit_out_of_order_days`; sources in `capital_rules.json`)."""
         bands = self.term_loan_classes if kind == "term" else self.cash_credit_classes
         for band in bands:
             if days >= band.from_days and (band.to_days is None or days <= band.to_days):

@@ -3,7 +3,11 @@ incentives an SHG has received.
 
 Parameters are data (`models/subvention_years/*.json`, one file per financial year), never constants
 in code: the scheme changes by year, and a claim for an old year must be computed with that
-year's rules.
+year's rules. Every rate, slab and cap in a year file names its source (the guideline read, or
+"assumption" where none was found); a slab no guideline gives for that year is not in the
+default file. A state that applies one (the ₹3-5 lakh slab after 2022-23, for instance) sets it
+explicitly in `subvention_years/states/<state code>/fy<year>.json` (`{"slabs": [...]}`, each
+slab with its `source`), added to that year's slabs for loans in that state only.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
@@ -21,10 +26,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UtcDateTime, utcnow
 from models.money import parse_rupees
 
+YEARS = Path(__file__).parent / "subvention_years"
+STATES = YEARS / "states"  # explicit state settings; none ship with Bahi
+
 
 @dataclass(frozen=True)
 class Slab:
-    """Outstanding between `from_paise` and `to_paise` earns subvention: either the lending
+    """Outstanding between `from_paise` and `to_paise` earns subvention: either the bank's
     rate's excess over the scheme rate, capped (`flat_bp` None), or a flat rate."""
 
     from_paise: int
@@ -32,6 +40,7 @@ class Slab:
     cap_bp: int | None
     flat_bp: int | None
     category_i_only: bool
+    source: str
 
 
 @dataclass(frozen=True)
@@ -39,12 +48,22 @@ class SchemeYear:
     financial_year: str  # "2025-26"
     starts_on: date
     ends_on: date
-    scheme_rate_bp: int  # the rate the SHG pays: 7%
+    scheme_rate_bp: int  # the rate the SHG pays on the first slab: 7%
     slabs: tuple[Slab, ...]
     prompt_additional_bp: int  # the further subvention for prompt payers: 3%
-    prompt_grace_days: int  # a term-loan instalment paid within this many days is prompt
+    # Prompt payer, judged over the claim period: a term loan never more than this many days
+    # past due on a day of the period (counting only the SHG's own credits)...
+    prompt_grace_days: int
+    # ... a cash credit never over its drawing limit for more than this many days in a row,
     cash_credit_max_days_over_limit: int
+    # ... and with a credit of the SHG's own in every month of the period, when true.
+    cash_credit_credit_every_month: bool
     category_i_districts: frozenset[str]
+
+    @property
+    def subvented_limit_paise(self) -> int:
+        """The balance on which the SHG pays the scheme's rate (the first slab's top, ₹3 lakh)."""
+        return self.slabs[0].to_paise
 
 
 def financial_year_of(day: date) -> str:
@@ -52,33 +71,48 @@ def financial_year_of(day: date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+def _slab(raw: dict[str, Any], where: str) -> Slab:
+    if not str(raw.get("source", "")).strip():
+        raise ValueError(f"{where}: every slab names its source")
+    return Slab(
+        from_paise=parse_rupees(raw["from"]),
+        to_paise=parse_rupees(raw["to"]),
+        cap_bp=raw.get("cap_bp"),
+        flat_bp=raw.get("flat_bp"),
+        category_i_only=raw.get("category_i_only", False),
+        source=raw["source"],
+    )
+
+
+def _state_slabs(financial_year: str, state_code: str | None) -> tuple[Slab, ...]:
+    path = STATES / (state_code or "") / f"fy{financial_year}.json"
+    if state_code is None or not path.is_file():
+        return ()
+    raw = json.loads(path.read_text("utf-8"))
+    return tuple(_slab(s, str(path)) for s in raw["slabs"])
+
+
 @cache
-def scheme_year(financial_year: str) -> SchemeYear | None:
-    """The scheme's parameters for a financial year, or None when none are kept for it."""
-    name = f"fy{financial_year}.json"
-    folder = resources.files(__package__).joinpath("subvention_years")
-    if not folder.joinpath(name).is_file():
+def scheme_year(financial_year: str, state_code: str | None = None) -> SchemeYear | None:
+    """The scheme's parameters for a financial year (with the state's explicit settings, if
+    it has any), or None when none are kept for it."""
+    path = YEARS / f"fy{financial_year}.json"
+    if not path.is_file():
         return None
-    raw = json.loads(folder.joinpath(name).read_text("utf-8"))
+    raw = json.loads(path.read_text("utf-8"))
     start = int(financial_year[:4])
+    prompt = raw["prompt_payer"]
     return SchemeYear(
         financial_year=financial_year,
         starts_on=date(start, 4, 1),
         ends_on=date(start + 1, 3, 31),
         scheme_rate_bp=raw["scheme_rate_bp"],
-        slabs=tuple(
-            Slab(
-                from_paise=parse_rupees(s["from"]),
-                to_paise=parse_rupees(s["to"]),
-                cap_bp=s.get("cap_bp"),
-                flat_bp=s.get("flat_bp"),
-                category_i_only=s.get("category_i_only", False),
-            )
-            for s in raw["slabs"]
-        ),
+        slabs=tuple(_slab(s, str(path)) for s in raw["slabs"])
+        + _state_slabs(financial_year, state_code),
         prompt_additional_bp=raw["prompt_additional_bp"],
-        prompt_grace_days=raw["prompt_grace_days"],
-        cash_credit_max_days_over_limit=raw["cash_credit_max_days_over_limit"],
+        prompt_grace_days=prompt["term_loan_max_days_past_due"],
+        cash_credit_max_days_over_limit=prompt["cash_credit_max_days_over_limit"],
+        cash_credit_credit_every_month=prompt["cash_credit_credit_every_month"],
         category_i_districts=frozenset(raw["category_i_districts"]),
     )
 

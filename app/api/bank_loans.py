@@ -15,6 +15,7 @@ from app.schemas.capital import (
     BankLoanCreateSchema,
     BankLoanSchema,
     BankMovementCreateSchema,
+    BankRatesUpdateSchema,
     DrawingPowerArgsSchema,
     DrawingPowerCreateSchema,
     DrawingPowerSchema,
@@ -73,7 +74,8 @@ def sanction(data: dict[str, Any]) -> Any:
         dose=data["dose"],
         sanctioned_on=data["sanctioned_on"],
         limit_paise=data["limit"],
-        rate_bp=data["rate"],
+        rate_bp=data["rate_to_shg"] if data["rate_to_shg"] is not None else data["rate"],
+        bank_rate_bp=data["bank_rate"],
         account_number=data["account_number"],
         instalments=data["instalments"],
         frequency=Frequency(data["frequency"]),
@@ -93,6 +95,20 @@ def get(args: dict[str, Any], facility_id: int) -> Any:
     """A bank loan, its schedule, and its balance and classification as of a date (its
     lending bank's partner reads it without `created_by`)."""
     return _view(_bank_loan(facility_id), args.get("as_of"))
+
+
+@blp.route("/bank-loans/<id:facility_id>", methods=["PATCH"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(BankRatesUpdateSchema)
+@blp.response(200, BankLoanSchema)
+def confirm_rates(data: dict[str, Any], facility_id: int) -> Any:
+    """Confirm the two rates of a loan recorded before they were kept apart (once): interest
+    charged stays as posted; later interest and subvention use these."""
+    facility = bank_loans.confirm_rates(
+        db(), who(), _bank_loan(facility_id), data.get("rate_to_shg"), data.get("bank_rate")
+    )
+    return _view(facility)
 
 
 @blp.route("/bank-loans/<id:facility_id>/draws", methods=["POST"])

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
-from app.schemas.fields import Enum, Id, Percent, Rupees, SafeDate, Text
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.formats import percent
+from app.schemas.fields import ChangeSchema, Enum, Id, Percent, Rupees, SafeDate, Text
 from app.schemas.journal import PostedSchema
 from app.schemas.loans import InstalmentSchema, LoanTermsSchema
 from app.schemas.via import Via
@@ -154,7 +157,26 @@ class BankLoanCreateSchema(Schema):
     limit = Rupees(
         required=True, metadata={"description": "The term loan, or the cash credit limit"}
     )
-    rate = Percent(required=True, metadata={"description": "Percent per annum"})
+    rate_to_shg = Percent(
+        load_default=None,
+        metadata={
+            "description": "Percent per annum the bank charges the SHG on the balance the"
+            " interest subvention scheme covers (in a category I district the scheme rate, 7%,"
+            " on up to ₹3 lakh). Required (or the old `rate`)"
+        },
+    )
+    bank_rate = Percent(
+        load_default=None,
+        metadata={
+            "description": "The bank's own rate, percent per annum (its weighted average"
+            " interest charge or lending rate): the subvention claim is computed on it, and the"
+            " bank charges it above the scheme's limit. Defaults to `rate_to_shg`"
+        },
+    )
+    rate = Percent(
+        load_default=None,
+        metadata={"description": "Deprecated: the old single rate, read as `rate_to_shg`"},
+    )
     account_number = Text(40, required=True)
     instalments = fields.Integer(
         strict=True, load_default=12, validate=validate.Range(1, MAX_INSTALMENTS)
@@ -170,6 +192,29 @@ class BankLoanCreateSchema(Schema):
     )
     via = Via("bank")
 
+    @validates_schema
+    def _one_rate_to_the_shg(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("rate_to_shg") is None and data.get("rate") is None:
+            raise ValidationError("the rate charged to the SHG is required", "rate_to_shg")
+        if data.get("rate_to_shg") is not None and data.get("rate") is not None:
+            raise ValidationError("give `rate_to_shg` only (`rate` is its old name)", "rate")
+
+
+class BankRatesUpdateSchema(ChangeSchema):
+    rate_to_shg = Percent(metadata={"description": "Percent per annum charged to the SHG"})
+    bank_rate = Percent(metadata={"description": "The bank's own rate, percent per annum"})
+
+
+class ClassPeriodSchema(Schema):
+    class_ = fields.String(data_key="class", attribute="label")
+    from_ = fields.Date(data_key="from", attribute="start")
+    to = fields.Date(
+        attribute="end",
+        allow_none=True,
+        metadata={"description": "Its last day-end; null while it lasts on the day asked for"},
+    )
+    reason = fields.String()
+
 
 class BankPositionSchema(Schema):
     as_of = fields.Date()
@@ -181,20 +226,53 @@ class BankPositionSchema(Schema):
     drawing_limit = Rupees(attribute="drawing_limit_paise")
     available = Rupees(attribute="available_paise")
     days_past_due = fields.Integer(
-        metadata={"description": "Term loan: days overdue. Cash credit: days out of order"}
+        metadata={
+            "description": "Term loan: days past due, counted at day end. Cash credit: days"
+            " out of order so far (the longer of days over the drawing limit and days without"
+            " a credit)"
+        }
+    )
+    days_over_limit = fields.Integer(
+        metadata={"description": "Cash credit: days in a row above the drawing limit"}
+    )
+    days_without_credit = fields.Integer(
+        metadata={"description": "Cash credit: days in a row owing with no credit"}
     )
     classification = fields.String()
+    classified_since = fields.Date(allow_none=True)
     reason = fields.String()
 
 
-class BankLoanSchema(FacilitySchema):
+class _BankLoanFields(Schema):
+    rate_to_shg = Percent(attribute="rate_bp")
+    # Its old name, still returned for clients that read it (one field may not share
+    # `rate_bp` with another, so it is read through a function).
+    rate = fields.Function(
+        lambda loan: percent(loan.rate_bp),
+        metadata={"type": "string", "description": "Deprecated: the same as `rate_to_shg`"},
+    )
+    bank_rate = Percent(attribute="bank_rate_bp")
+    rates_carried_forward = fields.Boolean(
+        metadata={
+            "description": "Recorded before the two rates were kept apart: both hold its one"
+            " rate until confirmed with PATCH /bank-loans/{id}"
+        }
+    )
     schedule = fields.List(fields.Nested(InstalmentSchema))
     position = fields.Nested(BankPositionSchema)
+    classification_history = fields.List(
+        fields.Nested(ClassPeriodSchema),
+        attribute="position.history",
+        metadata={"description": "Standard, SMA-0/1/2 and NPA periods through `as_of`"},
+    )
 
 
-class PartnerBankLoanSchema(PartnerFacilitySchema):
-    schedule = fields.List(fields.Nested(InstalmentSchema))
-    position = fields.Nested(BankPositionSchema)
+class BankLoanSchema(_BankLoanFields, FacilitySchema):
+    pass
+
+
+class PartnerBankLoanSchema(_BankLoanFields, PartnerFacilitySchema):
+    pass
 
 
 class BankMovementCreateSchema(Schema):
@@ -253,6 +331,8 @@ class MonthSubventionSchema(Schema):
     month_start = fields.Date()
     month_end = fields.Date()
     average_outstanding = Rupees(attribute="average_outstanding_paise")
+    rate_to_shg = Percent(attribute="facility.rate_bp")
+    bank_rate = Percent(attribute="facility.bank_rate_bp")
     prompt_payer = fields.Boolean(attribute="prompt")
     subvention_due_to_bank = Rupees(attribute="due_to_bank_paise")
     prompt_incentive = Rupees(attribute="incentive_paise")

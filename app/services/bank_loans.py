@@ -10,6 +10,18 @@ What the SHG owes is the sum of those movements, so interest that is not paid ad
 balance, as it does in a bank's loan account. A term loan is drawn in full when it is
 recorded; a cash credit is sanctioned first and then drawn and repaid within its limit and
 drawing power. The SHG must have kept books for the months the rules name before a bank loan.
+Its classification (SMA/NPA, and its history) is replayed from the books in
+`bank_classification.py`.
+
+A bank loan has two rates (DAY-NRLM interest subvention; `subvention.py`): `rate_bp`, the rate
+charged to the SHG on the part of the balance the scheme covers (in a category I district the
+scheme rate, 7%, on up to ₹3 lakh), and `bank_rate_bp`, the bank's own rate (its weighted
+average interest charge or lending rate), on which the bank's claim is computed and which the
+bank charges on the balance above the scheme's limit. Interest Bahi computes follows that
+split, day by day, with the limit of the financial year the day falls in; interest the bank
+debited (its statement's figure) is kept as given. A bank charging the SHG its own rate (a
+category II district) records one rate for both. A term loan's schedule is built on the rate
+to the SHG.
 """
 
 from __future__ import annotations
@@ -22,16 +34,15 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.formats import percent
+from app.services.bank_classification import ClassPeriod, day_ends, drawing_powers, periods
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Invalid, NotFound, renamed
 from app.services.facilities import (
-    Demand,
     check_in_date_order,
     daily_balances,
-    days_past_due,
     movements,
     owed_change,
-    schedule_of,
     store_schedule,
 )
 from app.services.institutions import writable_institution
@@ -42,6 +53,7 @@ from models.institutions import BankBranch, InstitutionKind
 from models.ledger import Account, AccountType, Book, JournalEntry, Posting
 from models.money import format_inr
 from models.schedule import Frequency, LoanTerms, Method, RateBasis, TermsError, round_half_up
+from models.subvention import financial_year_of, scheme_year
 
 DAYS_IN_YEAR = 365
 CREDITS = ("repay", "incentive")
@@ -55,13 +67,14 @@ class NewBankLoan:
     dose: int
     sanctioned_on: date
     limit_paise: int  # a term loan's amount, or the cash credit limit
-    rate_bp: int  # per annum
+    rate_bp: int  # per annum, charged to the SHG on the balance the scheme covers
     account_number: str
     instalments: int = 12  # term loan: the schedule; cash credit: months until review
     frequency: Frequency = Frequency.MONTHLY
     moratorium_periods: int = 0
     drawing_power_paise: int | None = None  # cash credit; defaults to the dose ladder
     via: str = "bank"
+    bank_rate_bp: int | None = None  # per annum, the claim's base; defaults to `rate_bp`
 
 
 def months_before(day: date, months: int) -> date:
@@ -126,6 +139,8 @@ def _check_new(new: NewBankLoan) -> None:
         raise Invalid.field("account_number", "the bank's loan account number is required")
     if new.drawing_power_paise is not None and new.drawing_power_paise < 0:
         raise Invalid.field("drawing_power", "must not be negative")
+    if new.bank_rate_bp is not None and new.bank_rate_bp < 0:
+        raise Invalid.field("bank_rate", "must not be negative")
     try:
         _terms(new).check()
     except TermsError as error:
@@ -213,6 +228,7 @@ def sanction(
         sanctioned_on=new.sanctioned_on,
         limit_paise=new.limit_paise,
         **_terms(new).columns(),
+        bank_rate_bp=new.rate_bp if new.bank_rate_bp is None else new.bank_rate_bp,
         disbursed_on=new.sanctioned_on if term else None,
         created_by=who.label,
     )
@@ -267,16 +283,6 @@ def set_drawing_power(
     return power
 
 
-def drawing_powers(session: Session, facility: Facility) -> list[DrawingPower]:
-    return list(
-        session.scalars(
-            select(DrawingPower)
-            .where(DrawingPower.facility_id == facility.id)
-            .order_by(DrawingPower.effective_on)
-        )
-    )
-
-
 def drawing_limit(facility: Facility, powers: list[DrawingPower], day: date) -> int:
     """What may be drawn in all on `day`: the lower of the limit and the drawing power."""
     power = next((p.amount_paise for p in reversed(powers) if p.effective_on <= day), 0)
@@ -289,6 +295,35 @@ def _bank_facility(session: Session, who: Principal, facility: Facility) -> None
     if facility.fund != "bank":
         raise NotFound(f"facility {facility.id} is not a bank loan")
     writable_institution(session, who, facility.borrower_id)
+
+
+def confirm_rates(
+    session: Session,
+    who: Principal,
+    facility: Facility,
+    rate_to_shg_bp: int | None = None,
+    bank_rate_bp: int | None = None,
+) -> Facility:
+    """Set the two rates of a bank loan recorded before they were kept apart (migration 0017
+    put its one rate in both and marked it `rates_carried_forward`); once. Interest already
+    charged stays as posted and the stored schedule as sanctioned; interest Bahi computes
+    from now on, and every subvention figure, use the rates set here."""
+    _bank_facility(session, who, facility)
+    if not facility.rates_carried_forward:
+        raise Conflict(
+            f"bank loan {facility.id}'s rates were recorded at its sanction or already confirmed"
+        )
+    for field, value in (("rate_to_shg", rate_to_shg_bp), ("bank_rate", bank_rate_bp)):
+        if value is not None and value < 0:
+            raise Invalid.field(field, "must not be negative")
+    if rate_to_shg_bp is not None:
+        facility.rate_bp = rate_to_shg_bp
+    if bank_rate_bp is not None:
+        facility.bank_rate_bp = bank_rate_bp
+    facility.rates_carried_forward = False
+    facility.rates_confirmed_by = who.label
+    session.flush()
+    return facility
 
 
 def owed(moves: list[FacilityMovement]) -> int:
@@ -359,17 +394,50 @@ def _interest_from(facility: Facility, standing: list[FacilityMovement]) -> date
     return min(draws) if draws else None
 
 
+def bank_rate(facility: Facility) -> int:
+    """The bank's own rate on a bank loan (the rate to the SHG where it keeps none apart)."""
+    return facility.rate_bp if facility.bank_rate_bp is None else facility.bank_rate_bp
+
+
+def _split_limit(facility: Facility, day: date) -> int:
+    """How much of the balance is charged the SHG's rate on `day`: the scheme's subvented
+    limit of that financial year (its first slab)."""
+    year = financial_year_of(day)
+    scheme = scheme_year(year, facility.state_code)
+    if scheme is None:
+        raise Conflict(
+            f"no interest subvention parameters are kept for FY {year}, so Bahi cannot tell how"
+            f" much of the balance is at the SHG's {percent(facility.rate_bp)}% and how much at"
+            f" the bank's {percent(bank_rate(facility))}%: give the bank's figure as"
+            " `amount`"
+        )
+    return scheme.subvented_limit_paise
+
+
+def day_interest(facility: Facility, balance_paise: int, day: date) -> Fraction:
+    """A day's interest on the balance owed at its end, exact: the SHG's rate on the part
+    within the scheme's limit, the bank's rate on the rest (one rate when they are equal)."""
+    owed, bank = max(balance_paise, 0), bank_rate(facility)
+    if bank == facility.rate_bp:
+        return Fraction(owed * bank, 10_000 * DAYS_IN_YEAR)
+    within = min(owed, _split_limit(facility, day))
+    return Fraction(within * facility.rate_bp + (owed - within) * bank, 10_000 * DAYS_IN_YEAR)
+
+
 def accrued_interest(
     facility: Facility, standing: list[FacilityMovement], through: date
 ) -> tuple[date | None, int]:
     """Interest on the balance at the end of each day from where it was last charged through
-    `through`, at the loan's yearly rate over 365 days, rounded half up once."""
+    `through` (`day_interest`: a year of 365 days), rounded half up once."""
     start = _interest_from(facility, standing)
     if start is None or start > through:
         return start, 0
     daily = daily_balances(standing, start, through)
-    exact = sum(Fraction(max(b, 0) * facility.rate_bp, 10_000 * DAYS_IN_YEAR) for b in daily)
-    return start, round_half_up(Fraction(exact))
+    exact = sum(
+        (day_interest(facility, b, start + timedelta(days=i)) for i, b in enumerate(daily)),
+        Fraction(0),
+    )
+    return start, round_half_up(exact)
 
 
 def charge_interest(
@@ -385,14 +453,16 @@ def charge_interest(
     _bank_facility(session, who, facility)
     standing = movements(session, facility)
     check_in_date_order(standing, through, field="through")
-    start, computed = accrued_interest(facility, standing, through)
+    start = _interest_from(facility, standing)
     if start is None:
         raise Conflict(f"facility {facility.id} has not been drawn")
     if start > through:
         raise Invalid.field(
             "through", f"interest is already charged through {start - timedelta(days=1)}"
         )
-    amount = computed if amount_paise is None else amount_paise
+    amount = (
+        accrued_interest(facility, standing, through)[1] if amount_paise is None else amount_paise
+    )
     if amount <= 0:
         raise Invalid.field("amount", "no interest is due for these days; nothing to charge")
     return _post(
@@ -419,96 +489,36 @@ class BankLoanPosition:
     repaid_paise: int
     drawing_limit_paise: int
     available_paise: int
-    days_past_due: int  # term: days overdue; cash credit: days out of order
+    # Term loan: days past due. Cash credit: days out of order so far, the longer of its days
+    # over the drawing limit and its days without a credit.
+    days_past_due: int
+    days_over_limit: int  # cash credit
+    days_without_credit: int  # cash credit
     classification: str  # "standard", "SMA-0", "SMA-1", "SMA-2", "NPA"
+    classified_since: date | None
     reason: str
     status: str  # "active", "closed", "cancelled", "sanctioned"
-
-
-def _term_overdue(
-    session: Session, facility: Facility, moves: list[FacilityMovement], as_of: date
-) -> tuple[int, str]:
-    demands = [
-        Demand(i.due_on, i.principal_paise + i.interest_paise)
-        for i in schedule_of(session, facility)
-    ]
-    paid = sum(m.principal_paise for m in moves if m.kind in CREDITS)
-    dpd = days_past_due(demands, paid, as_of)
-    return (
-        dpd,
-        f"an instalment has been overdue for {dpd} days" if dpd else "instalments paid to date",
-    )
-
-
-def _run_back(flags: list[bool]) -> int:
-    """How many of the last days in a row the flag held."""
-    run = 0
-    for flag in reversed(flags):
-        if not flag:
-            break
-        run += 1
-    return run
-
-
-def _out_of_order(
-    facility: Facility, powers: list[DrawingPower], moves: list[FacilityMovement], as_of: date
-) -> tuple[int, str, bool]:
-    """The cash-credit 'out of order' test: days continuously over the drawing limit, days
-    without a credit, and whether credits covered the interest debited in the last 90 days."""
-    draws = [m.value_date for m in moves if m.kind == "draw"]
-    if not draws:
-        return 0, "not drawn", False
-    first = min(draws)
-    balances = daily_balances(moves, first, as_of)
-    over = _run_back(
-        [
-            b > drawing_limit(facility, powers, first + timedelta(days=i))
-            for i, b in enumerate(balances)
-        ]
-    )
-    credits = [m.value_date for m in moves if m.kind in CREDITS]
-    no_credit = (as_of - max(credits, default=first)).days if balances[-1] > 0 else 0
-    window = capital_rules().cash_credit_out_of_order_days
-    since = as_of - timedelta(days=window)
-    uncovered = False
-    if first <= since:
-        debited = sum(
-            m.interest_paise for m in moves if m.kind == "interest" and m.value_date > since
-        )
-        credited = sum(
-            m.principal_paise for m in moves if m.kind in CREDITS and m.value_date > since
-        )
-        uncovered = debited > credited
-    days = max(over, no_credit)
-    if uncovered:
-        reason = f"credits in the last {window} days did not cover the interest debited"
-    elif over >= no_credit and over:
-        reason = f"over the drawing limit for {over} days in a row"
-    elif no_credit:
-        reason = f"no credit for {no_credit} days"
-    else:
-        reason = "in order"
-    return days, reason, uncovered
+    history: list[ClassPeriod]
 
 
 def position(session: Session, facility: Facility, as_of: date) -> BankLoanPosition:
+    """The loan at the day-end of `as_of`: balances, and its classification with the history
+    that led to it (`bank_classification.py`)."""
     every = movements(session, facility)
     moves = [m for m in every if m.value_date <= as_of]
-    powers = drawing_powers(session, facility)
-    rules = capital_rules()
     balance = owed(moves)
-    limit = drawing_limit(facility, powers, as_of)
+    limit = drawing_limit(facility, drawing_powers(session, facility), as_of)
     if facility.kind == "term":
-        days, reason = _term_overdue(session, facility, moves, as_of)
-        label = rules.classify("term", days)
         if not any(m.kind == "draw" for m in every):
             status = "cancelled"
         else:
             status = "closed" if balance == 0 and moves else "active"
     else:
-        days, reason, uncovered = _out_of_order(facility, powers, moves, as_of)
-        label = "NPA" if uncovered else rules.classify("cash_credit", days)
         status = "active" if moves else "sanctioned"
+    ends = list(day_ends(session, facility, as_of, standing=every))
+    history = periods(ends)
+    last = ends[-1] if ends else None
+    running = status in ("active", "sanctioned") and last is not None
     return BankLoanPosition(
         facility=facility,
         as_of=as_of,
@@ -518,8 +528,16 @@ def position(session: Session, facility: Facility, as_of: date) -> BankLoanPosit
         repaid_paise=sum(m.principal_paise for m in moves if m.kind in CREDITS),
         drawing_limit_paise=limit,
         available_paise=max(limit - balance, 0) if facility.kind == "cash_credit" else 0,
-        days_past_due=days,
-        classification=label if status in ("active", "sanctioned") else "standard",
-        reason=reason,
+        days_past_due=(
+            0
+            if last is None
+            else max(last.days_past_due, last.days_over_limit, last.days_without_credit)
+        ),
+        days_over_limit=last.days_over_limit if last else 0,
+        days_without_credit=last.days_without_credit if last else 0,
+        classification=last.label if running and last else "standard",
+        classified_since=history[-1].start if history else None,
+        reason=last.reason if last else "not drawn",
         status=status,
+        history=history,
     )

@@ -18,6 +18,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.institutions import can_read_institution, readable_institution
 from app.services.journal import reversed_clause
 from app.services.principal import Principal
+from models import overdue
 from models.capital import Facility, FacilityInstalment, FacilityMovement
 from models.institutions import BankBranch
 from models.ledger import JournalEntry
@@ -128,17 +129,23 @@ class Demand:
     amount_paise: int
 
 
-def days_past_due(demands: list[Demand], paid_paise: int, as_of: date) -> int:
-    """Days since the oldest demand that payments (applied oldest first) do not cover.
-    A demand due on `as_of` itself is not yet overdue."""
+def oldest_unpaid(demands: list[Demand], paid_paise: int, as_of: date) -> date | None:
+    """The due date of the oldest demand, due by `as_of`, that payments (applied oldest
+    first) do not cover; None when every demand due is paid."""
     cumulative = 0
     for demand in demands:
-        if demand.due_on >= as_of:
-            return 0
+        if not overdue.is_overdue(demand.due_on, as_of):
+            return None
         cumulative += demand.amount_paise
         if cumulative > paid_paise:
-            return (as_of - demand.due_on).days
-    return 0
+            return demand.due_on
+    return None
+
+
+def days_past_due(demands: list[Demand], paid_paise: int, as_of: date) -> int:
+    """Days past due at the day-end of `as_of` (models/overdue.py, RBI 12 Nov 2021): a demand
+    due on `as_of` and not paid with that value date is day 1."""
+    return overdue.days_past_due(oldest_unpaid(demands, paid_paise, as_of), as_of)
 
 
 def ensure_reversible(session: Session, entry: JournalEntry) -> None:

@@ -2,21 +2,27 @@
 the incentive when it arrives.
 
 Per loan and per calendar month, on the balance owed at the end of each day (the scheme
-computes on daily outstanding balances), with that month's financial-year parameters:
+computes on daily outstanding balances), with that month's financial-year parameters
+(`models/subvention_years/`, each figure with its source; RBI/2017-18/80 of 18 Oct 2017 and the
+yearly DAY-NRLM guidelines):
 - each slab takes the part of the balance that falls inside it;
-- the interest subvention on a slab is the lending rate's excess over the scheme rate,
-  capped, or the slab's flat rate;
-- category I district: the bank lends at the scheme rate and claims the subvention; a prompt
-  payer's further subvention (3%) is credited to her loan account, and the bank claims it too;
-- category II district: nothing is due to the bank; a prompt payer is reimbursed the
-  subvention on the first slab through the state mission.
+- category I district: the SHG is charged the scheme rate on the first slab (the loan's
+  `rate_bp`, its rate to the SHG) and the bank claims the excess of its own rate (the loan's
+  `bank_rate_bp`: its weighted average interest charge or lending rate) over the scheme rate,
+  capped (5.5%), or a slab's flat rate; a prompt payer's further subvention (3%) on the first
+  slab is credited to her loan account, and the bank claims it too;
+- category II district: nothing is due to the bank; a prompt payer is reimbursed, through the
+  state mission, the excess of the rate she was charged over the scheme rate on the first
+  slab, capped.
 Amounts are exact fractions of a paisa per day, summed over the month and rounded half up
 once per loan and month; a year counts 365 days.
 
-A loan is a prompt payer, judged at the end of the claim period, when (term loan) every
-instalment due was paid within the grace days of its due date, or (cash credit) it was never
-over its drawing limit for more than the allowed days in a row and took a credit in every
-month of the period.
+Prompt payer, judged over the claim period as the year file defines it, counting only the
+SHG's own credits (an incentive the bank credits is not one): a term loan is prompt when on
+no day-end of the period anything was more than the allowed days past due (so a default
+before the period does not count against it, and one carried into it does); a cash credit
+when it was never over its drawing limit for more than the allowed days in a row during the
+period and took a credit in every month of it.
 """
 
 from __future__ import annotations
@@ -31,15 +37,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.formats import percent
-from app.services.bank_loans import CREDITS, drawing_limit, drawing_powers, owed
+from app.services.bank_classification import day_ends, first_draw
+from app.services.bank_loans import bank_rate, owed
 from app.services.books import account_by_role, book_of
 from app.services.errors import Conflict, Forbidden, Invalid, renamed
-from app.services.facilities import (
-    check_in_date_order,
-    daily_balances,
-    movements,
-    schedule_of,
-)
+from app.services.facilities import check_in_date_order, daily_balances, movements
 from app.services.institutions import can_read_institution, writable_institution
 from app.services.journal import reversed_clause
 from app.services.posting import EntryDraft, post_entry
@@ -52,6 +54,7 @@ from models.subvention import SchemeYear, SubventionReceipt, financial_year_of, 
 
 DAYS_IN_YEAR = 365
 MAX_PERIOD_DAYS = 366
+OWN_CREDITS = frozenset({"repay"})  # the SHG's own credits ("customer induced")
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,9 @@ def district_code(session: Session, shg: Institution) -> str | None:
     return district.code if district else None
 
 
-def _scheme(day: date) -> SchemeYear:
+def _scheme(day: date, state_code: str | None) -> SchemeYear:
     year = financial_year_of(day)
-    scheme = scheme_year(year)
+    scheme = scheme_year(year, state_code)
     if scheme is None:
         raise Invalid.field("period", f"no subvention parameters are kept for FY {year}")
     return scheme
@@ -101,10 +104,13 @@ def _slab_part(balance: int, low: int, high: int) -> int:
 
 
 def _month_amounts(
-    scheme: SchemeYear, rate_bp: int, category: str, prompt: bool, balances: list[int]
+    scheme: SchemeYear, facility: Facility, category: str, prompt: bool, balances: list[int]
 ) -> tuple[int, int]:
     """(due to the bank, incentive to the SHG) for one month of daily balances."""
-    excess = max(rate_bp - scheme.scheme_rate_bp, 0)
+    # Category I: the bank's claim rests on its own rate; category II: the SHG is reimbursed
+    # on the rate she was charged.
+    base = bank_rate(facility) if category == "I" else facility.rate_bp
+    excess = max(base - scheme.scheme_rate_bp, 0)
     bank, incentive = Fraction(0), Fraction(0)
     for balance in balances:
         for index, slab in enumerate(scheme.slabs):
@@ -122,64 +128,36 @@ def _month_amounts(
     return round_half_up(bank / per_day), round_half_up(incentive / per_day)
 
 
-def _term_prompt(
-    session: Session, facility: Facility, moves: list[FacilityMovement], grace: int, as_of: date
-) -> bool:
-    due = 0
-    for instalment in schedule_of(session, facility):
-        deadline = instalment.due_on + timedelta(days=grace)
-        if deadline >= as_of:  # she still has until the end of the deadline day
-            break
-        due += instalment.principal_paise + instalment.interest_paise
-        paid = sum(
-            m.principal_paise for m in moves if m.kind in CREDITS and m.value_date <= deadline
-        )
-        if paid < due:
-            return False
-    return True
-
-
-def _cash_credit_prompt(
-    session: Session,
-    facility: Facility,
-    moves: list[FacilityMovement],
-    scheme: SchemeYear,
-    start: date,
-    end: date,
-) -> bool:
-    powers = drawing_powers(session, facility)
-    run = longest = 0
-    for offset, balance in enumerate(daily_balances(moves, start, end)):
-        over = balance > drawing_limit(facility, powers, start + timedelta(days=offset))
-        run = run + 1 if over else 0
-        longest = max(longest, run)
-    if longest > scheme.cash_credit_max_days_over_limit:
+def _credited_every_month(moves: list[FacilityMovement], start: date, end: date) -> bool:
+    """A credit of the SHG's own in every month of the period from the first draw on."""
+    drawn = first_draw(moves)
+    if drawn is None or drawn > end:
         return False
-    draws = [m.value_date for m in moves if m.kind == "draw"]
-    if not draws:
-        return False
-    credited = {(m.value_date.year, m.value_date.month) for m in moves if m.kind in CREDITS}
-    first = max(start, min(draws))
-    return all((m.year, m.month) in credited for m, _ in _months(first, end))
-
-
-def is_prompt(session: Session, facility: Facility, start: date, end: date) -> bool:
-    """Whether the loan counts as a prompt payer for the period ending `end`."""
-    return _prompt(session, facility, movements(session, facility, end), start, end)
+    credited = {(m.value_date.year, m.value_date.month) for m in moves if m.kind in OWN_CREDITS}
+    return all((m.year, m.month) in credited for m, _ in _months(max(start, drawn), end))
 
 
 def _prompt(
     session: Session, facility: Facility, moves: list[FacilityMovement], start: date, end: date
 ) -> bool:
-    scheme = _scheme(end)
+    scheme = _scheme(end, facility.state_code)
+    ends = [d for d in day_ends(session, facility, end, OWN_CREDITS, moves) if d.day >= start]
     if facility.kind == "term":
-        return _term_prompt(session, facility, moves, scheme.prompt_grace_days, end)
-    return _cash_credit_prompt(session, facility, moves, scheme, start, end)
+        return all(d.days_past_due <= scheme.prompt_grace_days for d in ends)
+    if any(d.days_over_limit > scheme.cash_credit_max_days_over_limit for d in ends):
+        return False
+    return not scheme.cash_credit_credit_every_month or _credited_every_month(moves, start, end)
+
+
+def is_prompt(session: Session, facility: Facility, start: date, end: date) -> bool:
+    """Whether the loan counts as a prompt payer over the claim period `start`..`end`."""
+    return _prompt(session, facility, movements(session, facility, end), start, end)
 
 
 def district_category(session: Session, shg: Institution, day: date) -> str:
     """ "I" or "II": the SHG's district category in the scheme year of `day`."""
-    return "I" if district_code(session, shg) in _scheme(day).category_i_districts else "II"
+    scheme = _scheme(day, shg.state_code)
+    return "I" if district_code(session, shg) in scheme.category_i_districts else "II"
 
 
 def _check_period(start: date, end: date) -> None:
@@ -192,8 +170,8 @@ def _check_period(start: date, end: date) -> None:
 def loan_subvention(
     session: Session, facility: Facility, start: date, end: date
 ) -> list[MonthSubvention]:
-    """Month by month, what is due on one bank loan for the period, prompt status judged at
-    the period's end."""
+    """Month by month, what is due on one bank loan for the period, prompt status judged over
+    the whole period."""
     _check_period(start, end)
     shg = session.get_one(Institution, facility.borrower_id)
     branch = session.get_one(BankBranch, facility.branch_id)
@@ -204,7 +182,7 @@ def loan_subvention(
     for month_start, month_end in _months(start, end):
         balances = daily_balances(moves, month_start, month_end)
         bank, incentive = _month_amounts(
-            _scheme(month_start), facility.rate_bp, category, prompt, balances
+            _scheme(month_start, facility.state_code), facility, category, prompt, balances
         )
         rows.append(
             MonthSubvention(
@@ -264,6 +242,7 @@ CSV_COLUMNS = (
     "month",
     "average_outstanding",
     "lending_rate",
+    "rate_to_shg",
     "prompt_payer",
     "subvention_due_to_bank",
     "prompt_incentive",
@@ -286,6 +265,7 @@ def claim_csv(rows: list[MonthSubvention]) -> str:
                 r.category,
                 r.month_start.strftime("%Y-%m"),
                 format_rupees(r.average_outstanding_paise),
+                percent(bank_rate(r.facility)),
                 percent(r.facility.rate_bp),
                 "Y" if r.prompt else "N",
                 format_rupees(r.due_to_bank_paise),
