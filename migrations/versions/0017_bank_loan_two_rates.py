@@ -13,7 +13,7 @@ SHG's interest on loans whose bank really charged more, and the category depends
 Federation loans (CIF, VRF) have no bank rate: it stays null, and a check keeps it so.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-10 10:00:00
 """
 
