@@ -13,6 +13,7 @@ from models.credit import (
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.imports import ImportJob
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
+from models.kyc import MemberKyc
 from models.ledger import (
     Account,
     AccountType,
@@ -64,6 +65,7 @@ __all__ = [
     "MeetingAttendance",
     "MeetingEntry",
     "Member",
+    "MemberKyc",
     "MemberLoan",
     "PeriodEvent",
     "Posting",
