@@ -27,6 +27,7 @@ from models.base import Base, BigId, UtcDateTime, one_of, utcnow
 GENDERS = ("female", "male", "transgender")
 KEY_PERSON_RELATIONS = ("husband", "father", "mother", "son", "brother", "other")
 OTHER_ID_TYPES = ("pan", "passport", "driving_licence", "nrega_job_card", "other")
+MARITAL_STATUSES = ("married", "separated", "divorced", "widowed", "unmarried")
 
 
 class MemberKyc(Base):
@@ -45,6 +46,10 @@ class MemberKyc(Base):
             f"other_id_type IS NULL OR {one_of('other_id_type', OTHER_ID_TYPES)}",
             name="other_id_type",
         ),
+        CheckConstraint(
+            f"marital_status IS NULL OR {one_of('marital_status', MARITAL_STATUSES)}",
+            name="marital_status",
+        ),
         CheckConstraint("aadhaar_last4 IS NULL OR length(aadhaar_last4) = 4", name="aadhaar_last4"),
         Index("ix_member_kyc_member_version", "member_id", "version"),
     )
@@ -58,6 +63,7 @@ class MemberKyc(Base):
     age_years: Mapped[int | None] = mapped_column(Integer)
     age_as_on: Mapped[date | None] = mapped_column(Date)
     gender: Mapped[str | None] = mapped_column(String(12))
+    marital_status: Mapped[str | None] = mapped_column(String(10))
     key_person_name: Mapped[str | None] = mapped_column(String(200))  # husband or father
     key_person_relation: Mapped[str | None] = mapped_column(String(10))
     address_line: Mapped[str | None] = mapped_column(String(200))

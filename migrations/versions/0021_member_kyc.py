@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("age_years", sa.Integer()),
         sa.Column("age_as_on", sa.Date()),
         sa.Column("gender", sa.String(12)),
+        sa.Column("marital_status", sa.String(10)),
         sa.Column("key_person_name", sa.String(200)),
         sa.Column("key_person_relation", sa.String(10)),
         sa.Column("address_line", sa.String(200)),
