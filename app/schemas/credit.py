@@ -107,9 +107,23 @@ class EnquirySchema(Schema):
 
 class LakhpatiSchema(Schema):
     status = fields.String(metadata={"description": "lakhpati, not_yet, or unknown"})
-    cycles = fields.Integer()
-    monthly_average = Rupees(attribute="monthly_average_paise", allow_none=True)
-    yearly = Rupees(attribute="yearly_paise", allow_none=True)
+    cycles = fields.Integer(
+        metadata={"description": "seasons or business cycles sharing days with the year"}
+    )
+    monthly_average = Rupees(
+        attribute="monthly_average_paise",
+        allow_none=True,
+        metadata={"description": "the year's income / 12; null while unknown"},
+    )
+    yearly = Rupees(
+        attribute="yearly_paise",
+        allow_none=True,
+        metadata={"description": "household income over the year, all activities added"},
+    )
+    year_from = fields.Date(
+        allow_none=True, metadata={"description": "the 12 months judged, ending on her latest"}
+    )
+    year_to = fields.Date(allow_none=True)
     reason = fields.String()
 
 
