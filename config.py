@@ -63,6 +63,11 @@ class BaseConfig:
     # Signed out after this long without a request, as a bank's internet banking does.
     WEB_IDLE_TIMEOUT_SECONDS = 15 * 60
     WEB_SIGN_IN_LIMIT = "10 per minute"
+    # A model card judges adverse impact only for groups (districts, social categories) with
+    # at least these many members and approvals; smaller ones are "too small to judge"
+    # (scoring.validation.GroupMinimum has the same defaults, for callers outside the app).
+    ADVERSE_IMPACT_MIN_MEMBERS = 30
+    ADVERSE_IMPACT_MIN_APPROVALS = 5
 
 
 class DevelopmentConfig(BaseConfig):

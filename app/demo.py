@@ -11,6 +11,7 @@ from app.services import (
     banks,
     consents,
     federation_loans,
+    gradings,
     grants,
     institutions,
     members,
@@ -65,10 +66,21 @@ def _shg_books(session: Session, clf: Institution, vo: Institution, start: date)
             )
             for i, n in enumerate(names, start=1)
         ]
+        # Books from three months before the weeks below (each member's first saving), graded
+        # A, then the Revolving Fund: the rule in app/services/revolving_fund.py.
+        joined = start - timedelta(days=92)
+        for member in enrolled:
+            savings.deposit(session, DEMO, SavingsMovement(member.id, 10000, joined))
+        gradings.record_grading(
+            session,
+            DEMO,
+            gradings.NewGrading(shg.id, start, "A", "Ujala CLF grading committee", 88),
+            today_in_india(),
+        )
         grants.give_grant(
             session,
             DEMO,
-            grants.NewGrant("revolving_fund", shg.id, 15_000_00, start, giver_id=clf.id),
+            grants.NewGrant("revolving_fund", shg.id, 20_000_00, start, giver_id=clf.id),
         )
         for week in range(4):
             day = start + timedelta(days=7 * week)
@@ -86,7 +98,7 @@ def _shg_books(session: Session, clf: Institution, vo: Institution, start: date)
 
 def _capital_support(session: Session, clf: Institution, vo: Institution, day: date) -> None:
     """CIF and RF from the mission to the CLF; a CIF loan from the CLF to the VO."""
-    for fund, amount in (("cif_corpus", 50_00_000_00), ("revolving_fund", 30_000_00)):
+    for fund, amount in (("cif_corpus", 50_00_000_00), ("revolving_fund", 50_000_00)):
         grants.give_grant(
             session, DEMO, grants.NewGrant(fund, clf.id, amount, day, reference="JSLPS")
         )

@@ -10,6 +10,7 @@ from models.credit import (
     LivelihoodIncome,
     ScoringModel,
 )
+from models.grading import ShgGrading
 from models.idle import AuditRun, AuditSchedule, IdleFlag, IdleFlagEvent, IdleObservation, IdleRule
 from models.imports import ImportJob
 from models.institutions import Bank, BankBranch, Institution, InstitutionKind, Member, Status
@@ -71,6 +72,7 @@ __all__ = [
     "Posting",
     "Role",
     "ScoringModel",
+    "ShgGrading",
     "Side",
     "Status",
     "SubventionReceipt",

@@ -3,7 +3,9 @@ auditors work through.
 
 - An **idle rule** is data an admin edits: for one institution level and one fund, either
   "a balance of at least X with no on-lending or disbursement for N days" (`no_outflow`) or
-  "utilisation below P% on the run date and N days before" (`low_utilisation`).
+  "utilisation below P% on the run date and N days before" (`low_utilisation`). A
+  `no_outflow` rule may name a token share: a day's outflow below that share of the balance
+  on the run date does not reset its clock (lending ₹5,000 out of ₹10 lakh is not use).
 - An **audit run** applies every active rule to a scope as of a date. A scheduled run owns a
   `slot` (the schedule time it stands for), unique, so two scheduler processes cannot run the
   same report twice. Runs are kept with their parameters, counts, duration and errors.
@@ -60,6 +62,11 @@ class IdleRule(Audited, Base):
         CheckConstraint(
             "(kind = 'low_utilisation') = (max_utilisation_bp IS NOT NULL)", name="utilisation"
         ),
+        CheckConstraint(
+            "token_outflow_bp BETWEEN 0 AND 10000"
+            " AND (kind = 'no_outflow' OR token_outflow_bp = 0)",
+            name="token_outflow",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -71,6 +78,9 @@ class IdleRule(Audited, Base):
     days: Mapped[int] = mapped_column(Integer)
     # Utilisation in basis points of the fund's capital (6000 = 60%), for low_utilisation.
     max_utilisation_bp: Mapped[int | None] = mapped_column(Integer)
+    # no_outflow rules: a day's outflow below this share of the balance on the run date
+    # (basis points, 500 = 5%) does not reset the idle clock; 0: every outflow counts.
+    token_outflow_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def parameters(self) -> dict[str, Any]:
@@ -85,6 +95,7 @@ class IdleRule(Audited, Base):
             "min_balance_paise": self.min_balance_paise,
             "days": self.days,
             "max_utilisation_bp": self.max_utilisation_bp,
+            "token_outflow_bp": self.token_outflow_bp,
         }
 
 

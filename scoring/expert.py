@@ -1,9 +1,15 @@
 """The expert scorecard: points by hand, used until enough outcomes exist to train a model.
 
-Every characteristic adds or takes away points from 600 (odds of 50:1, 20 points to double
-the odds). The points follow field practice for SHG members and are monotonic by
+Every characteristic adds or takes away points from 600, on the same 300-900 scale a trained
+scorecard uses. The points follow field practice for SHG members and are monotonic by
 construction: a better value never earns fewer points. A missing value (no loan yet) earns
 zero points for that characteristic.
+
+**Not calibrated.** The points were set by hand, not fitted to outcomes: the score ranks
+members, but the odds its scale names (600 at 50:1) are not a probability of default. It is
+shown as an *expert score* with these points (API, web page, PDF profile), never as a
+probability, until a trained model that passed its gates is activated
+(`app/services/scoring_models.py`).
 
 Points by characteristic (value bands, lowest first):
 
@@ -23,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from scoring.features import FEATURE_NAMES
-from scoring.scale import BASE_SCORE, HIGHEST, LOWEST, probability_of
+from scoring.scale import BASE_SCORE, HIGHEST, LOWEST
 
 NAME = "expert-scorecard-1"
 
@@ -42,8 +48,7 @@ POINTS: dict[str, Bands] = {
 
 @dataclass(frozen=True)
 class ExpertScore:
-    score: int
-    probability_bad: float
+    score: int  # BASE_SCORE plus the points, kept within LOWEST..HIGHEST
     points: dict[str, int]  # each characteristic's points
     shortfall: dict[str, int]  # how far each is below the best it could earn
 
@@ -67,4 +72,4 @@ def expert_score(values: Mapping[str, float | None]) -> ExpertScore:
         shortfall[name] = best - earned if value is not None else 0
     raw = BASE_SCORE + sum(points.values())
     score = min(max(raw, LOWEST), HIGHEST)
-    return ExpertScore(score, probability_of(score), points, shortfall)
+    return ExpertScore(score, points, shortfall)

@@ -19,6 +19,7 @@ class Feature:
     name: str
     better: Better  # which way lowers the risk: the score never moves against it
     reason: str  # said to her when this characteristic lowered her score
+    words: str  # what it is, for a points table
 
 
 FEATURES: tuple[Feature, ...] = (
@@ -26,41 +27,50 @@ FEATURES: tuple[Feature, ...] = (
         "on_time_share",
         "higher",
         "Some of your loan instalments were paid late in the last 12 months.",
+        "Instalments on time, last 12 months",
     ),
     Feature(
         "worst_days_past_due",
         "lower",
         "A loan instalment was overdue for many days in the last 12 months.",
+        "Most days past due, last 12 months",
     ),
     Feature(
         "savings_regularity",
         "higher",
         "You did not save in every month.",
+        "Months saved of months on record",
     ),
     Feature(
         "savings_streak",
         "higher",
         "Your longest run of monthly savings without a break is short.",
+        "Longest run of monthly savings",
     ),
     Feature(
         "attendance_share",
         "higher",
         "You missed several of your group's meetings in the last year.",
+        "Meetings attended, last 12 months",
     ),
     Feature(
         "shg_overdue_share",
         "lower",
         "Several members of your group are behind on their loans.",
+        "Her group's loans overdue",
     ),
     Feature(
         "months_of_history",
         "higher",
         "Your record with the group is still short.",
+        "Months on record",
     ),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 BY_NAME = {f.name: f for f in FEATURES}
 
-# Below these, a member has "insufficient history" rather than a score (DOMAIN.md).
+# Below these, a member has "insufficient history" rather than a score (DOMAIN.md: under ~6
+# months or ~6 instalments): months of record with her group, and, where she has borrowed,
+# instalments of her loans fallen due (repayments there were to judge, paid or not).
 MIN_HISTORY_MONTHS = 6
-MIN_REPAID_INSTALMENTS = 6
+MIN_INSTALMENTS_DUE = 6

@@ -7,8 +7,13 @@ scorecard on any table of features with a binary outcome.
     card.score(rows); card.probability(rows); card.reasons(rows)
 
 - Each column is binned by optbinning with the event-rate trend it is given (``"ascending"``:
-  more of it, more risk; ``"descending"``: less risk); missing values get a bin of their own;
-  categorical columns are binned by their categories.
+  more of it, more risk; ``"descending"``: less risk); missing values get a bin of their own,
+  and so do the spec's special codes; categorical columns are binned by their categories.
+- A missing or special value is scored with the weight of evidence of its own bin
+  (optbinning's ``metric_missing="empirical"``, ``metric_special="empirical"``), in fitting and
+  in scoring: a column missing mostly for bad rows marks risk. (optbinning's default, 0, would
+  score every missing value as average risk.) An empty missing bin has a weight of 0.
+  Models stored before this rule keep the treatment they were validated with.
 - A logistic regression is fitted on the weights of evidence. A column whose coefficient would
   turn its trend around is dropped and the model refitted, so the score is monotonic in every
   constrained column (the binning is monotonic, and every coefficient keeps its sign).
@@ -37,6 +42,9 @@ from scoring.scale import FACTOR, score_of
 from scoring.spec import Spec
 
 __all__ = ["Scorecard", "Spec", "fit_scorecard"]  # Spec: where callers have always found it
+
+# Missing and special values take their own bin's weight of evidence, not 0 (average risk).
+OWN_BIN = {"metric_missing": "empirical", "metric_special": "empirical"}
 
 
 @dataclass
@@ -98,10 +106,12 @@ def _pipeline(spec: Spec, columns: list[str]) -> Pipeline:
         variable_names=columns,
         categorical_variables=categorical or None,
         selection_criteria=None,
+        special_codes=list(spec.special_codes) or None,
         binning_fit_params={
             c: {"monotonic_trend": trend} for c, trend in spec.monotonic.items() if c in columns
         }
         or None,
+        binning_transform_params={c: OWN_BIN for c in columns},
         max_n_bins=spec.max_bins,
     )
     return Pipeline([("binning", binning), ("model", LogisticRegression(C=1.0, max_iter=1000))])

@@ -21,6 +21,10 @@ class Spec:
     # The event (bad) rate's trend as the column grows, for columns that must be monotonic.
     monotonic: dict[str, Trend] = field(default_factory=dict)
     max_bins: int = 6
+    # Values that mean something other than an amount ("not applicable"): binned apart, like
+    # missing values, each scored by its own bin's weight of evidence. A tuple default, so a
+    # model pickled before this field existed still reads it (as none).
+    special_codes: tuple[float, ...] = ()
 
     @property
     def columns(self) -> list[str]:

@@ -4,6 +4,15 @@ Release gates (issue 5), computed on out-of-time data and written to the model c
 AUC ≥ 0.70, KS ≥ 0.25, calibration slope 0.8–1.2, score PSI < 0.10 against the previous
 model, and an adverse impact ratio ≥ 0.8 across districts and social categories (the share of
 each group scoring at or above the approval cut-off, over the best group's share).
+
+Adverse impact is judged only on groups large enough to say something: at least
+`GroupMinimum.members` members (30) and `GroupMinimum.approvals` approvals (5), settings
+`BAHI_ADVERSE_IMPACT_MIN_MEMBERS` and `BAHI_ADVERSE_IMPACT_MIN_APPROVALS` (config.py). A smaller
+group is reported as "too small to judge", neither passing nor failing the gate, and is left
+out of the best group's share; a column with fewer than two groups large enough compares
+nothing. With no group judged anywhere the gate is "not judged" (listed on the card), not
+passed. The minimum is a setting, not a rule from a source: the four-fifths ratio itself
+is the US EEOC's rule of thumb, and a ratio between groups of a handful of members is noise.
 """
 
 from __future__ import annotations
@@ -27,6 +36,24 @@ GATES = {
 APPROVAL_CUTOFF = 600
 
 
+@dataclass(frozen=True)
+class GroupMinimum:
+    """The smallest group the adverse-impact gate judges (config.py has the settings)."""
+
+    members: int = 30
+    approvals: int = 5
+
+    def too_small(self, stats: dict[str, float]) -> str | None:
+        """Why a group cannot be judged, or None when it can."""
+        members, approved = int(stats["rows"]), round(stats["rows"] * stats["approved"])
+        if members >= self.members and approved >= self.approvals:
+            return None
+        return (
+            f"too small to judge: {members} members, {approved} approved"
+            f" (at least {self.members} members and {self.approvals} approvals)"
+        )
+
+
 @dataclass
 class Validation:
     rows: int
@@ -37,14 +64,18 @@ class Validation:
     calibration_slope: float
     calibration_table: list[dict[str, float]]
     psi: float | None  # None: no previous model to compare with
-    adverse_impact: dict[str, dict[str, float]]  # column → group → ratio
+    adverse_impact: dict[str, dict[str, float]]  # column → group → ratio (judged groups)
     score_distribution: dict[str, dict[str, dict[str, float]]]  # column → group → stats
+    too_small: dict[str, dict[str, str]] = field(default_factory=dict)  # column → group → why
+    minimum: GroupMinimum = field(default_factory=GroupMinimum)
     failures: list[str] = field(default_factory=list)
+    not_judged: list[str] = field(default_factory=list)  # gates nothing could be judged on
 
     @property
-    def adverse_impact_ratio(self) -> float:
+    def adverse_impact_ratio(self) -> float | None:
+        """The lowest ratio of a judged group; None when no group could be judged."""
         ratios = [r for groups in self.adverse_impact.values() for r in groups.values()]
-        return min(ratios, default=1.0)
+        return min(ratios, default=None)
 
     def passes(self) -> bool:
         return not self.failures
@@ -108,20 +139,38 @@ def _by_group(scores: np.ndarray[Any, Any], groups: Sequence[Any]) -> dict[str, 
     return out
 
 
+def _adverse_impact(
+    distribution: dict[str, dict[str, dict[str, float]]], minimum: GroupMinimum
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, str]]]:
+    """Each judged group's approval share over the best judged group's, per column; and the
+    groups too small to judge, with why."""
+    impact: dict[str, dict[str, float]] = {}
+    too_small: dict[str, dict[str, str]] = {}
+    for column, stats in distribution.items():
+        why = {name: minimum.too_small(g) for name, g in stats.items()}
+        too_small[column] = {name: w for name, w in why.items() if w is not None}
+        judged = {name: g for name, g in stats.items() if why[name] is None}
+        if len(judged) < 2:
+            impact[column] = {}
+            continue
+        best = max(g["approved"] for g in judged.values())
+        impact[column] = {name: g["approved"] / best for name, g in judged.items()}
+    return impact, too_small
+
+
 def validate(
     y: Sequence[int],
     p: Sequence[float],
     scores: Sequence[int],
     groups: dict[str, Sequence[Any]],
     previous_scores: Sequence[int] | None = None,
+    minimum: GroupMinimum | None = None,
 ) -> Validation:
     """Every figure of the model card, and which gates fail."""
+    minimum = minimum or GroupMinimum()
     s = np.asarray(scores, dtype=float)
     distribution = {column: _by_group(s, values) for column, values in groups.items()}
-    impact = {}
-    for column, stats in distribution.items():
-        best = max(g["approved"] for g in stats.values()) or 1.0
-        impact[column] = {name: g["approved"] / best for name, g in stats.items()}
+    impact, too_small = _adverse_impact(distribution, minimum)
     result = Validation(
         rows=len(y),
         bad_rate=float(np.mean(y)),
@@ -133,7 +182,11 @@ def validate(
         psi=None if previous_scores is None else psi(previous_scores, scores),
         adverse_impact=impact,
         score_distribution=distribution,
+        too_small=too_small,
+        minimum=minimum,
     )
+    if groups and result.adverse_impact_ratio is None:
+        result.not_judged.append("adverse_impact_ratio: no two groups large enough to compare")
     for name, (low, high) in GATES.items():
         value = getattr(result, name)
         if value is None:

@@ -28,6 +28,7 @@ from app import create_app  # noqa: E402
 from app.services.principal import cli_principal  # noqa: E402
 from app.services.scoring_models import labelled_rows, train  # noqa: E402
 from scoring.synthetic import synthetic_members  # noqa: E402
+from scoring.validation import GroupMinimum  # noqa: E402
 
 
 def main() -> None:
@@ -49,8 +50,17 @@ def main() -> None:
             train_rows = labelled_rows(session, args.observed_on)
             validation_rows = labelled_rows(session, args.validate_on)
             groups = ("district", "social_category")
+        minimum = GroupMinimum(
+            app.config["ADVERSE_IMPACT_MIN_MEMBERS"], app.config["ADVERSE_IMPACT_MIN_APPROVALS"]
+        )
         model = train(
-            session, cli_principal("train_model"), args.version, train_rows, validation_rows, groups
+            session,
+            cli_principal("train_model"),
+            args.version,
+            train_rows,
+            validation_rows,
+            groups,
+            minimum,
         )
         session.commit()
         card = model.card
@@ -62,9 +72,14 @@ def main() -> None:
                 else f"  {name:<20} {card[name]}"
             )
         print(f"  {'calibration_slope':<20} {card['calibration_slope']:.3f}")
-        print(f"  {'adverse impact':<20} {card['adverse_impact_ratio']:.3f}")
+        ratio = card["adverse_impact_ratio"]
+        print(f"  {'adverse impact':<20} {'not judged' if ratio is None else f'{ratio:.3f}'}")
+        for column, groups_too_small in card["adverse_impact_too_small"].items():
+            for group, why in groups_too_small.items():
+                print(f"  {column} {group}: {why}")
         print(f"  {'psi':<20} {card['psi']}")
         print(f"  gate failures        {json.dumps(card['gate_failures'])}")
+        print(f"  gates not judged     {json.dumps(card['gates_not_judged'])}")
 
 
 if __name__ == "__main__":

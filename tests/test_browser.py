@@ -166,7 +166,7 @@ def test_bookkeeper_records_a_meeting_on_a_phone(served, browser):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Federation"
     _no_csp_refusals(browser)
     _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
-    assert _savings_of(browser, "Sunita Devi") == "₹400.00"
+    assert _savings_of(browser, "Sunita Devi") == "₹500.00"
     cash_before = browser.find_element(By.CSS_SELECTOR, "td[data-role=cash]").text
     _no_csp_refusals(browser)
 
@@ -187,7 +187,7 @@ def test_bookkeeper_records_a_meeting_on_a_phone(served, browser):
     _submit(browser, "#post")
 
     assert "is recorded" in browser.find_element(By.CSS_SELECTOR, ".flash").text
-    assert _savings_of(browser, "Sunita Devi") == "₹1,650.50"
+    assert _savings_of(browser, "Sunita Devi") == "₹1,750.50"
     cash_after = browser.find_element(By.CSS_SELECTOR, "td[data-role=cash]").text
     assert _paise(cash_after) - _paise(cash_before) == 1_250_50
     _no_csp_refusals(browser)

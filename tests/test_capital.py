@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.services import federation_loans, grants, utilisation
+from app.services import federation_loans, gradings, grants, savings, utilisation
 from app.services.errors import Conflict, Invalid
 from app.services.journal import readable_entry
 from app.services.reversals import reverse_set
@@ -29,6 +29,13 @@ def give(session, fed_or_none, fund, receiver, rupees, day, giver=None):
             giver_id=giver.id if giver else None,
         ),
         today=LATER,
+    )
+
+
+def graded(session, shg, day, grade="A"):
+    """Its grading, as the grading team gave it: the Revolving Fund rule reads it."""
+    return gradings.record_grading(
+        session, ADMIN, gradings.NewGrading(shg.id, day, grade, "CLF grading committee"), LATER
     )
 
 
@@ -58,11 +65,21 @@ def lend(session, fund, lender, borrower, rupees, rate, day):
     )
 
 
+def keeps_books_from(session, fed: Federation, day):
+    """Her SHG's books begin on `day`: a member saves ₹100 (in cash)."""
+    member = fed.members[0]
+    savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 100_00, day), LATER)
+
+
 @pytest.fixture
 def fed(session) -> Federation:
+    """A CLF with ₹5,00,000 of CIF and ₹60,000 of RF from 1 April 2026; its SHG keeps books
+    from 2 January 2026 and was graded A on 1 April 2026."""
     fed = make_federation(session)
     give(session, None, "cif_corpus", fed.clf, 500_000, date(2026, 4, 1))
     give(session, None, "revolving_fund", fed.clf, 60_000, date(2026, 4, 1))
+    keeps_books_from(session, fed, date(2026, 1, 2))
+    graded(session, fed.shg, date(2026, 4, 1))
     return fed
 
 
@@ -76,9 +93,11 @@ def test_grants_from_the_mission_and_passed_on_post_in_both_books(session, fed):
 
 
 def test_a_grant_cannot_pass_more_than_the_giver_holds_or_go_sideways(session, fed):
+    give(session, None, "startup_fund", fed.clf, 10_000, date(2026, 4, 1))
     with pytest.raises(Invalid) as more:
-        give(session, fed, "revolving_fund", fed.shg, 60_001, date(2026, 4, 5), giver=fed.clf)
+        give(session, fed, "startup_fund", fed.shg, 10_001, date(2026, 4, 5), giver=fed.clf)
     assert more.value.problems[0].field == "amount"
+    assert "holds" in more.value.problems[0].reason
     with pytest.raises(Invalid) as wrong_kind:
         give(session, fed, "cif_corpus", fed.shg, 100, date(2026, 4, 5))
     assert wrong_kind.value.problems[0].field == "receiver_id"
@@ -188,3 +207,69 @@ def test_federation_loan_repayments_are_recorded_in_date_order(session, fed):
     with pytest.raises(Invalid) as early:
         federation_loans.repay(session, ADMIN, loan, 100_000, date(2026, 4, 30), today=LATER)
     assert early.value.problems[0].field == "value_date"
+
+
+def _refusal(session, fed, rupees, day, giver=None):
+    with pytest.raises(Invalid) as refused:
+        give(session, fed, "revolving_fund", fed.shg, rupees, day, giver=giver)
+    return [(p.field, p.reason) for p in refused.value.problems]
+
+
+def test_revolving_fund_needs_three_months_of_the_shgs_own_books(session):
+    """Books begin on 10 February 2026: 10 February + 3 months is 10 May. A grant dated
+    10 April (two months) is refused; one dated 10 May is given."""
+    fed = make_federation(session)
+    keeps_books_from(session, fed, date(2026, 2, 10))
+    graded(session, fed.shg, date(2026, 4, 1))
+    assert _refusal(session, fed, 20_000, date(2026, 4, 10)) == [
+        (
+            "value_date",
+            "Durga SHG's books begin on 10-02-2026: the Revolving Fund needs 3 months of"
+            " books, from 10-05-2026",
+        )
+    ]
+    assert _refusal(session, fed, 20_000, date(2026, 5, 9))[0][0] == "value_date"
+    given = give(session, fed, "revolving_fund", fed.shg, 20_000, date(2026, 5, 10))
+    assert given.amount_paise == 20_000_00
+
+
+def test_revolving_fund_is_given_once_per_shg(session, fed):
+    first = give(session, fed, "revolving_fund", fed.shg, 20_000, date(2026, 4, 5), giver=fed.clf)
+    assert _refusal(session, fed, 20_000, date(2026, 4, 6), giver=fed.clf) == [
+        (
+            "receiver_id",
+            f"Durga SHG received its Revolving Fund on 05-04-2026 (grant {first.id}): once per SHG",
+        )
+    ]
+    # From the mission directly: still the same SHG's second RF.
+    assert _refusal(session, fed, 20_000, date(2026, 4, 6))[0][0] == "receiver_id"
+    # A grant reversed was never given: the SHG may have its RF after all.
+    reverse_set(session, ADMIN, readable_entry(session, ADMIN, first.entry_id).set_id, today=LATER)
+    again = give(session, fed, "revolving_fund", fed.shg, 20_000, date(2026, 4, 6), giver=fed.clf)
+    assert again.amount_paise == 20_000_00
+
+
+def test_revolving_fund_amount_is_within_the_range_per_shg(session, fed):
+    """₹20,000 to ₹30,000 per SHG (models/capital_rules.json): ₹19,999 and ₹30,001 are
+    refused, ₹30,000 is given. The CLF's own RF from the mission has no such range."""
+    for rupees in (19_999, 30_001):
+        assert _refusal(session, fed, rupees, date(2026, 4, 5), giver=fed.clf) == [
+            ("amount", "an SHG's Revolving Fund is ₹20,000.00 to ₹30,000.00")
+        ]
+    give(session, fed, "revolving_fund", fed.shg, 30_000, date(2026, 4, 5), giver=fed.clf)
+    assert balance(session, fed, fed.shg, "revolving_fund") == 30_000_00
+
+
+def test_revolving_fund_needs_a_passing_grade_on_the_day(session):
+    fed = make_federation(session)
+    keeps_books_from(session, fed, date(2026, 1, 2))
+    assert _refusal(session, fed, 20_000, date(2026, 4, 5)) == [
+        ("receiver_id", "Durga SHG has no grading recorded on or before 05-04-2026")
+    ]
+    graded(session, fed.shg, date(2026, 4, 1), "B")
+    assert _refusal(session, fed, 20_000, date(2026, 4, 5)) == [
+        ("receiver_id", "Durga SHG was graded B on 01-04-2026; the Revolving Fund needs grade A")
+    ]
+    graded(session, fed.shg, date(2026, 5, 1), "A")  # graded again, and passed
+    assert _refusal(session, fed, 20_000, date(2026, 4, 30))[0][1].endswith("needs grade A")
+    give(session, fed, "revolving_fund", fed.shg, 20_000, date(2026, 5, 1))

@@ -215,16 +215,42 @@ def test_grants_passed_on_name_their_set_which_reverses_them_in_both_books(setup
     assert mission.json["set_id"] is None
     assert mission.json["entry_ids"] == [mission.json["entry_id"]]
 
-    passed = api.post(
-        "/api/v1/grants",
+    rf_to_shg = {
+        "fund": "revolving_fund",
+        "receiver_id": fed.shg.id,
+        "giver_id": fed.clf.id,
+        "amount": "20000",
+        "value_date": "2026-04-05",
+    }
+    ungraded = api.post("/api/v1/grants", rf_to_shg)
+    assert ungraded.status_code == 422
+    assert ungraded.json["errors"] == [
         {
-            "fund": "revolving_fund",
-            "receiver_id": fed.shg.id,
-            "giver_id": fed.clf.id,
-            "amount": "20000",
-            "value_date": "2026-04-05",
-        },
+            "field": "receiver_id",
+            "reason": "Durga SHG has no grading recorded on or before 05-04-2026",
+        }
+    ]
+    grading = api.post(
+        f"/api/v1/institutions/{fed.shg.id}/gradings",
+        {"graded_on": "2026-04-01", "grade": "A", "score": 88, "graded_by": "CLF committee"},
     )
+    assert grading.status_code == 201, grading.json
+    assert (grading.json["grade"], grading.json["score"]) == ("A", 88)
+    listed = api.get(f"/api/v1/institutions/{fed.shg.id}/gradings").json["items"]
+    assert [(g["graded_on"], g["grade"]) for g in listed] == [("2026-04-01", "A")]
+    not_an_shg = api.post(
+        f"/api/v1/institutions/{fed.clf.id}/gradings",
+        {"graded_on": "2026-04-01", "grade": "A", "graded_by": "CLF committee"},
+    )
+    assert not_an_shg.status_code == 422
+    assert not_an_shg.json["errors"][0]["field"] == "institution_id"
+    bad_grade = api.post(
+        f"/api/v1/institutions/{fed.shg.id}/gradings",
+        {"graded_on": "2026-04-01", "grade": "D", "graded_by": "CLF committee"},
+    )
+    assert bad_grade.status_code == 422
+
+    passed = api.post("/api/v1/grants", rf_to_shg)
     assert passed.status_code == 201, passed.json
     set_id, entry_ids = passed.json["set_id"], passed.json["entry_ids"]
     assert set_id is not None and len(entry_ids) == 2

@@ -232,12 +232,35 @@ def test_a_thin_file_says_what_is_missing_instead_of_a_score(session, ledger):
 
     _, member, _, _, _ = ledger
     result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
-    assert (result.score, result.model) == (None, "expert-scorecard-1")
+    assert (result.score, result.model, result.kind) == (None, "expert-scorecard-1", "expert")
+    # Five months saved (January to May), four instalments due (10 February to 10 May).
     assert result.missing == [
         "5 months of record with her group; 6 needed",
-        "3 months of loan repayment on time; 6 needed",
+        "4 instalments of her loans fallen due; 6 needed",
     ]
     assert result.eligibility.suggested_loan_paise == 0
+
+
+def _save_from_june_2025(session, member):
+    for month in range(6, 13):  # she saved every month of 2025 from June
+        day = date(2025, month, 5)
+        savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 500_00, day), LATER)
+
+
+def test_fewer_than_six_instalments_due_is_insufficient_history(session, ledger):
+    """Twelve months of record on 31 May 2026, but only four instalments of her loan have
+    fallen due: too few repayments to judge. (Before, the instalment rule only counted with
+    under 6 months of record, so she was scored: 570.)"""
+    from app.services.readiness import readiness
+
+    _, member, _, _, _ = ledger
+    _save_from_june_2025(session, member)
+    result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
+    assert result.features["months_of_history"] == 12
+    assert (result.score, result.missing) == (
+        None,
+        ["4 instalments of her loans fallen due; 6 needed"],
+    )
 
 
 def test_a_scored_member_gets_reasons_eligibility_and_a_stored_score(session, ledger):
@@ -245,26 +268,40 @@ def test_a_scored_member_gets_reasons_eligibility_and_a_stored_score(session, le
     from models.credit import CreditScore
 
     _, member, _, _, _ = ledger
-    for month in range(6, 13):  # she saved every month of 2025 from June
-        day = date(2025, month, 5)
-        savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 500_00, day), LATER)
-    result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
-    # 11 of 12 months saved (not March 2026), longest run 9, a loan 51 days past due with
-    # 3 of 5 loan-months on time, no meetings, her group's one loan overdue, 12 months.
-    assert result.features["savings_regularity"] == 11 / 12
-    assert result.features["on_time_share"] == 3 / 5
-    assert result.score == 600 - 20 - 40 + 35 + 10 + 0 - 20 + 5
-    assert result.reasons[0] == (
-        "A loan instalment was overdue for many days in the last 12 months."
-    )
+    _save_from_june_2025(session, member)
+    result = readiness(session, credit_history(session, member, date(2026, 7, 31)), "test")
+    # 31 July 2026: six instalments due (February to July), two paid. Saved in 11 of the 14
+    # months from June 2025 (not March, June or July 2026), longest run 9; the loan 3 of 7
+    # loan-months on time and over 90 days past due (unpaid since 10 April); no meetings;
+    # her group's one loan overdue; 14 months on record.
+    assert result.features["savings_regularity"] == 11 / 14
+    assert result.features["on_time_share"] == 3 / 7
+    points = {p.characteristic: p.points for p in result.points}
+    assert points == {
+        "on_time_share": -60,
+        "worst_days_past_due": -90,
+        "savings_regularity": 15,
+        "savings_streak": 10,
+        "attendance_share": 0,
+        "shg_overdue_share": -20,
+        "months_of_history": 5,
+    }
+    assert result.score == 600 - 60 - 90 + 15 + 10 + 0 - 20 + 5 == 460
+    # An expert score is not calibrated: no probability of default, anywhere.
+    assert (result.kind, result.probability_bad, result.title) == ("expert", None, "Expert score")
+    assert "not a probability of default" in result.note
+    assert result.reasons[:2] == [
+        "A loan instalment was overdue for many days in the last 12 months.",
+        "Some of your loan instalments were paid late in the last 12 months.",
+    ]
     assert (result.eligibility.suggested_loan_paise, result.eligibility.loan_reason) == (
         0,
-        "a score of 570 is below 600",
+        "a score of 460 is below 600",
     )
     assert result.eligibility.subvention == ["her SHG has no bank loan on these books"]
     [stored] = session.scalars(select(CreditScore).where(CreditScore.member_id == member.id))
     assert (stored.score, stored.model, stored.inputs["on_time_share"]) == (
         result.score,
         "expert-scorecard-1",
-        0.6,
+        3 / 7,
     )

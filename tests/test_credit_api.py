@@ -104,3 +104,51 @@ def test_refusals_name_the_field_and_the_role(world):
     assert bookkeeper.get("/api/v1/bank/members").status_code == 403
     assert partner.get(f"/api/v1/members/{member.id}/consents").status_code == 404
     assert partner.get(f"/api/v1/members/{member.id}/credit-history").status_code == 404
+
+
+def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, session, client):
+    """Eight months of saving, no loan: scored by the expert scorecard. The API, the web page
+    and the PDF call it an expert score and give its points; none gives a probability."""
+    from app.services import consents, savings
+    from app.services.profile_pdf import points_line
+    from app.services.readiness import readiness
+    from tests.test_web import WebUser
+
+    fed, bank, _, partner, _ = world
+    member = fed.members[0]
+    today = today_in_india()
+    first = today.replace(day=1)
+    for months_back in range(1, 9):
+        day = first - timedelta(days=1)  # the last day of each of the 8 months before this
+        for _ in range(months_back - 1):
+            day = day.replace(day=1) - timedelta(days=1)
+        savings.deposit(session, ADMIN, savings.SavingsMovement(member.id, 100_00, day), today)
+    consents.record_consent(
+        session,
+        ADMIN,
+        consents.NewConsent(member.id, bank.id, "individual_loan", today, today + timedelta(30)),
+    )
+    ready = partner.get(f"/api/v1/bank/members/{member.id}/credit-profile").json["readiness"]
+    assert (ready["kind"], ready["title"], ready["probability_90_days_past_due"]) == (
+        "expert",
+        "Expert score",
+        None,
+    )
+    assert "not a probability of default" in ready["note"]
+    assert ready["score"] == 600 + sum(p["points"] for p in ready["points"])
+    assert [p["characteristic"] for p in ready["points"]][:2] == [
+        "on_time_share",
+        "worst_days_past_due",
+    ]
+    assert [p["value"] for p in ready["points"]][:2] == [None, None]  # no loan: zero points
+
+    officer = WebUser(client, token(session, Role.BANK_PARTNER, bank_id=bank.id))
+    page = officer.page(f"/bank/members/{member.id}")
+    assert "Expert score" in page and 'id="points"' in page
+    assert "not a probability of default" in page and "chance of" not in page
+
+    from app.services.credit_history import credit_history
+
+    result = readiness(session, credit_history(session, member, today), "test")
+    line = points_line(result)
+    assert line.startswith("Points: 600 to start; Instalments on time, last 12 months +0;")

@@ -35,14 +35,17 @@ def test_auditor_runs_reads_moves_and_exports(world):
     started = auditor.post("/api/v1/idle/runs", {"as_of": "2026-04-15"})
     assert started.status_code == 201, started.json
     run = started.json
-    assert (run["status"], run["flags_opened"], run["trigger"]) == ("succeeded", 1, "on_demand")
+    # The CIF has not moved (clf-cif-90d) and none of it is lent (clf-cif-below-60).
+    assert (run["status"], run["flags_opened"], run["trigger"]) == ("succeeded", 2, "on_demand")
     assert run["scope_path"] == fed.district.path
 
     listed = auditor.get("/api/v1/idle/flags?fund=cif&ongoing=true").json["items"]
-    assert [(f["balance"], f["days_idle"], f["status"]) for f in listed] == [
+    assert len(listed) == 2
+    listed = auditor.get("/api/v1/idle/flags?fund=cif&rule=clf-cif-90d&ongoing=true").json
+    assert [(f["balance"], f["days_idle"], f["status"]) for f in listed["items"]] == [
         ("1000000.00", 104, "open")
     ]
-    flag_id = listed[0]["id"]
+    flag_id = listed["items"][0]["id"]
     assert bookkeeper.get(f"/api/v1/idle/flags/{flag_id}").status_code == 200
 
     answer = bookkeeper.post(
@@ -61,7 +64,9 @@ def test_auditor_runs_reads_moves_and_exports(world):
     exported = auditor.get(f"/api/v1/idle/runs/{run['id']}/export?format=csv")
     assert exported.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    # Two flags on one fund: the total counts its ₹10,00,000 once.
     assert [(r["institution"], r["fund"], r["idle_balance"], r["district"]) for r in rows] == [
+        (fed.clf.name, "CIF", "1000000.00", fed.district.name),
         (fed.clf.name, "CIF", "1000000.00", fed.district.name),
         ("", "", "1000000.00", ""),
     ]

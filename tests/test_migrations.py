@@ -66,3 +66,31 @@ def test_loans_recorded_before_0016_run_per_period(databases, template_url):
     assert instalments == 8
     with engine.connect() as conn, pytest.raises(IntegrityError):
         conn.execute(text("UPDATE member_loans SET interest_basis = 'daily'"))
+
+
+def test_0020_carries_idle_rules_forward(databases):
+    """An installation at 0015 whose rules were seeded before clf-cif-below-60 existed, one
+    of them edited by an admin: 0020 adds the CIF rule, gives the untouched seeded rules their
+    5% token share and leaves the edited rule counting every outflow."""
+    from sqlalchemy import text
+
+    url = databases.empty()
+    command.upgrade(alembic_config(url), "0015")
+    engine = databases.engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM idle_rules WHERE code = 'clf-cif-below-60'"))
+        conn.execute(
+            text("UPDATE idle_rules SET updated_by = 'admin', days = 120 WHERE code = 'vo-rf-90d'")
+        )
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as conn:
+        rules = {
+            code: (token, by)
+            for code, token, by in conn.execute(
+                text("SELECT code, token_outflow_bp, created_by FROM idle_rules")
+            )
+        }
+    assert rules["clf-cif-below-60"] == (0, "migration 0020")
+    assert rules["vo-rf-90d"][0] == 0
+    assert rules["clf-cif-90d"][0] == rules["shg-own-90d"][0] == 500
+    assert rules["vo-vrf-below-60"][0] == 0

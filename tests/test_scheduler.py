@@ -68,7 +68,8 @@ def test_catch_up_after_downtime_runs_the_latest_missed_slot_once(sessions):
     assert scheduler.catch_up(sessions, at(2026, 9, 3, 10, 0)).status == "succeeded"
     # Down from September to December: October, November and December were missed.
     caught = scheduler.catch_up(sessions, at(2026, 12, 5, 10, 0))
-    assert (caught.as_of, caught.flags_continued) == (date(2026, 11, 30), 1)
+    # The CLF's unlent CIF: its no-outflow and its utilisation episodes both continue.
+    assert (caught.as_of, caught.flags_continued) == (date(2026, 11, 30), 2)
     assert scheduler.catch_up(sessions, at(2026, 12, 5, 10, 5)) is None
     assert scheduled_runs(sessions) == [
         (at(2026, 9, 1, 2, 0), date(2026, 8, 31)),

@@ -119,3 +119,89 @@ def test_the_engine_takes_categorical_columns_and_missing_values():
     fitted = fit_scorecard(table, spec)
     scores = fitted.score(table.head(10))
     assert all(LOWEST <= s <= HIGHEST for s in scores)
+
+
+def _missing_and_special(rows: int, seed: int):
+    """A risk column `x` (more of it, more risk: about 23% bad), missing in 15% of rows that
+    are 70% bad, and the special code -1 ("not applicable") in 10% of rows that are 5% bad;
+    `noise` carries nothing."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=rows)
+    bad = rng.random(rows) < 1 / (1 + np.exp(1.5 - x))
+    kind = rng.random(rows)
+    missing, special = kind < 0.15, (kind >= 0.15) & (kind < 0.25)
+    bad[missing] = rng.random(int(missing.sum())) < 0.70
+    bad[special] = rng.random(int(special.sum())) < 0.05
+    x[missing], x[special] = np.nan, -1.0
+    return pd.DataFrame({"x": x, "noise": rng.normal(size=rows), "bad": bad.astype(int)})
+
+
+def test_missing_and_special_values_score_as_their_own_bins():
+    """Rows missing `x` are 70% bad: their calibrated probability must be 0.70 within 0.05
+    (their bin's observed rate, not the average 0.3 a weight of evidence of 0 gives); rows
+    with the special code are 5% bad: 0.05 within 0.03. Tolerances are about four standard
+    errors of the rates on 1,500 and 1,000 scored rows."""
+    spec = Spec("bad", ["x", "noise"], monotonic={"x": "ascending"}, special_codes=(-1.0,))
+    card = fit_scorecard(_missing_and_special(20_000, 1), spec, _missing_and_special(6_000, 2))
+    later = _missing_and_special(10_000, 3)
+    probability = card.probability(later)
+    missing, special = later["x"].isna().to_numpy(), (later["x"] == -1.0).to_numpy()
+    assert abs(later["bad"][missing].mean() - 0.70) < 0.05  # the planted rate, as drawn
+    assert abs(probability[missing].mean() - 0.70) < 0.05
+    assert abs(probability[special].mean() - 0.05) < 0.03
+    # Every row of a bin scores alike, and a missing value scores below the average member.
+    assert probability[missing].std() < 0.02
+    assert max(card.score(later[missing].head(5))) < min(card.score(later[special].head(5)))
+
+
+def test_adverse_impact_judges_only_groups_large_enough():
+    """Approval at 600. District A: 100 members, 70 approved (0.70); B: 50, 40 approved
+    (0.80, the best); C: 20 members, none approved; D: 40 members, 3 approved. A's ratio is
+    0.70 / 0.80 = 0.875. C (under 30 members) and D (under 5 approvals) are too small to
+    judge: neither passed nor failed. (Judged as before, C's ratio of 0 failed the gate.)"""
+    from scoring.validation import GroupMinimum, validate
+
+    sizes = {"A": (100, 70), "B": (50, 40), "C": (20, 0), "D": (40, 3)}
+    scores, groups = [], []
+    for name, (members, approved) in sizes.items():
+        scores += [650] * approved + [550] * (members - approved)
+        groups += [name] * members
+    y = [int(s < 600) for s in scores]
+    p = [0.2 if s < 600 else 0.02 for s in scores]
+    result = validate(y, p, scores, {"district": groups})
+    assert result.adverse_impact == {"district": {"A": pytest.approx(0.875), "B": 1.0}}
+    assert result.adverse_impact_ratio == pytest.approx(0.875)
+    assert result.too_small == {
+        "district": {
+            "C": "too small to judge: 20 members, 0 approved (at least 30 members and 5 approvals)",
+            "D": "too small to judge: 40 members, 3 approved (at least 30 members and 5 approvals)",
+        }
+    }
+    assert not any(f.startswith("adverse_impact") for f in result.failures)
+    # With a lower minimum D is judged: 0.075 / 0.80 fails the gate.
+    lower = validate(y, p, scores, {"district": groups}, minimum=GroupMinimum(30, 3))
+    assert lower.adverse_impact["district"]["D"] == pytest.approx(0.09375)
+    assert any(f.startswith("adverse_impact_ratio 0.094") for f in lower.failures)
+    # Nothing large enough to compare: the gate is not judged, rather than passed.
+    tiny = validate(
+        y[:170], p[:170], scores[:170], {"district": groups[:170]}, minimum=GroupMinimum(200, 5)
+    )
+    assert tiny.adverse_impact_ratio is None
+    assert tiny.not_judged == ["adverse_impact_ratio: no two groups large enough to compare"]
+
+
+def test_the_group_minimum_settings_default_to_the_engines():
+    from config import BaseConfig
+    from scoring.validation import GroupMinimum
+
+    assert (
+        (BaseConfig.ADVERSE_IMPACT_MIN_MEMBERS, BaseConfig.ADVERSE_IMPACT_MIN_APPROVALS)
+        == (
+            GroupMinimum().members,
+            GroupMinimum().approvals,
+        )
+        == (30, 5)
+    )

@@ -140,3 +140,25 @@ def test_a_model_trained_on_a_synthetic_ledger_finds_the_planted_behaviour(sessi
         "General",
     }
     assert set(model.card["kept"]) <= set(FEATURE_NAMES)  # never district or category
+
+
+def test_a_group_too_small_to_judge_does_not_stop_activation(session, samples):
+    """Twelve members of a social category of their own, every one with a poor record: none
+    scores 600. Twelve members are too few to judge adverse impact, so the card says so and
+    the gate neither passes nor fails on them (judged, their ratio of 0 failed it)."""
+    train_rows, later = samples
+    tiny = later.index[:12]
+    later = later.copy()
+    later.loc[tiny, "social_category"] = "tiny"
+    later.loc[tiny, ["on_time_share", "savings_regularity", "attendance_share"]] = 0.05
+    later.loc[tiny, "worst_days_past_due"] = 200.0
+    model = scoring_models.train(session, ADMIN, "v1", train_rows, later, GROUPS)
+    card = model.card
+    assert card["score_distribution"]["social_category"]["tiny"]["approved"] == 0.0
+    assert card["adverse_impact_too_small"]["social_category"] == {
+        "tiny": "too small to judge: 12 members, 0 approved (at least 30 members and 5 approvals)"
+    }
+    assert "tiny" not in card["adverse_impact"]["social_category"]
+    assert card["adverse_impact_minimum"] == {"members": 30, "approvals": 5}
+    assert card["gate_failures"] == [] and card["gates_not_judged"] == []
+    assert scoring_models.activate(session, ADMIN, "v1").active

@@ -2,9 +2,10 @@
 
 Worked out by hand:
 
-    2025-04-01  Mission -> CLF: CIF corpus 1,00,000 and RF 15,000 (bank)
-    2025-04-05  CLF -> SHG: RF 15,000 (linked set)
+    2025-04-01  Mission -> CLF: CIF corpus 1,00,000 and RF 20,000 (bank)
     10th of every month, Apr-Mar: each member saves 100 in cash (12 meetings: 3,600)
+    2025-07-10  CLF -> SHG: RF 20,000 (linked set): the SHG's books began at the 10 April
+                meeting, three months before, and it was graded A on 1 July
     2025-05-01  CLF -> VO: CIF 50,000 at 6% p.a. declining, 10 monthly
     2025-05-02  VO -> SHG: CIF 30,000 at 12% p.a. declining, 10 monthly
     2025-05-10  SHG -> Member 1: 12,000 from CIF, flat 1% a month, 12 monthly (1,000 + 120),
@@ -18,11 +19,11 @@ Worked out by hand:
                 schedule (models.interest), 50,000 x 6% / 12 x 6 = 1,500.00
     2025-11-02  SHG repays VO 6,800.00: interest 30,000 x 12% / 12 x 6 = 1,800.00
 
-    31 March 2026, SHG: cash 15,560.00 (3,600 + 5,600 + 6,360); bank 55,200.00
-      (15,000 + 30,000 - 12,000 - 6,000 + 40,000 - 6,800 - 5,000); member loans 7,000.00;
+    31 March 2026, SHG: cash 15,560.00 (3,600 + 5,600 + 6,360); bank 60,200.00
+      (20,000 + 30,000 - 12,000 - 6,000 + 40,000 - 6,800 - 5,000); member loans 7,000.00;
       CIF interest 1,800.00; bank interest 568.43 | savings 3,600.00; CIF payable 25,000.00;
-      bank loan 35,568.43; RF 15,000.00; interest from members 960.00 (5 x 120 + 6 x 60).
-      Trial balance 80,128.43 = 80,128.43.
+      bank loan 35,568.43; RF 20,000.00; interest from members 960.00 (5 x 120 + 6 x 60).
+      Trial balance 85,128.43 = 85,128.43.
     VO: bank 15,300.00 (50,000 - 30,000 - 11,500 + 6,800); CIF lent 25,000.00; CIF interest
       paid 1,500.00 | CIF payable 40,000.00; CIF interest earned 1,800.00. Trial balance
       41,800.00.
@@ -46,6 +47,7 @@ from app.services.reports import trial_balance
 from models import Account
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, make_federation
+from tests.test_capital import graded
 
 LATER = date(2030, 1, 1)
 YEAR_END = date(2026, 3, 31)
@@ -74,8 +76,7 @@ def year(session):
     fed = make_federation(session, members_count=3)
     m1, m2, m3 = fed.members
     grant(session, "cif_corpus", fed.clf, 100_000, date(2025, 4, 1))
-    grant(session, "revolving_fund", fed.clf, 15_000, date(2025, 4, 1))
-    grant(session, "revolving_fund", fed.shg, 15_000, date(2025, 4, 5), giver=fed.clf)
+    grant(session, "revolving_fund", fed.clf, 20_000, date(2025, 4, 1))
     to_vo = federation_loans.lend(
         session,
         ADMIN,
@@ -114,6 +115,9 @@ def year(session):
         meetings.record_meeting(
             session, ADMIN, meetings.MeetingSheet(fed.shg.id, day, tuple(lines)), today=LATER
         )
+        if day == date(2025, 7, 10):
+            graded(session, fed.shg, date(2025, 7, 1))
+            grant(session, "revolving_fund", fed.shg, 20_000, day, giver=fed.clf)
         if day == date(2025, 5, 10):
             loan_1 = loans.disburse_loan(
                 session,
@@ -182,17 +186,17 @@ def test_the_shg_books_at_year_end(session, year):
     report, figures = balances(session, fed, fed.shg)
     assert figures == {
         "cash": 1_556_000,
-        "bank": 5_520_000,
+        "bank": 6_020_000,
         "member_loans": 700_000,
         "cif_interest": 180_000,
         "bank_loan_interest": 56_843,
         "member_savings": -360_000,
         "cif_payable": -2_500_000,
         "bank_loan_payable": -3_556_843,
-        "revolving_fund": -1_500_000,
+        "revolving_fund": -2_000_000,
         "loan_interest_income": -96_000,
     }
-    assert report.total_debit_paise == report.total_credit_paise == 8_012_843
+    assert report.total_debit_paise == report.total_credit_paise == 8_512_843
 
 
 def test_the_vo_and_clf_books_at_year_end(session, year):

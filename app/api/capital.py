@@ -16,13 +16,16 @@ from app.schemas.capital import (
     FederationLoanSchema,
     FederationRepaymentCreateSchema,
     FederationRepaymentSchema,
+    GradingCreateSchema,
+    GradingListSchema,
+    GradingSchema,
     GrantCreateSchema,
     GrantListSchema,
     GrantSchema,
     UtilisationSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import facilities, federation_loans, grants, utilisation
+from app.services import facilities, federation_loans, gradings, grants, utilisation
 from app.services.clock import today_in_india
 from app.services.errors import NotFound
 from app.writes import HEADER_DOC, idempotent
@@ -75,6 +78,32 @@ def give(data: dict[str, Any]) -> Any:
 def list_grants(institution_id: int) -> Any:
     """Grants the institution received or gave, oldest first."""
     return {"items": grants.grants_of(db(), who(), institution_id)}
+
+
+@blp.route("/institutions/<id:institution_id>/gradings", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(GradingCreateSchema)
+@blp.response(201, GradingSchema)
+def record_grading(data: dict[str, Any], institution_id: int) -> Any:
+    """Record an SHG's grading as its grading team gave it (its bookkeeper); the Revolving
+    Fund rule reads the latest on or before a grant's date."""
+    new = gradings.NewGrading(
+        institution_id,
+        data["graded_on"],
+        data["grade"],
+        data["graded_by"],
+        data["score"],
+        data.get("reference"),
+    )
+    return gradings.record_grading(db(), who(), new, today_in_india())
+
+
+@blp.route("/institutions/<id:institution_id>/gradings", methods=["GET"])
+@blp.response(200, GradingListSchema)
+def list_gradings(institution_id: int) -> Any:
+    """An SHG's gradings, latest first."""
+    return {"items": gradings.gradings_of(db(), who(), institution_id)}
 
 
 @blp.route("/federation-loans", methods=["POST"])

@@ -43,6 +43,7 @@ def _rule_fields(data: dict[str, Any]) -> idle_rules.RuleFields:
         min_balance_paise=data.get("min_balance"),
         days=data.get("days"),
         max_utilisation_bp=data.get("max_utilisation_percent"),
+        token_outflow_bp=data.get("token_outflow_percent"),
         active=data.get("active"),
     )
 

@@ -10,6 +10,7 @@ from app.schemas.journal import PostedSchema
 from app.schemas.loans import InstalmentSchema, LoanTermsSchema
 from app.schemas.via import Via
 from models.capital import GRANT_FUNDS
+from models.grading import GRADES
 from models.schedule import MAX_INSTALMENTS, Frequency
 
 
@@ -43,6 +44,35 @@ class GrantSchema(PostedSchema):
 
 class GrantListSchema(Schema):
     items = fields.List(fields.Nested(GrantSchema))
+
+
+class GradingCreateSchema(Schema):
+    graded_on = SafeDate(required=True, metadata={"description": "the day the SHG was graded"})
+    grade = Enum(list(GRADES), required=True)
+    score = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(0, 100),
+        metadata={"description": "out of 100, where the grading scale gives one"},
+    )
+    graded_by = Text(200, required=True, metadata={"description": "who graded it"})
+    reference = Text(100, metadata={"description": "the grading sheet's number"})
+
+
+class GradingSchema(Schema):
+    id = fields.Integer()
+    shg_id = fields.Integer()
+    graded_on = fields.Date()
+    grade = fields.String()
+    score = fields.Integer(allow_none=True)
+    graded_by = fields.String()
+    reference = fields.String(allow_none=True)
+    recorded_at = fields.DateTime()
+    recorded_by = fields.String()
+
+
+class GradingListSchema(Schema):
+    items = fields.List(fields.Nested(GradingSchema))
 
 
 class FederationLoanCreateSchema(LoanTermsSchema):

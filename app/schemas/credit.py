@@ -107,9 +107,23 @@ class EnquirySchema(Schema):
 
 class LakhpatiSchema(Schema):
     status = fields.String(metadata={"description": "lakhpati, not_yet, or unknown"})
-    cycles = fields.Integer()
-    monthly_average = Rupees(attribute="monthly_average_paise", allow_none=True)
-    yearly = Rupees(attribute="yearly_paise", allow_none=True)
+    cycles = fields.Integer(
+        metadata={"description": "seasons or business cycles sharing days with the year"}
+    )
+    monthly_average = Rupees(
+        attribute="monthly_average_paise",
+        allow_none=True,
+        metadata={"description": "the year's income / 12; null while unknown"},
+    )
+    yearly = Rupees(
+        attribute="yearly_paise",
+        allow_none=True,
+        metadata={"description": "household income over the year, all activities added"},
+    )
+    year_from = fields.Date(
+        allow_none=True, metadata={"description": "the 12 months judged, ending on her latest"}
+    )
+    year_to = fields.Date(allow_none=True)
     reason = fields.String()
 
 
@@ -163,13 +177,36 @@ class EligibilitySchema(Schema):
     subvention = fields.List(fields.String())
 
 
+class ScorePointsSchema(Schema):
+    characteristic = fields.String()
+    words = fields.String()
+    value = fields.Float(allow_none=True, metadata={"description": "null: nothing to judge"})
+    points = fields.Integer()
+
+
 class ReadinessSchema(Schema):
     model = fields.String(metadata={"description": "which model made the score"})
+    kind = fields.String(
+        metadata={
+            "description": "expert: points set by hand, not calibrated (not a probability of"
+            " default); trained: an activated model that passed its validation gates"
+        }
+    )
+    title = fields.String(metadata={"description": "what to call the score where it is shown"})
+    note = fields.String(metadata={"description": "what the score is, in one line"})
     score = fields.Integer(
         allow_none=True, metadata={"description": "300-900; null: insufficient history"}
     )
     probability_90_days_past_due = fields.Function(
-        lambda r: None if r.probability_bad is None else f"{r.probability_bad:.4f}"
+        lambda r: None if r.probability_bad is None else f"{r.probability_bad:.4f}",
+        metadata={
+            "description": "calibrated, from a trained model only; always null for the expert score"
+        },
+    )
+    points = fields.List(
+        fields.Nested(ScorePointsSchema),
+        allow_none=True,
+        metadata={"description": "an expert score's points from 600; null for a trained model"},
     )
     reasons = fields.List(fields.String())
     missing = fields.List(fields.String())

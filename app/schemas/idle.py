@@ -27,6 +27,13 @@ class RuleUpdateSchema(ChangeSchema):
     max_utilisation_percent = Percent(
         allow_none=True, metadata={"description": "low_utilisation rules only"}
     )
+    token_outflow_percent = Percent(
+        metadata={
+            "description": "no_outflow rules only: a day's outflow below this share of the"
+            ' balance on the run date does not reset the idle clock ("0.00": every outflow'
+            " counts)"
+        }
+    )
     active = fields.Boolean()
 
 
@@ -50,6 +57,7 @@ class PartnerRuleSchema(Schema):
     min_balance = Rupees(attribute="min_balance_paise")
     days = fields.Integer()
     max_utilisation_percent = Percent(attribute="max_utilisation_bp", allow_none=True)
+    token_outflow_percent = Percent(attribute="token_outflow_bp")
     active = fields.Boolean()
     updated_at = fields.DateTime()
 

@@ -4,6 +4,19 @@ A grant from the state mission posts one entry in the receiver's book (Dr bank, 
 A grant passed on by a CLF or VO to an institution under it posts a linked set: the giver's
 fund is utilised (Dr fund, Cr bank) and the receiver's fund grows (Dr bank, Cr fund). Each
 is recorded once; reversing its entry (or set) undoes it and every figure ignores it.
+
+Eligibility, as data (`models/capital_rules.json`, with sources):
+
+- **Revolving Fund to an SHG** (from the mission, a CLF or a VO; key `revolving_fund_to_shg`,
+  RBI's DAY-NRLM master circular): an amount within the range per SHG (₹20,000 to ₹30,000);
+  once per SHG (a reversed grant does not count); the SHG's own books at least
+  `min_months_of_books` old on the grant's date (3: from its first entry that is neither a
+  reversal nor reversed; a state setting, the circular says 3/6 months); and its latest
+  grading on or before that date in `passing_grades` (A; a state setting). No grading
+  recorded: refused, saying so (`POST /institutions/{id}/gradings` records one). RF to a CLF
+  or VO (which pass it on) has no per-SHG range.
+- **VRF's next tranche** to a VO only once `vrf_next_release_min_lent_percent` (60%) of the
+  VRF released is lent (a state rule; its source in the file).
 """
 
 from __future__ import annotations
@@ -16,16 +29,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.books import account_by_role, book_of
-from app.services.errors import Conflict, Invalid, renamed
+from app.services.errors import Conflict, Invalid, renamed, require_no_problems
 from app.services.institutions import readable_institution, writable_institution
 from app.services.journal import Posted, posted, posted_one, reversed_clause
 from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
 from app.services.principal import Principal
+from app.services.revolving_fund import once_problems, rf_problems
 from app.services.utilisation import fund_utilisation
 from models.capital import GRANT_FUNDS, Grant, capital_rules
 from models.institutions import Institution, InstitutionKind
 from models.ledger import Side
 from models.money import format_inr
+from models.revolving_fund_rule import revolving_fund_rule
 
 CLF, VO, SHG = InstitutionKind.CLF.value, InstitutionKind.VO.value, InstitutionKind.SHG.value
 
@@ -114,6 +129,12 @@ def give_grant(session: Session, who: Principal, new: NewGrant, today: date | No
     receiver = writable_institution(session, who, new.receiver_id)
     giver = writable_institution(session, who, new.giver_id) if new.giver_id else None
     _check(new, giver, receiver)
+    rf_to_shg = new.fund == "revolving_fund" and receiver.kind == SHG
+    if rf_to_shg:
+        require_no_problems(
+            rf_problems(session, receiver, new.amount_paise, new.value_date),
+            "the grant cannot be given",
+        )
     tranche = _check_vrf_release(session, new) if new.fund == "vrf_corpus" else 1
     narration = f"{new.fund.replace('_', ' ').capitalize()} to {receiver.name}"[:500]
     book = book_of(session, receiver.id)
@@ -156,6 +177,10 @@ def give_grant(session: Session, who: Principal, new: NewGrant, today: date | No
         # Checked again under the posting's row lock: a grant racing this one may have
         # used the fund meanwhile. Raising here rolls the whole request back.
         _refuse_overdraw(fund.balance_paise + new.amount_paise, new.amount_paise, new.fund, giver)
+    if rf_to_shg and revolving_fund_rule().once_per_shg:
+        # Likewise under the lock of the SHG's fund account: a racing RF grant to the same
+        # SHG has committed by now, and this one is refused.
+        require_no_problems(once_problems(session, receiver), "the grant cannot be given")
     grant = Grant(
         state_code=receiver.state_code,
         fund=new.fund,

@@ -5,18 +5,28 @@ Figures per institution and fund come from fund utilisation (`utilisation.funds_
 balance of a capital fund is its idle figure (received, less returned, granted and lent, plus
 repaid). Own funds are what the institution holds in cash and bank beyond the capital funds'
 idle balances; their last outflow is the last payment out of cash or bank.
+
+The idle clock of a `no_outflow` rule runs from the last day money left the fund in earnest:
+a day whose outflows (`outflow_days`) are below the rule's token share of the fund's balance
+on the run date does not count. With a share of 5% and ₹9,90,000 held, lending ₹10,000 (1%)
+leaves the clock running from the day before; lending ₹1,00,000 stops it. With no day that
+counts, the clock runs from the day the fund first received money. A share of 0 counts every
+outflow (for own funds, every day money left cash and bank on net: moving cash to the bank is
+not an outflow). Only funds the rule could flag are looked at this closely (balance at least
+the rule's minimum, something paid out).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.formats import indian_date, percent
+from app.services.outflow_days import Days, outflow_days
 from app.services.utilisation import FundUtilisation, Parties, cash_and_bank, funds_of
 from models.idle import IdleRule
 from models.institutions import Institution, Status
@@ -102,9 +112,14 @@ def fund_states(
 
 def _rule_words(rule: IdleRule) -> str:
     if rule.kind == "no_outflow":
+        token = (
+            f", outflows under {percent(rule.token_outflow_bp)}% of the balance not counting"
+            if rule.token_outflow_bp
+            else ""
+        )
         return (
             f"rule {rule.code}: at least {format_inr(rule.min_balance_paise)} with no on-lending"
-            f" or disbursement for {rule.days} days"
+            f" or disbursement for {rule.days} days{token}"
         )
     return (
         f"rule {rule.code}: utilisation below {percent(rule.max_utilisation_bp or 0)}%"
@@ -112,9 +127,39 @@ def _rule_words(rule: IdleRule) -> str:
     )
 
 
-def _no_outflow(rule: IdleRule, now: FundState, as_of: date) -> tuple[int, str] | None:
+def _may_flag(rule: IdleRule, now: FundState) -> bool:
+    return now.balance_paise > 0 and now.balance_paise >= rule.min_balance_paise
+
+
+def counted_outflow(
+    rule: IdleRule, now: FundState, days: list[tuple[date, int]]
+) -> tuple[FundState, list[tuple[date, int]]]:
+    """The fund as the rule sees it: its last outflow the latest day (of `days`, latest
+    first) that moved at least the token share of the balance; and the smaller days after."""
+    smaller = []
+    for day, amount in days:
+        if amount > 0 and amount * 10_000 >= rule.token_outflow_bp * now.balance_paise:
+            return replace(now, last_outflow_on=day), smaller
+        smaller.append((day, amount))
+    return replace(now, last_outflow_on=None), smaller
+
+
+def _smaller_words(rule: IdleRule, smaller: list[tuple[date, int]]) -> str:
+    if not smaller:
+        return ""
+    shown = ", ".join(f"{format_inr(a)} on {indian_date(d)}" for d, a in smaller[:3])
+    more = f" and {len(smaller) - 3} more" if len(smaller) > 3 else ""
+    return (
+        f"; smaller outflows since, under {percent(rule.token_outflow_bp)}% of the balance,"
+        f" do not count: {shown}{more}"
+    )
+
+
+def _no_outflow(
+    rule: IdleRule, now: FundState, as_of: date, smaller: list[tuple[date, int]]
+) -> tuple[int, str] | None:
     since = now.idle_since()
-    if since is None or now.balance_paise <= 0 or now.balance_paise < rule.min_balance_paise:
+    if since is None or not _may_flag(rule, now):
         return None
     days = (as_of - since).days
     if days < rule.days:
@@ -124,10 +169,12 @@ def _no_outflow(rule: IdleRule, now: FundState, as_of: date) -> tuple[int, str] 
         f"since the last on-lending or disbursement on {indian_date(now.last_outflow_on)}"
         if now.last_outflow_on
         else f"since it was received on {indian_date(since)}, never lent or disbursed"
+        if not smaller
+        else f"since it was received on {indian_date(since)}"
     )
     return days, (
         f"{name} balance of {format_inr(now.balance_paise)} has not moved for {days} days,"
-        f" {moved} ({_rule_words(rule)})."
+        f" {moved}{_smaller_words(rule, smaller)} ({_rule_words(rule)})."
     )
 
 
@@ -151,6 +198,17 @@ def _low_utilisation(
     )
 
 
+def _judge_no_outflow(
+    rule: IdleRule, now: FundState, as_of: date, outflows: Days
+) -> tuple[FundState, tuple[int, str] | None]:
+    """The fund as the rule sees it (its clock from the last outflow that counts), and what
+    the rule finds."""
+    if now.last_outflow_on is None or not _may_flag(rule, now):
+        return now, _no_outflow(rule, now, as_of, [])
+    seen, smaller = counted_outflow(rule, now, outflows.get((now.institution_id, now.fund), []))
+    return seen, _no_outflow(rule, seen, as_of, smaller)
+
+
 def find_idle(
     session: Session, scope_path: str, as_of: date, rules: list[IdleRule]
 ) -> tuple[list[Finding], int]:
@@ -168,12 +226,14 @@ def find_idle(
         now_states = states(level, as_of)
         scanned += len(now_states)
         paths = _paths(session, {i for i, _ in now_states})
-        for rule in (r for r in rules if r.level == level):
+        at_level = [r for r in rules if r.level == level]
+        outflows = outflow_days(session, _paid_out(at_level, now_states), as_of)
+        for rule in at_level:
             for (institution_id, fund), now in now_states.items():
                 if fund != rule.fund:
                     continue
                 if rule.kind == "no_outflow":
-                    hit = _no_outflow(rule, now, as_of)
+                    now, hit = _judge_no_outflow(rule, now, as_of, outflows)
                 else:
                     then = states(level, as_of - timedelta(days=rule.days)).get(
                         (institution_id, fund)
@@ -197,6 +257,20 @@ def find_idle(
                     )
                 )
     return findings, scanned
+
+
+def _paid_out(
+    rules: list[IdleRule], states: dict[tuple[int, str], FundState]
+) -> set[tuple[int, str]]:
+    """The funds whose outflow days a no_outflow rule needs: those it could flag that have
+    paid something out."""
+    return {
+        key
+        for rule in rules
+        if rule.kind == "no_outflow"
+        for key, now in states.items()
+        if key[1] == rule.fund and now.last_outflow_on is not None and _may_flag(rule, now)
+    }
 
 
 def _paths(session: Session, ids: set[int]) -> dict[int, str]:

@@ -38,6 +38,7 @@ class ExportRow:
     last_outflow_on: date | None
     status: str
     reason: str
+    fund_key: tuple[int, str] = (0, "")  # (institution id, fund): one idle balance
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,23 @@ class RunExport:
     scope: str  # in words: "Ranchi", or "all states"
     rows: list[ExportRow]
 
+    def _once_per_fund(self) -> list[ExportRow]:
+        """One row per fund: two rules flagging one fund (no outflow, low utilisation) flag
+        the same money, which the totals count once."""
+        seen: dict[tuple[int, str], ExportRow] = {}
+        for row in self.rows:
+            seen.setdefault(row.fund_key, row)
+        return list(seen.values())
+
     @property
     def total_paise(self) -> int:
-        return sum(r.balance_paise for r in self.rows)
+        return sum(r.balance_paise for r in self._once_per_fund())
 
     def by_group(self) -> tuple[str, list[tuple[str, int]]]:
         """Idle funds by district, or by CLF when they all lie in one district."""
         key = "clf" if len({r.district for r in self.rows}) <= 1 else "district"
         sums: dict[str, int] = defaultdict(int)
-        for row in self.rows:
+        for row in self._once_per_fund():
             sums[getattr(row, key) or "(none)"] += row.balance_paise
         return key.upper() if key == "clf" else "District", sorted(
             sums.items(), key=lambda kv: -kv[1]
@@ -111,6 +120,7 @@ def run_export(session: Session, who: Principal, run_id: int, under: int | None)
             seen.last_outflow_on,
             flag.status,
             flag.reason,
+            (flag.institution_id, flag.fund),
         )
         for flag, seen, code in rows
     ]
@@ -255,20 +265,30 @@ def trend(session: Session, who: Principal, under: int | None, runs: int = 24) -
     """Idle funds as each of the latest runs saw them, within the reader's scope (and under one
     institution if asked), oldest run first: whether idle money is falling over time."""
     flags_query = filtered(session, who, FlagFilter(under=under)).subquery()
-    rows = session.execute(
+    # Each fund's balance once per run, however many rules flagged it.
+    per_fund = (
         select(
-            IdleObservation.run_id,
-            func.count(),
-            func.coalesce(func.sum(IdleObservation.balance_paise), 0),
+            IdleObservation.run_id.label("run_id"),
+            func.count().label("flags"),
+            func.max(IdleObservation.balance_paise).label("balance"),
         )
         .join(flags_query, flags_query.c.id == IdleObservation.flag_id)
-        .group_by(IdleObservation.run_id)
-        .order_by(IdleObservation.run_id.desc())
+        .group_by(IdleObservation.run_id, flags_query.c.institution_id, flags_query.c.fund)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            per_fund.c.run_id,
+            func.sum(per_fund.c.flags),
+            func.coalesce(func.sum(per_fund.c.balance), 0),
+        )
+        .group_by(per_fund.c.run_id)
+        .order_by(per_fund.c.run_id.desc())
         .limit(runs)
     ).all()
     found = {
         r.id: r
         for r in session.scalars(select(AuditRun).where(AuditRun.id.in_([row[0] for row in rows])))
     }
-    points = [TrendPoint(found[run_id], count, int(total)) for run_id, count, total in rows]
+    points = [TrendPoint(found[run_id], int(count), int(total)) for run_id, count, total in rows]
     return sorted(points, key=lambda p: (p.run.as_of, p.run.id))

@@ -23,6 +23,7 @@ class RuleFields:
     min_balance_paise: int | None = None
     days: int | None = None
     max_utilisation_bp: int | None = None
+    token_outflow_bp: int | None = None
     active: bool | None = None
 
 
@@ -51,6 +52,10 @@ def _problems(rule: IdleRule) -> list[FieldProblem]:
         problems.append(
             FieldProblem("max_utilisation_percent", "only a low_utilisation rule has one")
         )
+    if not 0 <= (rule.token_outflow_bp or 0) <= 10_000:
+        problems.append(FieldProblem("token_outflow_percent", "must be 0 to 100"))
+    elif rule.kind != "no_outflow" and rule.token_outflow_bp:
+        problems.append(FieldProblem("token_outflow_percent", "only a no_outflow rule has one"))
     return problems
 
 
@@ -61,6 +66,10 @@ def _apply(rule: IdleRule, changes: RuleFields) -> None:
             setattr(rule, f.name, value)
     if rule.kind == "no_outflow":
         rule.max_utilisation_bp = None
+    elif changes.token_outflow_bp is None:
+        rule.token_outflow_bp = 0  # a rule turned to low_utilisation drops its token share
+    if rule.token_outflow_bp is None:
+        rule.token_outflow_bp = 0
 
 
 def rules(session: Session) -> list[IdleRule]:

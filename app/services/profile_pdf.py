@@ -9,6 +9,7 @@ from typing import Any
 from app.formats import dpd_colour
 from app.services.consents import CreditProfile
 from app.services.pdf import Printer
+from app.services.readiness import Readiness
 
 
 def _strip(printer: Printer, grid: list[int | None]) -> Any:
@@ -32,6 +33,13 @@ def _strip(printer: Printer, grid: list[int | None]) -> Any:
     return drawing
 
 
+def points_line(ready: Readiness) -> str:
+    """An expert score's points in one line: where it starts and what each characteristic
+    added."""
+    parts = [f"{p.words} {p.points:+d}" for p in ready.points or []]
+    return f"Points: {ready.base_score} to start; " + "; ".join(parts) + "."
+
+
 def profile_pdf(profile: CreditProfile) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import Paragraph, Spacer
@@ -44,7 +52,11 @@ def profile_pdf(profile: CreditProfile) -> bytes:
         profile.history,
         profile.readiness,
     )
-    score = f"{ready.score} ({ready.model})" if ready.score is not None else "insufficient history"
+    score = (
+        f"{ready.title}: {ready.score} ({ready.note})"
+        if ready.score is not None
+        else f"{ready.title}: insufficient history"
+    )
     story: list[Any] = [
         Paragraph(f"Credit profile: {who.name}", styles["Title"]),
         Paragraph(
@@ -55,10 +67,12 @@ def profile_pdf(profile: CreditProfile) -> bytes:
             styles["Normal"],
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(f"Score: {score}", styles["Heading2"]),
+        Paragraph(score, styles["Heading2"]),
     ]
     for line in ready.reasons or ready.missing:
         story.append(Paragraph(f"• {line}", styles["Normal"]))
+    if ready.points and ready.score is not None:
+        story.append(Paragraph(points_line(ready), styles["Normal"]))
     story += [
         Paragraph(
             f"Suggested individual loan: {printer.money(ready.eligibility.suggested_loan_paise)}"

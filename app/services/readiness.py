@@ -4,7 +4,14 @@ eligible for. Every score is stored with the model that made it and its inputs, 
 score can always be explained.
 
 Until a trained model is activated, the expert scorecard (scoring/expert.py) scores; every
-score says which model made it.
+score says which model made it and what kind of score it is. The expert scorecard is not
+calibrated, so its score is shown as an *expert score* with its points, never as a
+probability of default; only an active trained model (validated, calibrated, through its
+gates) gives a probability.
+
+Insufficient history (no score, and what is missing): under 6 months of record with her
+group, or, where she has borrowed, under 6 instalments of her loans fallen due by the day of
+the score, paid or not: too few repayments to judge how she repays.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services import subvention
@@ -23,9 +30,13 @@ from models.base import utcnow
 from models.capital import Facility
 from models.credit import CreditScore
 from models.institutions import Institution
+from models.loans import LoanInstalment
 from models.money import format_inr
 from scoring import expert
-from scoring.features import BY_NAME, FEATURE_NAMES, MIN_HISTORY_MONTHS, MIN_REPAID_INSTALMENTS
+from scoring.features import BY_NAME, FEATURE_NAMES, MIN_HISTORY_MONTHS, MIN_INSTALMENTS_DUE
+from scoring.scale import BASE_SCORE
+
+EXPERT, TRAINED = "expert", "trained"
 
 # Savings-linked individual loans: a multiple of her savings by score band, less what she
 # owes, at most the cap. Bands and cap are policy, stated here and in the README.
@@ -42,14 +53,47 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class Points:
+    """What one characteristic added to an expert score, and from which value."""
+
+    characteristic: str
+    words: str
+    value: float | None  # None: nothing to judge (no loan yet), zero points
+    points: int
+
+
+@dataclass(frozen=True)
 class Readiness:
     model: str
+    kind: str  # EXPERT (points by hand, not calibrated) or TRAINED (a validated model)
     score: int | None  # None: insufficient history
-    probability_bad: float | None
+    probability_bad: float | None  # only from a trained, calibrated model
+    points: list[Points] | None  # an expert score's points, from BASE_SCORE
     reasons: list[str]
     missing: list[str]  # for a thin file: what her record still needs
     features: dict[str, float | None]
     eligibility: Eligibility
+
+    base_score = BASE_SCORE  # where an expert score's points start
+
+    @property
+    def title(self) -> str:
+        return "Expert score" if self.kind == EXPERT else "Model score"
+
+    @property
+    def note(self) -> str:
+        """What the score is, in a line a loan officer reads beside it."""
+        if self.kind == EXPERT:
+            return (
+                f"points set by hand from {BASE_SCORE}, not calibrated:"
+                " not a probability of default"
+            )
+        if self.probability_bad is None:
+            return f"model {self.model}"
+        return (
+            f"model {self.model}, calibrated: {self.probability_bad:.1%} chance of 90 or more"
+            " days past due within 12 months"
+        )
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -89,23 +133,37 @@ def features_of(history: CreditHistory) -> dict[str, float | None]:
     )
 
 
-def _repaid_instalments(history: CreditHistory) -> int:
-    """Months of running loans with nothing overdue: instalments she has met."""
-    return sum(1 for loan in history.loans for c in loan.grid if c == 0)
+def instalments_due(session: Session, history: CreditHistory) -> int:
+    """Instalments of her loans (those in her history) fallen due by the history's day."""
+    loan_ids = [loan.loan_id for loan in history.loans]
+    if not loan_ids:
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(LoanInstalment)
+            .where(LoanInstalment.loan_id.in_(loan_ids), LoanInstalment.due_on <= history.as_of)
+        )
+        or 0
+    )
 
 
 def _months(count: int) -> str:
     return f"{count} month" if count == 1 else f"{count} months"
 
 
-def _missing(history: CreditHistory) -> list[str]:
+def _missing(session: Session, history: CreditHistory) -> list[str]:
     missing = []
     months = history.savings.months_in_window
     if months < MIN_HISTORY_MONTHS:
         missing.append(f"{_months(months)} of record with her group; {MIN_HISTORY_MONTHS} needed")
-    met = _repaid_instalments(history)
-    if history.loans and met < MIN_REPAID_INSTALMENTS and months < MIN_HISTORY_MONTHS:
-        missing.append(f"{met} months of loan repayment on time; {MIN_REPAID_INSTALMENTS} needed")
+    if history.loans:
+        due = instalments_due(session, history)
+        if due < MIN_INSTALMENTS_DUE:
+            instalments = "instalment" if due == 1 else "instalments"
+            missing.append(
+                f"{due} {instalments} of her loans fallen due; {MIN_INSTALMENTS_DUE} needed"
+            )
     return missing
 
 
@@ -156,9 +214,12 @@ def _subvention(session: Session, history: CreditHistory) -> list[str]:
 def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
     """Score her (or say what is missing), explain it, and store it."""
     values = features_of(history)
-    missing = _missing(history)
+    missing = _missing(session, history)
     trained = active_model(session)
     model = trained[0] if trained else expert.NAME
+    points: list[Points] | None = None
+    score: int | None
+    probability: float | None
     if missing:
         score, probability, reasons = None, None, []
     elif trained is not None:
@@ -170,17 +231,23 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
         reasons = [BY_NAME[name].reason for name in trained[1].reasons(row)[0]]
     else:
         scored = expert.expert_score(values)
-        score, probability = scored.score, scored.probability_bad
+        score, probability = scored.score, None  # not calibrated: no probability
+        points = [
+            Points(name, BY_NAME[name].words, values[name], scored.points[name])
+            for name in FEATURE_NAMES
+        ]
         lost = sorted(
-            ((points, name) for name, points in scored.shortfall.items() if points > 0),
+            ((short, name) for name, short in scored.shortfall.items() if short > 0),
             reverse=True,
         )
         reasons = [BY_NAME[name].reason for _, name in lost[:4]]
     amount, why = _suggested_loan(history, score)
     result = Readiness(
         model,
+        TRAINED if trained is not None else EXPERT,
         score,
         probability,
+        points,
         reasons,
         missing,
         values,

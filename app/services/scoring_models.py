@@ -7,6 +7,9 @@
   active on its own.
 - An admin activates it, and only if it passes every gate and beats the active model's AUC
   on the same validation rows; one model is active at a time, and every score says which.
+  A group too small for the adverse-impact gate (scoring/validation.py) neither passes nor
+  fails it: the card lists it (`adverse_impact_too_small`, `gates_not_judged`), and it does
+  not stop an activation.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from scoring.spec import Spec
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scoring.validation import Validation
+    from scoring.validation import GroupMinimum, Validation
 
 # The modelling stack (pandas, scikit-learn, optbinning, joblib) is imported in the functions
 # that train and validate: this module is imported by the API at start-up, and those imports
@@ -110,9 +113,15 @@ def _card(
         "psi": validation.psi,
         "adverse_impact": validation.adverse_impact,
         "adverse_impact_ratio": validation.adverse_impact_ratio,
+        "adverse_impact_too_small": validation.too_small,
+        "adverse_impact_minimum": {
+            "members": validation.minimum.members,
+            "approvals": validation.minimum.approvals,
+        },
         "score_distribution": validation.score_distribution,
         "gates": {name: list(bounds) for name, bounds in GATES.items()},
         "gate_failures": validation.failures,
+        "gates_not_judged": validation.not_judged,
         "scale": "600 points at odds 50:1, 20 points to double the odds, 300-900",
         "compared_with": compared,
     }
@@ -125,8 +134,11 @@ def train(
     train_rows: pd.DataFrame,
     validation_rows: pd.DataFrame,
     group_columns: tuple[str, ...] = ("district",),
+    minimum: GroupMinimum | None = None,
 ) -> ScoringModel:
-    """Fit on `train_rows`, validate out of time on `validation_rows`, store (inactive)."""
+    """Fit on `train_rows`, validate out of time on `validation_rows`, store (inactive).
+    `minimum`: the smallest group the adverse-impact gate judges (config's
+    ADVERSE_IMPACT_MIN_MEMBERS and ..._APPROVALS; 30 and 5 when not given)."""
     import joblib
 
     from scoring.scorecard import fit_scorecard
@@ -153,7 +165,7 @@ def train(
         compared = {"version": current[0], "auc": other.auc}
     groups = {c: validation_rows[c].tolist() for c in group_columns if c in validation_rows}
     result = validate(
-        validation_rows["bad"].tolist(), probabilities, scores, groups, previous_scores
+        validation_rows["bad"].tolist(), probabilities, scores, groups, previous_scores, minimum
     )
     buffer = io.BytesIO()
     joblib.dump(fitted, buffer)

@@ -69,7 +69,8 @@ def flags() -> Any:
         funds=FUND_NAMES,
         statuses=FLAG_STATUSES,
         args=args,
-        total=sum(f.balance_paise for f in page.items),
+        # Each fund once: two rules flagging one fund flag the same money.
+        total=sum({(f.institution_id, f.fund): f.balance_paise for f in page.items}.values()),
     )
 
 

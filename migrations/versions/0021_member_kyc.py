@@ -14,7 +14,7 @@ from migrations.guards import append_only
 from models.base import UtcDateTime
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
