@@ -14,8 +14,10 @@ from app.schemas.members import (
     MemberDetailSchema,
     MemberPageSchema,
     MemberQueryArgsSchema,
+    MemberReadSchema,
     MemberUpdateSchema,
 )
+from app.services import kyc
 from app.services import members as service
 from app.writes import HEADER_DOC, idempotent
 from models.institutions import Status
@@ -44,10 +46,10 @@ def list_(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/<id:member_id>", methods=["GET"])
-@blp.response(200, MemberDetailSchema)
+@blp.response(200, MemberReadSchema)
 def get(member_id: int) -> Any:
-    """One member with her accounts and balances."""
-    return service.readable_member(db(), who(), member_id)
+    """One member with her accounts and balances, and what her KYC lacks for reporting."""
+    return kyc.member_reading(db(), who(), member_id)
 
 
 @blp.route("/<id:member_id>", methods=["PATCH"])

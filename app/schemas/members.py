@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from app.schemas.fields import ChangeSchema, Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
+from app.schemas.kyc import MissingSchema
 from models.institutions import SOCIAL_CATEGORIES, Status
 
 
@@ -70,6 +71,16 @@ class MemberSchema(Schema):
 
 class MemberDetailSchema(MemberSchema):
     accounts = fields.List(fields.Nested(AccountSchema))
+
+
+class MemberReadSchema(MemberDetailSchema):
+    missing_for_reporting = fields.List(
+        fields.Nested(MissingSchema),
+        metadata={
+            "description": "what her KYC lacks before she can be reported to the credit bureaus"
+            " (GET /members/{id}/kyc); bookkeeping goes on without it"
+        },
+    )
 
 
 class MemberPageSchema(Schema):

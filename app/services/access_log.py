@@ -1,9 +1,15 @@
-"""The access log: every write, and every read of member data by a bank."""
+"""The access log: every write, and every read of member data by a bank.
+
+It keeps the method, the path with its query string, the status and who: never a body. A
+12-digit number in the path or query string is kept masked but its last four digits, so a
+full Aadhaar number sent there (where no endpoint reads one) never reaches the log.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.services.aadhaar import mask_aadhaar
 from app.services.principal import Principal
 from models.access import AccessLogEntry
 
@@ -23,7 +29,7 @@ def record_access(
             token_id=who.token_id if who else None,
             role=who.role.value if who else None,
             method=method,
-            path=path[:400],
+            path=mask_aadhaar(path)[:400],
             status_code=status_code,
             idempotency_key=idempotency_key,
             remote_addr=remote_addr,

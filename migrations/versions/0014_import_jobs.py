@@ -47,9 +47,9 @@ def upgrade() -> None:
         sa.Column("report", sa.Text(), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('queued', 'running', 'done', 'failed')", name="ck_import_jobs_status"
+            "status IN ('queued', 'running', 'done', 'failed')", name="status"
         ),
-        sa.CheckConstraint("mode IN ('dry-run', 'apply')", name="ck_import_jobs_mode"),
+        sa.CheckConstraint("mode IN ('dry-run', 'apply')", name="mode"),
     )
     op.create_index("ix_import_jobs_status_id", "import_jobs", ["status", "id"])
 

@@ -57,23 +57,28 @@ def upgrade() -> None:
         sa.Column("recorded_at", UtcDateTime(), nullable=False),
         sa.Column("recorded_by", sa.String(120), nullable=False),
         sa.UniqueConstraint("member_id", "version", name="uq_member_kyc_member_id_version"),
-        sa.CheckConstraint("version >= 1", name="ck_member_kyc_version"),
+        sa.CheckConstraint("version >= 1", name="version"),
         sa.CheckConstraint(
             "gender IS NULL OR gender IN ('female', 'male', 'transgender')",
-            name="ck_member_kyc_gender",
+            name="gender",
         ),
         sa.CheckConstraint(
             "key_person_relation IS NULL OR key_person_relation IN"
             " ('husband', 'father', 'mother', 'son', 'brother', 'other')",
-            name="ck_member_kyc_key_person_relation",
+            name="key_person_relation",
         ),
         sa.CheckConstraint(
             "other_id_type IS NULL OR other_id_type IN"
             " ('pan', 'passport', 'driving_licence', 'nrega_job_card', 'other')",
-            name="ck_member_kyc_other_id_type",
+            name="other_id_type",
         ),
         sa.CheckConstraint(
-            "aadhaar_last4 IS NULL OR length(aadhaar_last4) = 4", name="ck_member_kyc_aadhaar_last4"
+            "marital_status IS NULL OR marital_status IN"
+            " ('married', 'separated', 'divorced', 'widowed', 'unmarried')",
+            name="marital_status",
+        ),
+        sa.CheckConstraint(
+            "aadhaar_last4 IS NULL OR length(aadhaar_last4) = 4", name="aadhaar_last4"
         ),
     )
     op.create_index("ix_member_kyc_member_version", "member_kyc", ["member_id", "version"])
