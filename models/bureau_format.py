@@ -45,6 +45,7 @@ class FieldSpec:
     kind: str  # "A" text, "N" digits, "D" date DDMMYYYY, "C" a code of `codes`
     max_length: int
     codes: str | None = None
+    allowed: frozenset[str] = frozenset()  # the code list's values (kind "C")
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,15 @@ class FormatError(ValueError):
         self.line, self.reason = line, reason
 
 
-def _segment(tag: str, rows: list[list[Any]]) -> SegmentSpec:
-    fields = tuple(
-        FieldSpec(
-            str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), r[5] if len(r) > 5 else None
+def _segment(tag: str, rows: list[list[Any]], codes: dict[str, frozenset[str]]) -> SegmentSpec:
+    fields = []
+    for r in rows:
+        named = r[5] if len(r) > 5 else None
+        allowed = codes[named] if named else frozenset()
+        fields.append(
+            FieldSpec(str(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4]), named, allowed)
         )
-        for r in rows
-    )
-    return SegmentSpec(tag, fields)
+    return SegmentSpec(tag, tuple(fields))
 
 
 def _fixed(raw: dict[str, Any]) -> FixedSpec:
@@ -136,11 +138,12 @@ def _fixed(raw: dict[str, Any]) -> FixedSpec:
 def format_spec() -> FormatSpec:
     raw = json.loads(resources.files(__package__).joinpath("bureau_format.json").read_text("utf-8"))
     condition = raw["conditional"]
+    codes = {name: frozenset(values) for name, values in raw["codes"].items()}
     return FormatSpec(
         header=_fixed(raw["header"]),
         trailer=_fixed(raw["trailer"]),
-        segments={tag: _segment(tag, rows) for tag, rows in raw["segments"].items()},
-        codes={name: frozenset(values) for name, values in raw["codes"].items()},
+        segments={tag: _segment(tag, rows, codes) for tag, rows in raw["segments"].items()},
+        codes=codes,
         conditional_field=str(condition["field"]),
         conditional_from=datetime.strptime(condition["on_or_after"], DATE_FORMAT).date(),  # noqa: DTZ007
     )
@@ -155,9 +158,10 @@ def clean(text: str | None) -> str:
     separators and line breaks dropped, runs of spaces made one."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    kept = "".join(c if c.isprintable() and c not in FORBIDDEN else " " for c in folded)
-    return " ".join(kept.split())
+    if not (text.isascii() and text.isprintable() and FORBIDDEN.isdisjoint(text)):
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+        text = "".join(c if c.isprintable() and c not in FORBIDDEN else " " for c in folded)
+    return " ".join(text.split())
 
 
 def ddmmyyyy(day: date | None) -> str:
@@ -169,7 +173,7 @@ def read_date(text: str) -> date | None:
     if len(text) != 8 or not text.isdigit():
         return None
     try:
-        return datetime.strptime(text, DATE_FORMAT).date()  # noqa: DTZ007 - a calendar date
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
     except ValueError:
         return None
 
@@ -203,13 +207,14 @@ def fixed_record(spec: FixedSpec, values: Mapping[str, str], width: int) -> str:
 
 def segment_text(spec: SegmentSpec, values: Mapping[str, str], separator: str) -> str:
     """`TAG|f1|...|fN|`: every field in order, each followed by the separator."""
-    parts = [spec.tag]
-    for f in spec.fields:
-        value = values.get(f.key, "")
-        if FORBIDDEN.intersection(value) or separator in value or not value.isascii():
-            raise ValueError(f"{spec.tag}.{f.key} holds a separator or non-ASCII: {value!r}")
-        parts.append(value)
-    return separator.join(parts) + separator
+    text = separator.join([spec.tag, *(values.get(f.key, "") for f in spec.fields)]) + separator
+    if (
+        text.count(separator) != len(spec.fields) + 1
+        or not text.isascii()
+        or any(c in text for c in FORBIDDEN - {separator})
+    ):
+        raise ValueError(f"a value of {spec.tag} holds a separator, line break or non-ASCII")
+    return text
 
 
 def segments_of(layout: Layout) -> dict[str, SegmentSpec]:
@@ -310,23 +315,27 @@ def field_problem(spec: FieldSpec, value: str, values: Mapping[str, str]) -> str
         return "is mandatory" if _required(spec, values) else None
     if len(value) > spec.max_length:
         return f"is {len(value)} characters long; at most {spec.max_length}"
-    if not value.isascii() or not value.isprintable() or FORBIDDEN.intersection(value):
+    if not (value.isascii() and value.isprintable() and FORBIDDEN.isdisjoint(value)):
         return "must be printable ASCII without separators"
     if spec.kind == "N" and not value.isdigit():
         return "must be digits only"
     if spec.kind == "D" and read_date(value) is None:
         return "must be a date as DDMMYYYY"
-    if spec.kind == "C" and value not in format_spec().codes[spec.codes or ""]:
+    if spec.kind == "C" and value not in spec.allowed:
         return f"{value!r} is not a code of {spec.codes}"
     return None
 
 
 def segment_problems(spec: SegmentSpec, values: Mapping[str, str], line: int = 0) -> list[Problem]:
-    return [
-        Problem(line, spec.tag, f.key, reason)
-        for f in spec.fields
-        if (reason := field_problem(f, values.get(f.key, ""), values)) is not None
-    ]
+    problems = []
+    for f in spec.fields:
+        value = values.get(f.key, "")
+        if not value and f.mandatory == "N":
+            continue  # most fields: optional and empty
+        reason = field_problem(f, value, values)
+        if reason is not None:
+            problems.append(Problem(line, spec.tag, f.key, reason))
+    return problems
 
 
 def _fixed_problems(tag: str, values: Values, line: int) -> list[Problem]:

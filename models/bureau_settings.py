@@ -128,6 +128,8 @@ def _group(rows: list[list[Any]]) -> SegmentSpec | None:
     unknown = [f.key for f in fields if f.key not in GROUP_VALUES]
     if unknown:
         raise ValueError(f"grpcrd_fields: Bahi cannot fill {unknown}; it knows {GROUP_VALUES}")
+    if any(f.kind not in ("A", "N", "D") or f.mandatory not in ("Y", "N") for f in fields):
+        raise ValueError("grpcrd_fields: mandatory is Y or N, type A, N or D")
     return SegmentSpec("GRPCRD", fields)
 
 

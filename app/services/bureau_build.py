@@ -17,16 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.bulk import among
 from app.services.bureau_accounts import Account, BankBook, ShgAtBank, read_bank_book
 from app.services.bureau_records import MemberRecord, member_record
 from app.services.kyc import latest_kyc
 from models.bureau_format import CdfFile, Layout, Segment, clean, ddmmyyyy, whole_rupees
 from models.bureau_settings import BureauSettings, HeaderProfile
-from models.institutions import Bank, Member
+from models.institutions import Bank
 from models.kyc import MemberKyc
 
 KYC_BATCH = 5_000  # members per KYC read: well under either database's parameter limit
@@ -83,11 +81,6 @@ def _kyc(session: Session, member_ids: list[int]) -> dict[int, MemberKyc]:
     for i in range(0, len(member_ids), KYC_BATCH):
         found.update(latest_kyc(session, member_ids[i : i + KYC_BATCH]))
     return found
-
-
-def _members(session: Session, member_ids: list[int]) -> dict[int, Member]:
-    rows = session.scalars(select(Member).where(among(session, Member.id, member_ids)))
-    return {m.id: m for m in rows}
 
 
 def _header(
@@ -150,19 +143,18 @@ def _group_line(shg: ShgAtBank, settings: BureauSettings) -> tuple[Segment]:
 def _shg_records(
     shg: ShgAtBank,
     accounts_of: dict[int, list[Account]],
-    known: tuple[dict[int, Member], dict[int, MemberKyc]],
+    kycs: dict[int, MemberKyc],
     as_of: date,
     period_start: date,
     settings: BureauSettings,
 ) -> list[tuple[MemberRecord, list[Account]]]:
     """Each of the SHG's members with an account to report: her record and those accounts."""
-    members, kycs = known
     records = []
     for member_id, accounts in accounts_of.items():
         chosen = [a for a in accounts if reported(a, period_start)]
         if chosen:
             kyc = kycs.get(member_id)
-            record = member_record(members[member_id], kyc, shg, chosen, as_of, settings)
+            record = member_record(member_id, kyc, shg, chosen, as_of, settings)
             records.append((record, chosen))
     return records
 
@@ -202,7 +194,7 @@ def build(
     for account in book.accounts:
         by_member[account.loan.shg_id][account.loan.member_id].append(account)
     member_ids = sorted({m for shg in by_member.values() for m in shg})
-    known = (_members(session, member_ids), _kyc(session, member_ids))
+    kycs = _kyc(session, member_ids)
     profile, header, trailer = _header(bank, as_of, today, settings)
     built = Built(CdfFile(header, (), trailer), settings.layout(profile), profile)
     lines: list[tuple[Segment, ...]] = []
@@ -212,7 +204,7 @@ def build(
         if shg.limit_paise <= settings.min_shg_facility_exceeding_paise:
             figures.not_reported_paise = figures.books_outstanding_paise
             continue
-        records = _shg_records(shg, by_member[shg_id], known, as_of, period_start, settings)
+        records = _shg_records(shg, by_member[shg_id], kycs, as_of, period_start, settings)
         _reconcile(figures, records)
         shg_lines = [line for record, _ in records for line in record.lines]
         if shg_lines and settings.group is not None:
@@ -225,7 +217,7 @@ def build(
 
 def _outcome(record: MemberRecord, shg_id: int, accounts: list[Account]) -> MemberOutcome:
     return MemberOutcome(
-        record.member.id,
+        record.member_id,
         shg_id,
         "rejected" if record.problems else "reported",
         len(accounts),

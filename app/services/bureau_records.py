@@ -24,7 +24,6 @@ from models.bureau_format import (
     whole_rupees,
 )
 from models.bureau_settings import BureauSettings
-from models.institutions import Member
 from models.kyc import MemberKyc
 
 MISSING = dict(REQUIRED_FOR_REPORTING)
@@ -35,7 +34,7 @@ class MemberRecord:
     """Her segments (one line per account, or one line with every account), or the reasons
     she cannot be reported."""
 
-    member: Member
+    member_id: int
     lines: list[tuple[Segment, ...]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
 
@@ -82,7 +81,7 @@ def _ids(kyc: MemberKyc, settings: BureauSettings, text: _Texts) -> Values:
 
 
 def member_values(
-    member: Member,
+    member_id: int,
     kyc: MemberKyc,
     shg: ShgAtBank,
     first: Account,
@@ -93,7 +92,7 @@ def member_values(
     """CNSCRD: who she is, from her latest KYC; branch and group from her first account."""
     age, age_as_on = _age(kyc, as_of)
     values = {
-        "member_id": str(member.id),
+        "member_id": str(member_id),
         "branch_id": first.bank_loan.branch.ifsc,
         "centre_id": centre_of(shg, first, settings),
         "group_id": group_of(shg, settings),
@@ -181,18 +180,17 @@ def account_values(
     return values
 
 
-def _format_problems(lines: list[tuple[Segment, ...]]) -> list[tuple[str, str]]:
+def _format_problems(segments: list[Segment]) -> list[tuple[str, str]]:
     specs = format_spec().segments
-    found = []
-    for line in lines:
-        for tag, values in line:
-            for p in segment_problems(specs[tag], values):
-                found.append((f"{tag}.{p.field}", p.reason))
-    return list(dict.fromkeys(found))  # her segments repeat on each line: each reason once
+    return [
+        (f"{tag}.{p.field}", p.reason)
+        for tag, values in segments
+        for p in segment_problems(specs[tag], values)
+    ]
 
 
 def member_record(
-    member: Member,
+    member_id: int,
     kyc: MemberKyc | None,
     shg: ShgAtBank,
     accounts: list[Account],
@@ -201,20 +199,20 @@ def member_record(
 ) -> MemberRecord:
     """Her lines of the file, or why she is not reported: what her KYC lacks for reporting
     (`kyc.missing_for_reporting`), else every value that does not fit its field."""
-    record = MemberRecord(member)
+    record = MemberRecord(member_id)
     missing = missing_for_reporting(kyc)
     if kyc is None or missing:
         record.problems = [(f, f"missing: {MISSING[f]}") for f in missing]
         return record
     text = _Texts()
-    who = ("CNSCRD", member_values(member, kyc, shg, accounts[0], as_of, settings, text))
+    who = ("CNSCRD", member_values(member_id, kyc, shg, accounts[0], as_of, settings, text))
     where = ("ADRCRD", address_values(kyc, settings, text))
     each = [("ACTCRD", account_values(a, shg, as_of, settings)) for a in accounts]
     if settings.one_line_per_account:
         record.lines = [(who, where, account) for account in each]
     else:
         record.lines = [(who, where, *each)]
-    record.problems = text.problems or _format_problems(record.lines)
+    record.problems = text.problems or _format_problems([who, where, *each])
     if record.problems:
         record.lines = []
     return record
