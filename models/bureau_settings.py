@@ -160,6 +160,10 @@ def _settings(values: dict[str, Any]) -> BureauSettings:
     for name in [values["default_header_profile"], *(b.profile for b in banks.values())]:
         if name not in profiles:
             raise ValueError(f"header profile {name!r} is not one of {sorted(profiles)}")
+    try:
+        str(values["file_name"]).format(bank="JRGB", as_of="15092026")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError(f"file_name: only {{bank}} and {{as_of}} may be named ({error})") from None
     return BureauSettings(
         cycle_days=tuple(values["cycle_days"]),
         separator=str(values["separator"]),

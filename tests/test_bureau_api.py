@@ -39,10 +39,14 @@ def test_a_bank_partner_makes_its_file_and_downloads_it_byte_for_byte(session, e
     assert made.status_code == 201, made.json
     body = made.json
     assert (body["members_reported"], body["members_rejected"], body["accounts"]) == (5, 1, 5)
-    assert body["bank_name"] == "Jharkhand Rajya Gramin Bank" and body["source"] == "api"
-    durga = next(r for r in body["reconciliation"] if r["shg_name"] == "Durga SHG")
+    assert body["source"] == "api" and "reconciliation" not in body
+    read = partner.get(f"/api/v1/bureau/files/{body['id']}").json
+    assert read["bank_name"] == "Jharkhand Rajya Gramin Bank" and read["sha256"] == body["sha256"]
+    durga = next(r for r in read["reconciliation"] if r["shg_name"] == "Durga SHG")
     assert (durga["books_outstanding"], durga["reported_outstanding"]) == ("16500.00", "13000.00")
     assert (durga["rejected_outstanding"], durga["unexplained"]) == ("3500.00", "0.00")
+    lakshmi = next(r for r in read["reconciliation"] if r["shg_name"] == "Lakshmi SHG")
+    assert (lakshmi["rounding"], lakshmi["unattributed_outstanding"]) == ("-0.50", "6000.00")
 
     got = partner.get(f"/api/v1/bureau/files/{body['id']}/download")
     assert got.status_code == 200

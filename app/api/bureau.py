@@ -17,6 +17,7 @@ from app.schemas.bureau import (
     BureauFileCreateSchema,
     BureauFileDetailSchema,
     BureauFileListSchema,
+    BureauFileSchema,
     PartnerBureauFileDetailSchema,
     PartnerBureauFileListSchema,
     RejectArgsSchema,
@@ -44,13 +45,11 @@ def settings() -> BureauSettings:
 @blp.doc(parameters=[HEADER_DOC])
 @idempotent
 @blp.arguments(BureauFileCreateSchema)
-@blp.response(201, BureauFileDetailSchema)
+@blp.response(201, BureauFileSchema)
 def generate(data: dict[str, Any]) -> Any:
     """Make and keep a bank's file as of a reference date (a bank partner: its own bank;
-    admin: any); once per bank and date (409 after)."""
-    session = db()
-    file = bureau_reports.generate_file(session, who(), data["bank_id"], data["as_of"], settings())
-    return bureau_reports.file_detail(session, who(), file.id)
+    admin: any); once per bank and date (409 after). Its reconciliation: read the file."""
+    return bureau_reports.generate_file(db(), who(), data["bank_id"], data["as_of"], settings())
 
 
 @blp.route("/files", methods=["GET"])

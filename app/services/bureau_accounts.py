@@ -213,9 +213,7 @@ def _unattributed(session: Session, as_of: date, shg_ids: Sequence[int]) -> dict
         & MemberLoan.facility_id.is_(None)
         & _lent(as_of)
     )
-    shg_of = dict(
-        session.execute(select(MemberLoan.id, MemberLoan.shg_id).where(condition)).all()
-    )
+    shg_of = dict(session.execute(select(MemberLoan.id, MemberLoan.shg_id).where(condition)).all())
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for loan_id, (outstanding, _) in standing_where(session, condition, as_of).items():
         if outstanding > 0:
