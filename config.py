@@ -44,6 +44,9 @@ class BaseConfig:
     # Reverse proxies in front of the service whose X-Forwarded-For/-Proto to trust (0: none;
     # 1 behind one nginx). Client addresses key the limits above and the access log.
     PROXY_FIX_X_FOR = 0
+    # A JSON file of bureau-file settings replacing the shipped ones key by key
+    # (models/bureau_settings.json: a bank's CIC member ID, the cycle days, ...); "" for none.
+    BUREAU_SETTINGS_FILE = ""
     TIMEZONE = "Asia/Kolkata"
     API_TITLE = "Bahi"
     API_VERSION = "v1"

@@ -1,11 +1,12 @@
-"""Command line: `flask db ...`, `flask tokens ...`, `flask ledger ...`, `flask demo load`."""
+"""Command line: `flask db ...`, `flask tokens ...`, `flask ledger ...`, `flask demo load`,
+`flask bureau export ...`."""
 
 from __future__ import annotations
 
 import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,7 @@ ledger_cli = AppGroup("ledger", help="Check and report on the books.")
 demo_cli = AppGroup("demo", help="Demo data.")
 meetings_cli = AppGroup("meetings", help="SHG meetings.")
 scheduler_cli = AppGroup("scheduler", help="The scheduled idle-fund report (its own process).")
+bureau_cli = AppGroup("bureau", help="SHG members' credit information for the credit bureaus.")
 
 
 @scheduler_cli.command("run")
@@ -70,6 +72,7 @@ def scheduler_run() -> None:
     import logging
 
     from app.scheduler import serve
+    from models.bureau_settings import load_settings
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # Its jobs log what they did; APScheduler's two lines per run of each would drown that.
@@ -78,6 +81,7 @@ def scheduler_run() -> None:
         current_app.extensions["bahi.sessions"],
         idempotency_retention=timedelta(days=current_app.config["IDEMPOTENCY_RETENTION_DAYS"]),
         import_poll_seconds=current_app.config["IMPORT_POLL_SECONDS"],
+        bureau_settings=load_settings(current_app.config["BUREAU_SETTINGS_FILE"]),
     )
 
 
@@ -210,6 +214,51 @@ def meetings_import(path: str, apply: bool) -> None:
         raise SystemExit(1)
 
 
+@bureau_cli.command("export")
+@click.option("--bank", "bank_id", type=int, required=True, help="The bank's id.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d", "%d-%m-%Y"]),
+    required=True,
+    help="The reference date, e.g. 2026-12-15 (a day that has ended).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the file (default: its own name, here).",
+)
+def bureau_export(bank_id: int, as_of: datetime, out: str | None) -> None:
+    """Make and keep a bank's bureau file as of a date, write it, and print its counts."""
+    from app.services import bureau_reports
+    from models.bureau_settings import load_settings
+
+    settings = load_settings(current_app.config["BUREAU_SETTINGS_FILE"])
+    who = cli_principal(getpass.getuser())
+    with cli_session() as session:
+        file = bureau_reports.generate_file(
+            session, who, bank_id, as_of.date(), settings, source="cli"
+        )
+        detail = bureau_reports.file_detail(session, who, file.id)
+        _, data = bureau_reports.file_content(session, who, file.id)
+    path = Path(out or file.file_name)
+    path.write_bytes(data)
+    click.echo(f"file {file.id}: {path} ({file.byte_count:,} bytes, sha256 {file.sha256})")
+    click.echo(
+        f"{file.shgs} SHGs, {file.members_reported} members reported,"
+        f" {file.members_rejected} rejected (incomplete KYC), {file.accounts} accounts"
+        f" ({file.accounts_closed} closed or written off since {file.period_start})"
+    )
+    for r in detail.reconciliation:
+        if r.unexplained_paise or r.figures.unattributed_loans:
+            click.echo(
+                f"SHG {r.shg.id}: unexplained {format_inr(r.unexplained_paise)},"
+                f" {r.figures.unattributed_loans} bank-funded loans naming no bank loan"
+                f" ({format_inr(r.figures.unattributed_outstanding_paise)})",
+                err=True,
+            )
+
+
 @demo_cli.command("load")
 def demo_load() -> None:
     """Load the demo federation (once) and print fresh demo tokens, one per role."""
@@ -222,5 +271,6 @@ def demo_load() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli, scheduler_cli):
+    groups = (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli, scheduler_cli, bureau_cli)
+    for group in groups:
         app.cli.add_command(group)

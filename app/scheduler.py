@@ -12,13 +12,17 @@
   the month just ended).
 
 The same process also runs meeting-sheet files queued by the API (`import_jobs`, polled
-every `IMPORT_POLL_SECONDS`) and purges idempotency records past their retention, daily.
+every `IMPORT_POLL_SECONDS`), purges idempotency records past their retention, daily, and
+makes each bank's bureau file for the latest reference date of the reporting cycle (the 15th
+and the month's last day by default, `models/bureau_settings.json`) once that day has ended:
+it looks every hour, and the unique (bank, date) of `bureau_files` makes a second file for the
+same cycle impossible, whichever process tries.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,14 +32,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services import import_jobs
+from app.services import bureau_reports, import_jobs
 from app.services.audit_runs import AlreadyRun, RunRequest, run_report
+from app.services.clock import today_in_india
+from app.services.errors import Conflict
 from app.services.idempotency import purge_expired as purge_idempotency_records
 from app.services.idle_rules import schedule
 from app.services.principal import Principal
 from app.services.throttle import purge_old_windows
 from models.access import Role
 from models.base import utcnow
+from models.bureau_settings import BureauSettings, previous_cycle
 from models.idle import AuditRun, AuditSchedule
 
 JOB_ID = "idle-fund-report"
@@ -145,6 +152,33 @@ def purge_expired(sessions: sessionmaker[Session], retention: timedelta) -> None
     )
 
 
+def bureau_files(
+    sessions: sessionmaker[Session], settings: BureauSettings, today: date | None = None
+) -> list[int]:
+    """Each bank's file for the latest reference date before today, where not made yet, each
+    in its own transaction: the ids of the files made."""
+    if not settings.scheduled:
+        return []
+    today = today or today_in_india()
+    cycle = previous_cycle(today, settings.cycle_days)
+    with sessions() as session:
+        due = bureau_reports.banks_due(session, cycle)
+    made = []
+    for bank_id in due:
+        with sessions() as session:
+            try:
+                file = bureau_reports.generate_file(
+                    session, SCHEDULER, bank_id, cycle, settings, "schedule", today
+                )
+                session.commit()
+            except Conflict:  # another scheduler process made it first
+                session.rollback()
+                continue
+            made.append(file.id)
+            log.info("bureau file %s: bank %s as of %s", file.id, bank_id, cycle)
+    return made
+
+
 def _every(
     scheduler: BaseScheduler, job: Any, args: tuple[Any, ...], job_id: str, **interval: int
 ) -> None:
@@ -167,6 +201,7 @@ def serve(
     *,
     idempotency_retention: timedelta,
     import_poll_seconds: int,
+    bureau_settings: BureauSettings,
 ) -> None:
     """Catch up once, then run the schedule until stopped (Ctrl-C or SIGTERM)."""
     run = catch_up(sessions, _now())
@@ -181,4 +216,5 @@ def serve(
         scheduler, import_jobs.run_queued, (sessions,), "import-jobs", seconds=import_poll_seconds
     )
     _every(scheduler, purge_expired, (sessions, idempotency_retention), "purge", days=1)
+    _every(scheduler, bureau_files, (sessions, bureau_settings), "bureau-files", hours=1)
     scheduler.start()

@@ -2,6 +2,7 @@
 
 from models.access import AccessLogEntry, ApiToken, IdempotencyRecord, Role, ThrottleWindow
 from models.base import Base
+from models.bureau import BureauFile, BureauFileMember, BureauFileShg
 from models.capital import DrawingPower, Facility, FacilityInstalment, FacilityMovement, Grant
 from models.credit import (
     Consent,
@@ -40,6 +41,9 @@ __all__ = [
     "BankBranch",
     "Base",
     "Book",
+    "BureauFile",
+    "BureauFileMember",
+    "BureauFileShg",
     "Consent",
     "CreditEnquiry",
     "CreditScore",

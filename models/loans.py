@@ -44,7 +44,9 @@ class MemberLoan(Base):
         CheckConstraint("instalments > 0 AND moratorium_periods >= 0", name="tenure"),
         CheckConstraint("fund_source IN ('own','cif','bank_loan','vrf')", name="fund_source"),
         CheckConstraint("interest_basis IN ('per_period','actual_365')", name="interest_basis"),
+        CheckConstraint("facility_id IS NULL OR fund_source = 'bank_loan'", name="facility"),
         Index("ix_member_loans_member", "member_id"),
+        Index("ix_member_loans_facility", "facility_id"),
         Index("ix_member_loans_shg", "shg_id", "id"),
     )
 
@@ -70,6 +72,10 @@ class MemberLoan(Base):
     # Where the money came from, so CIF and bank money can be traced to members.
     fund_source: Mapped[str] = mapped_column(String(10))
     fund_reference: Mapped[str | None] = mapped_column(String(100))
+    # The SHG's bank loan (a facility) that funded a loan from "bank_loan" funds: her share of
+    # that bank loan, which the bank reports to the credit bureaus. Null for other sources,
+    # and for bank-funded loans whose bank loan could not be told (migration 0022).
+    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
     purpose: Mapped[str | None] = mapped_column(String(200))
     allocation_order: Mapped[str] = mapped_column(String(40), default=DEFAULT_ALLOCATION)
     disbursement_entry_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journal_entries.id"))

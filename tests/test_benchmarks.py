@@ -67,6 +67,20 @@ FIGURES = {
         rf"^  100,000 members: {NUMBER} s$",
         rf"^  one profile: +median {NUMBER} ms, worst {NUMBER} ms over 20$",
     ],
+    "bench_bureau": [
+        rf"^  bank's file: {NUMBER} members \({NUMBER} rejected\), {NUMBER} accounts,"
+        rf" {NUMBER} SHGs, {NUMBER} MB in {NUMBER} s$",
+        rf"^  100,000 members: {NUMBER} s$",
+        rf"^  one SHG's members: median {NUMBER} ms, worst {NUMBER} ms over 20$",
+        *(
+            [
+                rf"^  pgbench TPC-B: +{NUMBER} transactions/s$",
+                rf"^  ratio members per second / pgbench: {NUMBER}$",
+            ]
+            if pgbench_path()
+            else [r"^  pgbench TPC-B: +not run: pgbench not found"]
+        ),
+    ],
 }
 
 

@@ -9,7 +9,9 @@ of another SHG. Sakhi SHG's book is closed through April, so its first meeting i
 The file is imported in batches of two SHGs, and the same sheets are recorded one at a time;
 balances, repayment splits, meetings, attendance and every problem must agree. After the
 import, the set-wise read of the loans must give every loan the dues that the single-loan
-path (`loans.dues`) gives.
+path (`loans.dues`) gives. Durga SHG has one bank cash credit running and Lakshmi SHG two,
+so a new loan from bank-loan funds names its bank loan the same way in both paths: taken when
+one runs, refused when several run and it names none, refused when it names another SHG's.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.services import institutions, loans, meeting_import, members, periods
+from app.services import bank_loans, banks, institutions, loans, meeting_import, members, periods
 from app.services.bulk import among, insert_rows
 from app.services.errors import DomainError, FieldProblem
 from app.services.institutions import NewInstitution
@@ -43,7 +45,7 @@ WEEKS = (date(2026, 4, 28), date(2026, 5, 5), date(2026, 5, 12))
 HEADER = (
     "shg_id,meeting_date,member_id,present,savings,fine,repayment,new_loan_principal,"
     "new_loan_rate,new_loan_rate_basis,new_loan_method,new_loan_instalments,new_loan_frequency,"
-    "new_loan_interest_basis\n"
+    "new_loan_interest_basis,new_loan_fund_source,new_loan_facility_id\n"
 )
 NEW_LOAN_TERMS = ",2.00,per_month,declining,6,monthly,"
 
@@ -76,31 +78,67 @@ def three_shgs(session):
     return shgs
 
 
+@pytest.fixture
+def credit_lines(session, three_shgs):
+    """Cash credits sanctioned on 01-04-2026: one for Durga SHG, two for Lakshmi SHG, none for
+    Sakhi SHG (each SHG's books made to start six months before, as a bank loan needs)."""
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    branch = banks.create_branch(session, ADMIN, bank.id, "Kanke", "JRGB0000101", "JH")
+    lines: dict[int, list[int]] = {}
+    for shg_id, count in zip(three_shgs, (1, 2, 0), strict=True):
+        lines[shg_id] = []
+        if not count:
+            continue
+        shg = session.get_one(Institution, shg_id)
+        book = session.scalars(select(Book).where(Book.institution_id == shg_id)).one()
+        accounts = {
+            a.role: a.id for a in session.scalars(select(Account).where(Account.book_id == book.id))
+        }
+        transfer(
+            session, book.id, accounts["cash"], accounts["revolving_fund"], 100, date(2025, 10, 1)
+        )
+        for n in range(count):
+            new = bank_loans.NewBankLoan(
+                shg.id, branch.id, "cash_credit", 1, date(2026, 4, 1), 20_000_000, 700,
+                f"CC-{shg_id}-{n}", drawing_power_paise=20_000_000,
+            )  # fmt: skip
+            lines[shg_id].append(bank_loans.sanction(session, ADMIN, new, TODAY).id)
+    session.flush()
+    return lines
+
+
 line = st.tuples(
     st.sampled_from(["", "50", "100"]),  # savings
     st.sampled_from(["", "", "10"]),  # fine
     st.sampled_from(["", "250", "250", "900", "99999"]),  # repayment; the last is too much
     st.sampled_from(["", "", "", "", "2000", "90000"]),  # a new loan; the last is more than cash
     st.sampled_from(["", "per_period", "actual_365"]),  # its interest basis
+    st.sampled_from(["", "", "bank_loan", "bank_loan:named"]),  # its funds (and bank loan)
 )
 
 
-def sheet_text(shgs: dict[int, list[int]], drawn: list, stranger: bool) -> str:
+def sheet_text(
+    shgs: dict[int, list[int]], drawn: list, stranger: bool, credit_lines: dict[int, list[int]]
+) -> str:
     rows, values = [], iter(drawn)
     sakhi = list(shgs)[2]
+    durga_line = credit_lines[next(iter(shgs))][0]
     for day in WEEKS:
         for shg, ids in shgs.items():
             for member_id in ids:
-                savings, fine, repayment, lent, basis = next(values)
+                savings, fine, repayment, lent, basis, funds = next(values)
                 if (shg, day) == (sakhi, WEEKS[0]):
                     savings = savings or "50"  # something to post in the closed month
-                terms = NEW_LOAN_TERMS + basis if lent else ",,,,,,"
+                fund, _, named = funds.partition(":")
+                # Sakhi SHG has none of its own: it names Durga SHG's, which is refused
+                facility = ((credit_lines[shg] or [durga_line])[-1]) if named else ""
+                terms = f"{NEW_LOAN_TERMS}{basis},{fund},{facility}" if lent else ",,,,,,,,"
                 rows.append(
                     f"{shg},{day},{member_id},yes,{savings},{fine},{repayment},{lent}{terms}"
                 )
     if stranger:  # a member of Lakshmi SHG on Durga SHG's last sheet: that meeting is refused
         first, second = list(shgs)[:2]
-        rows.append(f"{first},{WEEKS[-1]},{shgs[second][0]},yes,100,,,,,,,,,")
+        rows.append(f"{first},{WEEKS[-1]},{shgs[second][0]},yes,100,,,,,,,,,,,")
     return HEADER + "\n".join(rows) + "\n"
 
 
@@ -159,6 +197,8 @@ def books_state(session, shgs):
                 MemberLoan.disbursed_on,
                 MemberLoan.principal_paise,
                 MemberLoan.interest_basis,
+                MemberLoan.fund_source,
+                MemberLoan.facility_id,
             )
         ).all()
     )
@@ -204,10 +244,10 @@ def one_at_a_time(session, text):
 @settings(max_examples=12)
 @given(drawn=st.lists(line, min_size=27, max_size=27), stranger=st.booleans())
 def test_a_batched_import_posts_what_one_meeting_at_a_time_would(
-    session, three_shgs, monkeypatch, drawn, stranger
+    session, three_shgs, credit_lines, monkeypatch, drawn, stranger
 ):
     monkeypatch.setattr(meeting_import, "BATCH", 2)  # three SHGs a day: batches of 2 and 1
-    text = sheet_text(three_shgs, drawn, stranger)
+    text = sheet_text(three_shgs, drawn, stranger, credit_lines)
     with kept_if(session, False):
         report = meeting_import.import_meetings(
             session, ADMIN, text, "test", apply=True, today=TODAY

@@ -63,6 +63,7 @@ def _new_loan(data: dict[str, Any], member_id: int) -> loans.NewLoan:
         via=data["via"],
         allocation_order=data["allocation_order"],
         interest_basis=InterestBasis(data["interest_basis"]),
+        facility_id=data.get("facility_id"),
     )
 
 

@@ -29,6 +29,7 @@ def _new_loan(data: dict[str, Any] | None) -> meetings.NewLoanLine | None:
         data.get("fund_reference"),
         data.get("purpose"),
         InterestBasis(data["interest_basis"]),
+        data.get("facility_id"),
     )
 
 

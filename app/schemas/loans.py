@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.schemas.fields import Enum, Limit, Percent, QueryId, Rupees, SafeDate, Text
+from app.schemas.fields import Enum, Id, Limit, Percent, QueryId, Rupees, SafeDate, Text
 from app.schemas.journal import EntryDetailSchema
 from app.schemas.via import Via
 from models.interest import InterestBasis
@@ -37,14 +37,23 @@ INTEREST_BASIS_DOC = (
 )
 
 
+FACILITY_DOC = (
+    "fund_source bank_loan only: the SHG's bank loan (its id) that funds this loan. Left out,"
+    " the SHG's one bank loan running on the day is taken; with several running it must be"
+    " given (422 naming facility_id); with none, the loan records none"
+)
+
+
 class MemberLoanTermsSchema(LoanTermsSchema):
-    """A member loan's terms: a loan's, and how its interest runs between repayments."""
+    """A member loan's terms: a loan's, how its interest runs between repayments, and the
+    bank loan it comes from."""
 
     interest_basis = Enum(
         [b.value for b in InterestBasis],
         load_default=InterestBasis.PER_PERIOD.value,
         metadata={"description": INTEREST_BASIS_DOC},
     )
+    facility_id = Id(metadata={"description": FACILITY_DOC})
 
 
 class LoanCreateSchema(MemberLoanTermsSchema):
@@ -102,6 +111,9 @@ class LoanSchema(Schema):
     disbursed_on = fields.Date()
     fund_source = fields.String()
     fund_reference = fields.String(allow_none=True)
+    facility_id = fields.Integer(
+        allow_none=True, metadata={"description": "The SHG's bank loan that funded it"}
+    )
     purpose = fields.String(allow_none=True)
     allocation_order = fields.String()
     disbursement_entry_id = fields.UUID()

@@ -45,6 +45,9 @@ class MeetingLoanSchema(Schema):
     member_id = fields.Integer()
     loan_id = fields.Integer(attribute="id")
     principal = Rupees(attribute="principal_paise")
+    facility_id = fields.Integer(
+        allow_none=True, metadata={"description": "The SHG's bank loan that funded it"}
+    )
     disbursement_entry_id = fields.UUID()
 
 

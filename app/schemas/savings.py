@@ -39,6 +39,14 @@ class ConsentLineSchema(Schema):
     revoked_on = fields.Date(allow_none=True)
 
 
+class BureauReportLineSchema(Schema):
+    bank = fields.String()
+    as_of = fields.Date(metadata={"description": "Her loans as they stood at this day's end"})
+    made_on = fields.Date(metadata={"description": "The day the bank's file was made"})
+    reported = fields.Boolean(metadata={"description": "false: left out for incomplete KYC"})
+    statement = fields.String(metadata={"description": "In plain words, as her passbook says"})
+
+
 class PassbookSchema(Schema):
     member = fields.Nested(MemberSchema)
     shg_id = fields.Integer(attribute="shg.id")
@@ -49,4 +57,11 @@ class PassbookSchema(Schema):
     consents = fields.List(
         fields.Nested(ConsentLineSchema),
         metadata={"description": "every consent she gave a bank to read her credit record"},
+    )
+    bureau_reports = fields.List(
+        fields.Nested(BureauReportLineSchema),
+        metadata={
+            "description": "every file of a bank's credit information that covered her, newest"
+            " first: reported to the credit bureaus, or why not"
+        },
     )

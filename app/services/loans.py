@@ -25,6 +25,7 @@ from app.services.books import account_by_role, book_of, open_member_account
 from app.services.errors import Conflict, Invalid, NotFound, renamed
 from app.services.institutions import can_read_institution
 from app.services.journal import reversed_clause
+from app.services.loan_funding import funding_facility
 from app.services.members import writable_member
 from app.services.posting import EntryDraft, PostingDraft, post_entry
 from app.services.principal import Principal
@@ -56,6 +57,8 @@ class NewLoan:
     via: str = "cash"
     allocation_order: str = DEFAULT_ALLOCATION
     interest_basis: InterestBasis = InterestBasis.PER_PERIOD
+    # The SHG's bank loan it comes from (fund_source "bank_loan"); found when left out.
+    facility_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,12 @@ def disburse_loan(
     session: Session, who: Principal, new: NewLoan, today: date | None = None
 ) -> MemberLoan:
     """Lend to a member: open her loan sub-account, post Dr loan / Cr cash or bank, store the
-    terms and the schedule."""
+    terms, the bank loan it comes from (`loan_funding`) and the schedule."""
     _check_new(new)
     member = writable_member(session, who, new.member_id)
+    facility_id = funding_facility(
+        session, member.shg_id, new.fund_source, new.facility_id, new.disbursed_on
+    )
     book = book_of(session, member.shg_id)
     earlier = session.scalar(
         select(func.count()).select_from(MemberLoan).where(MemberLoan.member_id == member.id)
@@ -129,6 +135,7 @@ def disburse_loan(
         disbursed_on=new.disbursed_on,
         fund_source=new.fund_source,
         fund_reference=new.fund_reference,
+        facility_id=facility_id,
         purpose=new.purpose,
         allocation_order=new.allocation_order,
         disbursement_entry_id=entry.id,

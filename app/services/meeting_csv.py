@@ -5,10 +5,12 @@ Columns (a header row is required; only the first three are mandatory):
     shg_id, meeting_date (YYYY-MM-DD or DD-MM-YYYY), member_id, present (yes/no, default yes),
     savings, fine, repayment, loan_id,
     new_loan_principal, new_loan_rate, new_loan_rate_basis, new_loan_method,
-    new_loan_instalments, new_loan_frequency, new_loan_fund_source, new_loan_interest_basis
+    new_loan_instalments, new_loan_frequency, new_loan_fund_source, new_loan_interest_basis,
+    new_loan_facility_id
 
 Amounts are rupees with at most two decimals; rates are percent ("2.00"). A new loan's
-interest basis is "per_period" when left empty (`models.interest`).
+interest basis is "per_period" when left empty (`models.interest`); its facility id (the SHG's
+bank loan funding it, fund source "bank_loan") may be left empty when the SHG has one running.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ KNOWN = (
     "new_loan_frequency",
     "new_loan_fund_source",
     "new_loan_interest_basis",
+    "new_loan_facility_id",
 )
 MAX_ROWS = 2_000_000
 # Where a problem found by the meeting service is shown in the file.
@@ -50,6 +53,7 @@ FIELD_TO_COLUMN = {
     "repayment": "repayment",
     "loan_id": "loan_id",
     "new_loan": "new_loan_principal",
+    "new_loan.facility_id": "new_loan_facility_id",
 }
 
 
@@ -157,6 +161,7 @@ def _new_loan(row: _Row) -> NewLoanLine | None:
         terms,
         fund_source=row.text("new_loan_fund_source") or "own",
         interest_basis=interest_basis,
+        facility_id=row.integer("new_loan_facility_id"),
     )
 
 
@@ -242,7 +247,7 @@ def _read_rows(reader: csv.DictReader[str], parsed: ParsedSheets, source: str) -
 
 def locate(field_path: str, rows: list[int]) -> tuple[int, str]:
     """`lines[2].repayment.amount` of a meeting → (its file row, "repayment")."""
-    match = re.match(r"lines\[(\d+)\]\.?([a-z_]*)", field_path)
+    match = re.match(r"lines\[(\d+)\]\.?([a-z_]*(?:\.facility_id)?)", field_path)
     if match is None:
         return rows[0], field_path
     index, part = int(match[1]), match[2]

@@ -67,6 +67,7 @@ class NewLoanLine:
     fund_reference: str | None = None
     purpose: str | None = None
     interest_basis: InterestBasis = InterestBasis.PER_PERIOD
+    facility_id: int | None = None  # the bank loan it comes from (fund_source "bank_loan")
 
 
 @dataclass(frozen=True)
@@ -336,6 +337,7 @@ def _new_loans(
             purpose=spec.purpose,
             via=sheet.via,
             interest_basis=spec.interest_basis,
+            facility_id=spec.facility_id,
         )
         try:
             with kept_if(session, True):  # a refusal undoes only this loan's work

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.balances import Statement, statement
+from app.services.bureau_reports import ReportLine, member_reports
 from app.services.clock import today_in_india
 from app.services.members import member_accounts, readable_member
 from app.services.paging import MAX_PAGE_SIZE
@@ -26,6 +27,8 @@ class Passbook:
     date_to: date
     accounts: list[Statement]
     consents: list[ConsentLine]
+    # Each bureau file that covered her: reported to the credit bureaus, or why not.
+    bureau_reports: list[ReportLine]
 
 
 @dataclass(frozen=True)
@@ -70,4 +73,12 @@ def passbook(
         statement(session, account, start, to, None, MAX_PAGE_SIZE)
         for account in member_accounts(session, member)
     ]
-    return Passbook(member, shg, start, to, statements, _consents(session, member))
+    return Passbook(
+        member,
+        shg,
+        start,
+        to,
+        statements,
+        _consents(session, member),
+        member_reports(session, member.id),
+    )
