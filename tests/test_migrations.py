@@ -109,3 +109,15 @@ def test_member_kyc_refuses_codes_the_model_does_not_know(shared_engine):
         "ck_member_kyc_aadhaar_last4",
         "ck_member_kyc_version",
     } <= checks
+
+
+def test_constraint_names_follow_the_naming_convention_once(shared_engine):
+    """A migration that spells out a CHECK's full name gets the convention's prefix twice
+    (`ck_t_ck_t_x`): such a constraint cannot be found by the name the model gives it."""
+    doubled = []
+    with shared_engine.connect() as conn:
+        inspector = inspect(conn)
+        for table in inspector.get_table_names():
+            named = inspector.get_check_constraints(table) + inspector.get_unique_constraints(table)
+            doubled += [c["name"] for c in named if c["name"] and c["name"].count(f"_{table}_") > 1]
+    assert doubled == []

@@ -114,15 +114,15 @@ def _files() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.Column("created_by", sa.String(120), nullable=False),
         sa.UniqueConstraint("bank_id", "as_of", name="uq_bureau_files_bank_id_as_of"),
-        sa.CheckConstraint("period_start < as_of", name="ck_bureau_files_period"),
-        sa.CheckConstraint("length(sha256) = 64", name="ck_bureau_files_sha256"),
+        sa.CheckConstraint("period_start < as_of", name="period"),
+        sa.CheckConstraint("length(sha256) = 64", name="sha256"),
         sa.CheckConstraint(
-            "source IN ('api', 'cli', 'schedule')", name="ck_bureau_files_source"
+            "source IN ('api', 'cli', 'schedule')", name="source"
         ),
         sa.CheckConstraint(
             "byte_count >= 0 AND shgs >= 0 AND members_reported >= 0 AND members_rejected >= 0"
             " AND accounts >= 0 AND accounts_closed >= 0",
-            name="ck_bureau_files_counts",
+            name="counts",
         ),
     )
 
@@ -153,13 +153,13 @@ def _members() -> None:
         sa.Column("outstanding_paise", sa.BigInteger(), nullable=False),
         sa.Column("missing", sa.String(2000)),
         sa.CheckConstraint(
-            "outcome IN ('reported', 'rejected')", name="ck_bureau_file_members_outcome"
+            "outcome IN ('reported', 'rejected')", name="outcome"
         ),
         sa.CheckConstraint(
-            "(outcome = 'rejected') = (missing IS NOT NULL)", name="ck_bureau_file_members_missing"
+            "(outcome = 'rejected') = (missing IS NOT NULL)", name="missing"
         ),
         sa.CheckConstraint(
-            "accounts > 0 AND outstanding_paise >= 0", name="ck_bureau_file_members_figures"
+            "accounts > 0 AND outstanding_paise >= 0", name="figures"
         ),
     )
     op.create_index(
