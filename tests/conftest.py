@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from app import create_app
 from tests.databases import DatabaseFactory, postgres_admin_url
 
+# The browser tests' fixtures (`served`, `browser`), for every test_browser*.py module.
+pytest_plugins = ["tests.browser_support"]
+
 settings.register_profile(
     "bahi",
     deadline=None,
