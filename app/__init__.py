@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["dpd_colour"] = dpd_colour
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app import auth, cli, db, docs, errors, request_guard, requestdb, web, writes
+    from app import auth, cli, db, docs, errors, i18n, request_guard, requestdb, web, writes
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
     requestdb.init_app(app)
@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)  # after the Api, so problem+json replaces its error format
     docs.init_app(app)
     cli.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     return app
 
