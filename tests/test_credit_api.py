@@ -112,7 +112,7 @@ def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, 
     from app.services import consents, savings
     from app.services.profile_pdf import points_line
     from app.services.readiness import readiness
-    from tests.test_web import WebUser
+    from tests.web_support import WebUser
 
     fed, bank, _, partner, _ = world
     member = fed.members[0]

@@ -15,7 +15,7 @@ from app import csp
 from app.formats import DPD_BANDS, NOT_RUNNING
 from models import Role
 from tests.factories import ApiCaller, make_federation, token
-from tests.test_web import WebUser
+from tests.web_support import WebUser
 
 TEMPLATES = Path(csp.__file__).parent / "templates"
 STYLESHEET = Path(csp.__file__).parent / "static" / "bahi.css"

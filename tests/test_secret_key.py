@@ -19,7 +19,7 @@ from app.web.secret_key import kept_key
 from models import Role
 from tests.conftest import make_test_app
 from tests.factories import make_federation, token
-from tests.test_web import WebUser
+from tests.web_support import WebUser
 
 
 def _worker(connection, key_file: Path):
