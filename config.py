@@ -66,6 +66,21 @@ class BaseConfig:
     # Signed out after this long without a request, as a bank's internet banking does.
     WEB_IDLE_TIMEOUT_SECONDS = 15 * 60
     WEB_SIGN_IN_LIMIT = "10 per minute"
+    # People's passwords: argon2id at argon2-cffi's defaults (RFC 9106, low-memory profile);
+    # a hash made at other settings is redone at the next sign-in.
+    PASSWORD_TIME_COST = 3
+    PASSWORD_MEMORY_KIB = 65536
+    PASSWORD_PARALLELISM = 4
+    # Wrong passwords or codes in a row that lock an account, and for how long.
+    LOCKOUT_ATTEMPTS = 5
+    LOCKOUT_MINUTES = 15
+    # One-time codes: the key encrypting their secrets (BAHI_TOTP_KEY, required in production;
+    # elsewhere made once and kept in TOTP_KEY_FILE), and the roles that must use one
+    # (comma-separated; an admin may also require it of anyone). An assumption, not a rule
+    # from a source: production requires it of admins and bank officers.
+    TOTP_KEY = ""
+    TOTP_KEY_FILE = str(ROOT / "var" / "totp_key")
+    TOTP_MANDATORY_ROLES = ""
     # A model card judges adverse impact only for groups (districts, social categories) with
     # at least these many members and approvals; smaller ones are "too small to judge"
     # (scoring.validation.GroupMinimum has the same defaults, for callers outside the app).
@@ -82,11 +97,17 @@ class TestingConfig(BaseConfig):
     DATABASE_URL = "sqlite://"
     RATELIMIT_ENABLED = False
     SECRET_KEY_FILE = ""  # no file in the repository's var/: each test app makes its own key
+    TOTP_KEY_FILE = ""
+    # Cheap hashes: tests sign in hundreds of times (the cost is not what they test).
+    PASSWORD_TIME_COST = 1
+    PASSWORD_MEMORY_KIB = 1024
+    PASSWORD_PARALLELISM = 1
 
 
 class ProductionConfig(BaseConfig):
     DATABASE_URL = "postgresql+psycopg://bahi@/bahi"
     SESSION_COOKIE_SECURE = True  # served behind TLS
+    TOTP_MANDATORY_ROLES = "admin,bank_partner"
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

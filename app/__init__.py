@@ -40,7 +40,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["dpd_colour"] = dpd_colour
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app import auth, cli, db, docs, errors, i18n, request_guard, requestdb, web, writes
+    from app import (
+        auth,
+        cli,
+        db,
+        docs,
+        errors,
+        i18n,
+        request_guard,
+        requestdb,
+        security,
+        web,
+        writes,
+    )
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
     requestdb.init_app(app)
@@ -69,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    security.init_app(app)  # after the secret key: production names that one first
     return app
 
 

@@ -36,9 +36,9 @@ def rate_limit_key() -> str:
     who = g.get("principal")
     if who is not None and who.token_id is not None:
         return f"token:{who.token_id}"
-    signed_in = session.get("token_id") if not request.path.startswith("/api/") else None
+    signed_in = session.get("person_id") if not request.path.startswith("/api/") else None
     if signed_in is not None:
-        return f"token:{signed_in}"
+        return f"person:{signed_in}"
     return f"addr:{request.remote_addr}"
 
 

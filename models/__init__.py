@@ -28,6 +28,7 @@ from models.ledger import (
 )
 from models.loans import LoanInstalment, LoanRepayment, LoanWriteOff, MemberLoan
 from models.meetings import Meeting, MeetingAttendance, MeetingEntry
+from models.people import Person
 from models.subvention import SubventionReceipt
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "MemberKyc",
     "MemberLoan",
     "PeriodEvent",
+    "Person",
     "Posting",
     "Role",
     "ScoringModel",

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -28,7 +29,12 @@ class Role(StrEnum):
 
 
 class ApiToken(Base):
-    """A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once."""
+    """A bearer token. Only the SHA-256 of the secret is stored; the secret is shown once.
+
+    A token is issued to a person (`person_id`; tokens issued before people existed have
+    none). A person's *page token* (`for_pages`) has no secret at all (its hash is of a
+    random value never kept): it only names her pages' writes in idempotency records and
+    queued imports, the way a machine's token names its API writes."""
 
     __tablename__ = "api_tokens"
     __table_args__ = (
@@ -40,10 +46,13 @@ class ApiToken(Base):
             " OR (role = 'bank_partner' AND bank_id IS NOT NULL AND institution_id IS NULL)",
             name="scope_matches_role",
         ),
+        CheckConstraint("person_id IS NOT NULL OR NOT for_pages", name="page_token_person"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    for_pages: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(12))
@@ -85,6 +94,8 @@ class AccessLogEntry(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    # The person behind the request: the signed-in person, or the one the token was issued to.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     role: Mapped[str | None] = mapped_column(String(12))
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(400))

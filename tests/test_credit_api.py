@@ -112,7 +112,7 @@ def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, 
     from app.services import consents, savings
     from app.services.profile_pdf import points_line
     from app.services.readiness import readiness
-    from tests.web_support import WebUser
+    from tests.web_support import WebUser, person
 
     fed, bank, _, partner, _ = world
     member = fed.members[0]
@@ -142,7 +142,7 @@ def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, 
     ]
     assert [p["value"] for p in ready["points"]][:2] == [None, None]  # no loan: zero points
 
-    officer = WebUser(client, token(session, Role.BANK_PARTNER, bank_id=bank.id))
+    officer = WebUser(client, person(session, Role.BANK_PARTNER, bank_id=bank.id))
     page = officer.page(f"/bank/members/{member.id}")
     assert "Expert score" in page and 'id="points"' in page
     assert "not a probability of default" in page and "chance of" not in page

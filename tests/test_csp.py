@@ -15,7 +15,7 @@ from app import csp
 from app.formats import DPD_BANDS, NOT_RUNNING
 from models import Role
 from tests.factories import ApiCaller, make_federation, token
-from tests.web_support import WebUser
+from tests.web_support import WebUser, person
 
 TEMPLATES = Path(csp.__file__).parent / "templates"
 STYLESHEET = Path(csp.__file__).parent / "static" / "bahi.css"
@@ -46,7 +46,7 @@ def _assert_strict(response) -> None:
 
 def test_each_kind_of_page_carries_the_policy(session, client):
     fed = make_federation(session)
-    bookkeeper = WebUser(client, token(session, Role.BOOKKEEPER, fed.clf))
+    bookkeeper = WebUser(client, person(session, Role.BOOKKEEPER, fed.clf))
     pages = {
         "sign-in": client.get("/sign-in"),
         "federation": bookkeeper.get("/federation"),

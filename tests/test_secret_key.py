@@ -18,8 +18,8 @@ from app import create_app
 from app.web.secret_key import kept_key
 from models import Role
 from tests.conftest import make_test_app
-from tests.factories import make_federation, token
-from tests.web_support import WebUser
+from tests.factories import make_federation
+from tests.web_support import WebUser, person
 
 
 def _worker(connection, key_file: Path):
@@ -40,7 +40,7 @@ def test_two_workers_sign_with_one_kept_key(session, connection, tmp_path):
     # Signed in by the first worker, her next page is drawn by the second.
     fed = make_federation(session)
     on_first, on_second = first.test_client(), second.test_client()
-    WebUser(on_first, token(session, Role.BOOKKEEPER, fed.clf))
+    WebUser(on_first, person(session, Role.BOOKKEEPER, fed.clf))
     on_second.set_cookie("bahi_session", on_first.get_cookie("bahi_session").value)
     page = on_second.get("/federation")
     assert page.status_code == 200, page.location
@@ -86,6 +86,7 @@ def test_production_refuses_to_start_without_bahi_secret_key(tmp_path, monkeypat
     assert not key_file.exists()  # a file never stands in for the variable
 
     monkeypatch.setenv("BAHI_SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("BAHI_TOTP_KEY", "t" * 64)
     app = create_app({**production, "SECRET_KEY_FILE": str(key_file)})
     assert app.config["SECRET_KEY"] == "k" * 64 and not key_file.exists()
 

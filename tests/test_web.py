@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.services import banks, consents, tokens
+from app.services import banks, consents, people
 from app.services.clock import today_in_india
 from models import Role
 from models.access import AccessLogEntry
 from models.credit import CreditEnquiry
 from models.meetings import Meeting
-from tests.factories import ADMIN, funded_shg, make_federation, token
+from tests.factories import ADMIN, funded_shg, make_federation
 from tests.test_capital import give
-from tests.web_support import WebUser, field_value
+from tests.web_support import Credentials, WebUser, field_value, person
 
 MEETING_DAY = date(2026, 6, 5)
 
@@ -40,14 +40,14 @@ def fed(session):
 
 @pytest.fixture
 def bookkeeper(session, client, fed):
-    return WebUser(client, token(session, Role.BOOKKEEPER, fed.clf))
+    return WebUser(client, person(session, Role.BOOKKEEPER, fed.clf))
 
 
 def test_sign_in_sign_out_and_the_home_page_of_each_role(session, client, fed):
     user = WebUser(client)
-    refused = user.sign_in("bahi_not-a-key")
+    refused = user.sign_in(Credentials("9876543210", "not-her-password", 0))
     assert refused.status_code == 401
-    assert "not valid" in _text(refused)
+    assert "do not match" in _text(refused)
     assert client.get("/federation").location.startswith("/sign-in")
 
     homes = {
@@ -56,10 +56,10 @@ def test_sign_in_sign_out_and_the_home_page_of_each_role(session, client, fed):
         Role.ADMIN: ("/federation", None, None),
     }
     for role, (home, place, bank) in homes.items():
-        signed_in = WebUser(client).sign_in(token(session, role, place, bank))
+        signed_in = WebUser(client).sign_in(person(session, role, place, bank))
         assert (signed_in.status_code, signed_in.location) == (303, home)
     bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
-    officer = WebUser(client).sign_in(token(session, Role.BANK_PARTNER, bank_id=bank.id))
+    officer = WebUser(client).sign_in(person(session, Role.BANK_PARTNER, bank_id=bank.id))
     assert officer.location == "/bank/members"
 
     signed_out = user.post("/sign-out", {})
@@ -72,14 +72,14 @@ def test_sign_in_sign_out_and_the_home_page_of_each_role(session, client, fed):
 
 
 def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(session, client, fed):
-    secret = token(session, Role.BOOKKEEPER, fed.clf)
+    her = person(session, Role.BOOKKEEPER, fed.clf)
     asked = client.get(f"/shgs/{fed.shg.id}")
     assert asked.location == f"/sign-in?next=/shgs/{fed.shg.id}"
     user = WebUser(client)
     client.get(asked.location)
-    back = user.post("/sign-in", {"access_key": secret, "next": f"/shgs/{fed.shg.id}"})
+    back = user.sign_in(her, next=f"/shgs/{fed.shg.id}")
     assert back.location == f"/shgs/{fed.shg.id}"
-    away = user.post("/sign-in", {"access_key": secret, "next": "//evil.example/"})
+    away = user.sign_in(her, next="//evil.example/")
     assert away.location == "/federation"
 
 
@@ -92,9 +92,9 @@ def test_a_post_without_the_csrf_token_is_refused(session, client, fed, bookkeep
     assert bookkeeper.get("/federation").status_code == 200  # still signed in
 
 
-def test_idle_timeout_and_revocation_sign_her_out(session, client, fed):
-    secret = token(session, Role.BOOKKEEPER, fed.clf)
-    user = WebUser(client, secret)
+def test_idle_timeout_and_disabling_sign_her_out(session, client, fed):
+    her = person(session, Role.BOOKKEEPER, fed.clf)
+    user = WebUser(client, her)
     assert user.get("/federation").status_code == 200
     with client.session_transaction() as cookie:
         cookie["seen"] = int(time.time()) - 16 * 60
@@ -102,12 +102,9 @@ def test_idle_timeout_and_revocation_sign_her_out(session, client, fed):
     assert timed_out.location.startswith("/sign-in")
     assert "15 minutes" in _text(client.get(timed_out.location))
 
-    WebUser(client, secret)
-    issued = session.scalars(
-        select(tokens.ApiToken).where(tokens.ApiToken.name == "test bookkeeper")
-    ).all()
-    for t in issued:
-        tokens.revoke_token(session, ADMIN, t.id)
+    WebUser(client, her)
+    assert user.get("/federation").status_code == 200
+    people.set_disabled(session, ADMIN, her.person_id, True)
     assert user.get("/federation").location.startswith("/sign-in")
 
 
@@ -265,7 +262,7 @@ def test_a_sheet_over_a_mebibyte_is_read_not_refused(session, fed, bookkeeper):
 @pytest.fixture
 def audited(session, client, fed):
     give(session, None, "cif_corpus", fed.clf, 10_00_000, date(2026, 1, 1))
-    auditor = WebUser(client, token(session, Role.AUDITOR, fed.district))
+    auditor = WebUser(client, person(session, Role.AUDITOR, fed.district))
     key = _field(auditor.page("/audit/runs"), "form_key")
     started = auditor.post("/audit/runs", {"form_key": key, "as_of": "15-04-2026"})
     assert started.status_code == 303
@@ -330,7 +327,7 @@ def test_bank_officer_sees_only_consenting_members(session, client, fed):
             consenting.id, bank.id, "individual_loan", today, today + timedelta(days=90)
         ),
     )
-    officer = WebUser(client, token(session, Role.BANK_PARTNER, bank_id=bank.id))
+    officer = WebUser(client, person(session, Role.BANK_PARTNER, bank_id=bank.id))
     found = officer.page("/bank/members")
     assert f"/bank/members/{consenting.id}" in found and f'/bank/members/{silent.id}"' not in found
     assert "Member 1." in officer.page("/bank/members?q=JH-RNC-00001")
@@ -366,14 +363,15 @@ def test_sign_in_attempts_are_limited_and_unknown_pages_are_pages(session, conne
         DATABASE_CONNECTION=connection, RATELIMIT_ENABLED=True, WEB_SIGN_IN_LIMIT="2 per minute"
     )
     user = WebUser(app.test_client())
-    assert [user.sign_in("bahi_guess").status_code for _ in range(3)] == [401, 401, 429]
+    guess = Credentials("9876543210", "a-guessed-password", 0)
+    assert [user.sign_in(guess).status_code for _ in range(3)] == [401, 401, 429]
     # Another worker process counts against the same limit: the counter is in the database.
     other_worker = WebUser(
         make_test_app(
             DATABASE_CONNECTION=connection, RATELIMIT_ENABLED=True, WEB_SIGN_IN_LIMIT="2 per minute"
         ).test_client()
     )
-    refused = other_worker.sign_in("bahi_guess")
+    refused = other_worker.sign_in(guess)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     missing = user.get("/no-such-page")
     assert (missing.status_code, missing.mimetype) == (404, "text/html")
@@ -390,7 +388,7 @@ def test_a_large_csv_upload_runs_in_the_background_and_its_page_follows_it(
     from tests.conftest import make_test_app
 
     app = make_test_app(DATABASE_CONNECTION=connection, IMPORT_INLINE_ROWS=2)
-    user = WebUser(app.test_client(), token(session, Role.BOOKKEEPER, fed.clf))
+    user = WebUser(app.test_client(), person(session, Role.BOOKKEEPER, fed.clf))
     rows = ["shg_id,meeting_date,member_id,savings"]
     rows += [f"{fed.shg.id},05-06-2026,{m.id},100" for m in fed.members]
     key = _field(user.page("/imports/meetings"), "form_key")

@@ -14,6 +14,10 @@ class TokenCreateSchema(Schema):
     institution_id = Id(allow_none=True)
     bank_id = Id(allow_none=True)
     expires_at = fields.AwareDateTime(allow_none=True)
+    person_id = Id(
+        allow_none=True,
+        metadata={"description": "The person it is issued to (her role and scope)"},
+    )
 
 
 class TokenSchema(Schema):
@@ -23,6 +27,10 @@ class TokenSchema(Schema):
     role = fields.String()
     institution_id = fields.Integer(allow_none=True)
     bank_id = fields.Integer(allow_none=True)
+    person_id = fields.Integer(allow_none=True)
+    for_pages = fields.Boolean(
+        metadata={"description": "A person's page token: it has no secret, never a bearer"}
+    )
     created_at = fields.DateTime()
     created_by = fields.String()
     expires_at = fields.DateTime(allow_none=True)

@@ -27,6 +27,7 @@ def record_access(
     session.add(
         AccessLogEntry(
             token_id=who.token_id if who else None,
+            person_id=who.person_id if who else None,
             role=who.role.value if who else None,
             method=method,
             path=mask_aadhaar(path)[:400],

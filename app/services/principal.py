@@ -23,6 +23,8 @@ class Principal:
     token_id: int | None = None
     scope_path: str | None = None  # bookkeeper: a CLF's path; auditor: a district's or state's
     bank_id: int | None = None
+    person_id: int | None = None  # the person signed in, or the one the token was issued to
+    name: str | None = None  # her name, for page headers
 
     @property
     def is_admin(self) -> bool:

@@ -19,6 +19,7 @@ from app.services.principal import Principal
 from models.access import ApiToken, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind
+from models.people import Person
 
 SCOPE_KINDS = {
     Role.BOOKKEEPER: {InstitutionKind.CLF.value},
@@ -39,7 +40,7 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _check_scope(
+def check_scope(
     session: Session, role: Role, institution_id: int | None, bank_id: int | None
 ) -> None:
     if role in SCOPE_KINDS:
@@ -65,13 +66,18 @@ def issue_token(
     institution_id: int | None = None,
     bank_id: int | None = None,
     expires_at: datetime | None = None,
+    person_id: int | None = None,
 ) -> IssuedToken:
+    """A token with this role and scope; issued to a person, it must have hers."""
     if not who.is_admin:
         raise Forbidden("only an admin may issue tokens")
-    _check_scope(session, role, institution_id, bank_id)
+    check_scope(session, role, institution_id, bank_id)
+    if person_id is not None:
+        _check_person(session, person_id, role, institution_id, bank_id)
     secret = f"bahi_{secrets.token_urlsafe(32)}"
     token = ApiToken(
         name=name,
+        person_id=person_id,
         token_hash=hash_secret(secret),
         prefix=secret[:12],
         role=role.value,
@@ -83,6 +89,20 @@ def issue_token(
     session.add(token)
     session.flush()
     return IssuedToken(token, secret)
+
+
+def _check_person(
+    session: Session, person_id: int, role: Role, institution_id: int | None, bank_id: int | None
+) -> None:
+    person = session.get(Person, person_id)
+    if person is None or person.disabled_at is not None:
+        raise Invalid.field("person_id", "no such person, or she is disabled")
+    if (person.role, person.institution_id, person.bank_id) != (
+        role.value,
+        institution_id,
+        bank_id,
+    ):
+        raise Invalid.field("person_id", "a token issued to a person has her role and scope")
 
 
 def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
@@ -98,13 +118,15 @@ def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
     return token
 
 
-def _principal(token: ApiToken, scope_path: str | None) -> Principal:
+def _principal(token: ApiToken, scope_path: str | None, person: Person | None) -> Principal:
     return Principal(
         role=Role(token.role),
         label=f"token:{token.id} {token.name} ({token.role})",
         token_id=token.id,
         scope_path=scope_path,
         bank_id=token.bank_id,
+        person_id=token.person_id,
+        name=person.name if person else None,
     )
 
 
@@ -114,13 +136,15 @@ def _valid(token: ApiToken) -> bool:
 
 def _principal_where(session: Session, condition: ColumnElement[bool]) -> Principal | None:
     row = session.execute(
-        select(ApiToken, Institution.path)
+        select(ApiToken, Institution.path, Person)
         .outerjoin(Institution, Institution.id == ApiToken.institution_id)
+        .outerjoin(Person, Person.id == ApiToken.person_id)
         .where(condition)
     ).first()
-    if row is None or not _valid(row[0]):
+    # A disabled person's tokens stop with her.
+    if row is None or not _valid(row[0]) or (row[2] is not None and row[2].disabled_at):
         return None
-    return _principal(row[0], row[1])
+    return _principal(row[0], row[1], row[2])
 
 
 def authenticate(session: Session, secret: str) -> Principal | None:

@@ -1,8 +1,9 @@
 """Signing in and out, the idle timeout, CSRF protection, and who may open which page.
 
-The session cookie is Flask's signed cookie. It holds only the token id, a CSRF secret and
-when the last request came; the token is looked up again on every request, so a revoked or
-expired token signs its holder out at once.
+People sign in as themselves (`app/web/sign_in.py`: mobile number, password or PIN, and a
+one-time code where required). The session cookie is Flask's signed cookie. It holds only
+the person's id, her page language, a CSRF secret and when the last request came; the person
+is looked up again on every request, so disabling her signs her out at once.
 """
 
 from __future__ import annotations
@@ -27,19 +28,22 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from app.auth import count_address_attempt
 from app.errors import handle_http_exception
+from app.i18n import LANGUAGES
 from app.requestdb import db
 from app.services.errors import DomainError
+from app.services.people import principal_of_person
 from app.services.principal import Principal
-from app.services.tokens import authenticate, principal_of
 from app.web.blueprint import bp
 from app.writes import log_on_its_own
 from models.access import Role
 
-PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
+PUBLIC_ENDPOINTS = {"web.sign_in", "web.sign_in_code", "static"}
+# Open while she must change her password (after an admin's reset), and nothing else is.
+WHILE_CHANGING = {"web.change_password", "web.sign_out"}
 UPLOADS = {"web.import_meetings"}
 HOME = {
     Role.ADMIN: "web.tree",
@@ -56,13 +60,49 @@ def csrf_token() -> str:
     return token
 
 
+def role_name(role: Role | str) -> str:
+    """A role as people call it, in the page's language."""
+    names = {
+        Role.ADMIN: _("Admin"),
+        Role.BOOKKEEPER: _("Bookkeeper"),
+        Role.AUDITOR: _("Auditor"),
+        Role.BANK_PARTNER: _("Bank officer"),
+    }
+    return str(names[Role(role)])
+
+
+def page_language() -> str:
+    """The language the page is drawn in (the `<html lang>`): the person's, kept in her
+    session from the sign-in page's choice."""
+    lang = session.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
 @bp.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    return {"csrf_token": csrf_token, "who": g.get("principal"), "Role": Role}
+    return {
+        "csrf_token": csrf_token,
+        "who": g.get("principal"),
+        "Role": Role,
+        "role_name": role_name,
+        "current_locale": page_language(),
+    }
+
+
+def start_session(person_id: int, language: str, must_change: bool) -> None:
+    """A fresh session for a person who has just signed in: nothing from before carries over."""
+    session.clear()
+    session.update(person_id=person_id, seen=int(time.time()), lang=language)
+    if must_change:
+        session["must_change"] = True
+    csrf_token()
 
 
 def _signed_out(message: str) -> Response:
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang  # the sign-in page stays in her language
     flash(message, "warning")
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("web.sign_in", next=back))
@@ -79,17 +119,24 @@ def _guard() -> Response | None:
             abort(400, "The form has expired. Go back, reload the page and try again.")
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    token_id, seen = session.get("token_id"), session.get("seen", 0)
-    if token_id is None:
-        return _signed_out("Please sign in.")
+    person_id, seen = session.get("person_id"), session.get("seen", 0)
+    if person_id is None:
+        return _signed_out(_("Please sign in."))
     timeout = current_app.config["WEB_IDLE_TIMEOUT_SECONDS"]
     if time.time() - seen > timeout:
-        return _signed_out(f"You were signed out after {timeout // 60} minutes without activity.")
-    principal = principal_of(db(), token_id)
+        return _signed_out(
+            _(
+                "You were signed out after %(minutes)s minutes without activity.",
+                minutes=timeout // 60,
+            )
+        )
+    principal = principal_of_person(db(), person_id)
     if principal is None:
-        return _signed_out("Your access was withdrawn or has expired. Please sign in again.")
+        return _signed_out(_("Your account was disabled. Ask your admin."))
     g.principal = principal
     session["seen"] = int(time.time())
+    if session.get("must_change") and request.endpoint not in WHILE_CHANGING:
+        return redirect(url_for("web.change_password"))
     return None
 
 
@@ -139,7 +186,7 @@ def roles(*allowed: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return decorate
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an address elsewhere (an open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
@@ -151,43 +198,6 @@ def log_request(status: int, key: str | None = None) -> bool:
     """Log this request on its own, after undoing whatever the request left unsaved; False
     when the database could not take it (never raises)."""
     return log_on_its_own(status, key)
-
-
-@bp.route("/sign-in", methods=["GET", "POST"])
-def sign_in() -> Any:
-    if request.method == "GET":
-        return render_template("web/sign_in.html", next=_safe_next(request.args.get("next")))
-    # Every attempt counts, whatever its outcome, in the counter every worker shares.
-    refused = count_address_attempt("sign-in", current_app.config["WEB_SIGN_IN_LIMIT"])
-    if refused is not None:
-        log_request(429)
-        flash(
-            f"Too many sign-in attempts from this connection. Wait {refused.retry_after}"
-            " seconds, then try again.",
-            "error",
-        )
-        page = render_template("web/sign_in.html", next=_safe_next(request.form.get("next")))
-        return page, 429, {"Retry-After": str(refused.retry_after)}
-    secret = request.form.get("access_key", "").strip()
-    principal = authenticate(db(), secret) if secret else None
-    if principal is None:
-        log_request(401)
-        flash("That access key is not valid, or it was withdrawn. Check it and try again.", "error")
-        return render_template("web/sign_in.html", next=_safe_next(request.form.get("next"))), 401
-    g.principal = principal
-    log_request(303)
-    session.clear()  # a fresh session: nothing from before signing in carries over
-    session.update(token_id=principal.token_id, seen=int(time.time()))
-    csrf_token()
-    target = _safe_next(request.form.get("next")) or url_for(HOME[principal.role])
-    return redirect(target, 303)
-
-
-@bp.route("/sign-out", methods=["POST"])
-def sign_out() -> Response:
-    session.clear()
-    flash("You have signed out.", "info")
-    return redirect(url_for("web.sign_in"), 303)
 
 
 @bp.route("/")
