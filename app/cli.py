@@ -1,5 +1,5 @@
-"""Command line: `flask db ...`, `flask tokens ...`, `flask ledger ...`, `flask demo load`,
-`flask bureau export ...`."""
+"""Command line: `flask db ...`, `flask tokens ...`, `flask users create`, `flask ledger ...`,
+`flask demo load`, `flask bureau export ...`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 meetings_cli = AppGroup("meetings", help="SHG meetings.")
 scheduler_cli = AppGroup("scheduler", help="The scheduled idle-fund report (its own process).")
 bureau_cli = AppGroup("bureau", help="SHG members' credit information for the credit bureaus.")
+users_cli = AppGroup("users", help="People who sign in to the pages (the first admin).")
 
 
 @scheduler_cli.command("run")
@@ -263,14 +264,64 @@ def bureau_export(bank_id: int, as_of: datetime, out: str | None) -> None:
 def demo_load() -> None:
     """Load the demo federation (once) and print fresh demo tokens, one per role."""
     from app.demo import load_demo
+    from app.security import security
 
     with cli_session() as session:
-        lines = load_demo(session)
+        lines = load_demo(session, security())
     for line in lines:
         click.echo(line)
 
 
+@users_cli.command("create")
+@click.option("--name", required=True, help="Her name, as the pages' header shows it.")
+@click.option("--mobile", required=True, help="Her 10-digit mobile number; she signs in with it.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option(
+    "--institution",
+    "institution_id",
+    type=int,
+    help="CLF (bookkeeper) or district/state (auditor).",
+)
+@click.option("--bank", "bank_id", type=int, help="Bank id (bank_partner).")
+@click.option("--language", type=click.Choice(["en", "hi", "or"]), default="en")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
+def users_create(
+    name: str,
+    mobile: str,
+    role: str,
+    institution_id: int | None,
+    bank_id: int | None,
+    language: str,
+    password_stdin: bool,
+) -> None:
+    """Add a person (the first admin, on a new deployment) with a password typed here."""
+    from app.security import security
+    from app.services import people
+
+    if password_stdin:
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password or PIN", hide_input=True, confirmation_prompt=True)
+    new = people.NewPerson(name, mobile, Role(role), institution_id, bank_id, language)
+    with cli_session() as session:
+        made = people.create_person(
+            session, cli_principal(getpass.getuser()), security(), new, password
+        )
+        click.echo(f"person {made.person.id} ({role}): signs in with {made.person.mobile}")
+
+
 def init_app(app: Flask) -> None:
-    groups = (db_cli, tokens_cli, ledger_cli, demo_cli, meetings_cli, scheduler_cli, bureau_cli)
+    groups = (
+        db_cli,
+        tokens_cli,
+        ledger_cli,
+        demo_cli,
+        meetings_cli,
+        scheduler_cli,
+        bureau_cli,
+        users_cli,
+    )
     for group in groups:
         app.cli.add_command(group)

@@ -15,8 +15,8 @@ from app.services import (
     grants,
     institutions,
     members,
+    people,
     savings,
-    tokens,
 )
 from app.services.audit_runs import RunRequest, run_report
 from app.services.books import account_by_role
@@ -30,9 +30,18 @@ from models.access import ApiToken, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind, Member
 from models.ledger import Book
+from models.people import Person
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 
 DEMO = Principal(role=Role.ADMIN, label="system:demo")
+# One demo person per role: (name, mobile number, password). Known to anyone who reads this
+# file: demo data only, never loaded where real books are kept.
+DEMO_PEOPLE = {
+    Role.ADMIN: ("Rekha Sinha", "9100000001", "demo-admin-pass"),
+    Role.BOOKKEEPER: ("Puja Mahto", "9100000002", "demo-bookkeeper-pass"),
+    Role.AUDITOR: ("Meena Kujur", "9100000003", "demo-auditor-pass"),
+    Role.BANK_PARTNER: ("Anjali Verma", "9100000004", "demo-bank-pass"),
+}
 SHG_MEMBERS = {
     "Durga SHG": ["Sunita Devi", "Kamla Oraon", "Phulmani Munda", "Sarita Kumari", "Basanti Toppo"],
     "Lakshmi SHG": ["Anita Mahto", "Rinki Kumari", "Sushila Devi", "Geeta Oraon", "Mamta Kachhap"],
@@ -110,39 +119,46 @@ def _capital_support(session: Session, clf: Institution, vo: Institution, day: d
     )
 
 
-def _fresh_tokens(
-    session: Session, clf: Institution, district: Institution, bank_id: int
+def _demo_person(
+    session: Session, security: people.Security, role: Role, scope: dict[str, int]
+) -> Person:
+    """The demo person of this role, made if missing; her known password set again."""
+    name, mobile, password = DEMO_PEOPLE[role]
+    found = session.scalar(select(Person).where(Person.mobile == mobile))
+    if found is None:
+        new = people.NewPerson(name, mobile, role, **scope)
+        return people.create_person(session, DEMO, security, new, password).person
+    found.password_hash = security.cost.hasher().hash(password)
+    found.must_change_password, found.disabled_at, found.locked_until = False, None, None
+    return found
+
+
+def _demo_people_and_tokens(
+    session: Session, security: people.Security, scopes: dict[Role, dict[str, int]]
 ) -> list[str]:
+    """The demo people (with their passwords) and a fresh API token issued to each."""
     for old in session.scalars(
         select(ApiToken).where(ApiToken.name.startswith("demo ", autoescape=True))
     ):
         if old.revoked_at is None:
             old.revoked_at = utcnow()
-    issued = [
-        tokens.issue_token(session, DEMO, name="demo admin", role=Role.ADMIN),
-        tokens.issue_token(
-            session,
-            DEMO,
-            name="demo bookkeeper, Ujala CLF",
-            role=Role.BOOKKEEPER,
-            institution_id=clf.id,
-        ),
-        tokens.issue_token(
-            session,
-            DEMO,
-            name="demo auditor, Ranchi district",
-            role=Role.AUDITOR,
-            institution_id=district.id,
-        ),
-        tokens.issue_token(
-            session, DEMO, name="demo bank partner, SBI", role=Role.BANK_PARTNER, bank_id=bank_id
-        ),
+    signs, keys = [], []
+    for role, scope in scopes.items():
+        person = _demo_person(session, security, role, scope)
+        name, mobile, password = DEMO_PEOPLE[role]
+        issued = people.issue_token_to(session, DEMO, person.id, name=f"demo {role.value}")
+        signs.append(f"  {role.value:<13} {mobile} {password}   ({name})")
+        keys.append(f"  {role.value:<13} {issued.secret}")
+    return [
+        "Demo people: sign in at http://127.0.0.1:5000/ with a mobile number and password:",
+        *signs,
+        "Demo API tokens, issued to those people (shown once; `make run` issues new ones):",
+        *keys,
     ]
-    return [f"  {t.token.role:<13} {t.secret}" for t in issued]
 
 
-def load_demo(session: Session) -> list[str]:
-    """Create the demo federation if it is missing; always issue fresh demo tokens."""
+def load_demo(session: Session, security: people.Security) -> list[str]:
+    """Create the demo federation and people if missing; always issue fresh demo tokens."""
     state = session.scalar(
         select(Institution).where(Institution.kind == "state", Institution.state_code == "JH")
     )
@@ -179,8 +195,10 @@ def load_demo(session: Session) -> list[str]:
     clf = session.scalars(select(Institution).where(Institution.kind == "clf")).first()
     bank_row = session.scalars(select(Bank).where(Bank.ifsc_prefix == "SBIN")).first()
     assert district and clf and bank_row
-    return [
-        "Demo access keys: sign in at http://127.0.0.1:5000/ or send as API bearer tokens"
-        " (shown once; `make run` issues new ones each time):",
-        *_fresh_tokens(session, clf, district, bank_row.id),
-    ]
+    scopes = {
+        Role.ADMIN: {},
+        Role.BOOKKEEPER: {"institution_id": clf.id},
+        Role.AUDITOR: {"institution_id": district.id},
+        Role.BANK_PARTNER: {"bank_id": bank_row.id},
+    }
+    return _demo_people_and_tokens(session, security, scopes)

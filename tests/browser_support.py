@@ -16,7 +16,7 @@ from alembic import command
 from werkzeug.serving import make_server
 
 from app.cli import alembic_config
-from app.demo import load_demo
+from app.demo import DEMO_PEOPLE, load_demo
 from tests.conftest import make_test_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -37,8 +37,11 @@ def _browser_or_skip() -> None:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """The demo service on a free port, and the access key of each demo role."""
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, dict[str, tuple[str, str]]]]:
+    """The demo service on a free port, and what each demo role's person signs in with
+    (mobile number, password), for `_sign_in`."""
     _browser_or_skip()
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'bahi.sqlite3'}"
     command.upgrade(alembic_config(url), "head")
@@ -51,10 +54,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     app.add_url_rule("/test/inline", "inline_probe", lambda: INLINE_PROBE)
     with app.app_context():
         session = app.extensions["bahi.sessions"]()
-        lines = load_demo(session)
+        load_demo(session, app.extensions["bahi.security"])
         session.commit()
         session.close()
-    keys = dict(line.split() for line in lines[1:])
+    keys = {role.value: (mobile, password) for role, (_, mobile, password) in DEMO_PEOPLE.items()}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -133,12 +136,19 @@ def _no_csp_refusals(browser) -> None:
     assert not refused, f"{browser.current_url}: {refused}"
 
 
-def _sign_in(browser, base: str, key: str) -> None:
+def _sign_in(browser, base: str, key: tuple[str, str], language: str | None = None) -> None:
+    """Sign in as the demo person `key` names (her mobile number and password), choosing
+    the page language when given ("en", "hi", "or")."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
 
+    mobile, password = key
     browser.get(f"{base}/sign-in")
     _no_csp_refusals(browser)
-    browser.find_element(By.NAME, "access_key").send_keys(key)
+    if language is not None:
+        Select(browser.find_element(By.NAME, "language")).select_by_value(language)
+    browser.find_element(By.NAME, "mobile").send_keys(mobile)
+    browser.find_element(By.NAME, "password").send_keys(password)
     _submit(browser, "main button[type=submit]")
 
 
