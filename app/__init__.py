@@ -112,6 +112,7 @@ def _register_api(app: Flask) -> None:
         loans,
         meetings,
         members,
+        people,
         savings,
         tokens,
     )
@@ -152,5 +153,6 @@ def _register_api(app: Flask) -> None:
         idle,
         credit,
         tokens,
+        people,
     ):
         api.register_blueprint(module.blp)

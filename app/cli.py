@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -301,7 +302,7 @@ def users_create(
     from app.services import people
 
     if password_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password or PIN", hide_input=True, confirmation_prompt=True)
     new = people.NewPerson(name, mobile, Role(role), institution_id, bank_id, language)

@@ -68,6 +68,9 @@ class WithPassword:
     person: Person
     temporary_password: str | None  # shown once; only its hash is stored
 
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.person, name)
+
 
 class SignInRefused(DomainError):
     status = 401

@@ -17,6 +17,6 @@ def init_app(app: Flask) -> None:
     app.config["SECRET_KEY"] = secret_key(app.config)
     # Every HTML response, the API's docs and printable passbook included, not just these pages.
     csp.init_app(app)
-    from app.web import audit, bank, books, meetings, session, sign_in  # noqa: F401 - routes
+    from app.web import audit, bank, books, meetings, people, session, sign_in  # noqa: F401
 
     app.register_blueprint(bp)
