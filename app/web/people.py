@@ -144,7 +144,9 @@ def issue_person_token(person_id: int) -> Any:
         issued = service.issue_token_to(db(), web_principal(), person_id, name=name[:120])
     except DomainError as error:
         db().rollback()
-        return _person_page(person_id, error.problems or [FieldProblem("", error.detail)], 422)
+        return _person_page(
+            person_id, error.problems or [FieldProblem("", error.detail)], error.status
+        )
     db().commit()
     person = service.get_person(db(), person_id)
     return render_template("web/person_token.html", person=person, issued=issued), 201

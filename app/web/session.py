@@ -98,11 +98,15 @@ def start_session(person_id: int, language: str, must_change: bool) -> None:
     csrf_token()
 
 
+# Kept when a page signs her out: the sign-in page's language, and a sign-in waiting for
+# its one-time code (it expires on its own).
+KEPT_SIGNED_OUT = ("lang", "pending", "pending_at", "next")
+
+
 def _signed_out(message: str) -> Response:
-    lang = session.get("lang")
+    kept = {k: session[k] for k in KEPT_SIGNED_OUT if k in session}
     session.clear()
-    if lang:
-        session["lang"] = lang  # the sign-in page stays in her language
+    session.update(kept)
     flash(message, "warning")
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("web.sign_in", next=back))
