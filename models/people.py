@@ -65,4 +65,4 @@ class Person(Base):
 
     def stamp(self, who: str) -> None:
         self.updated_at = utcnow()
-        self.updated_by = who
+        self.updated_by = who[:120]

@@ -6,7 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select, text
 
-from models import ApiToken, Institution
+from app.services import people
+from models import ApiToken, Institution, Person, Role
 from tests.conftest import make_test_app
 from tests.factories import make_federation, transfer
 
@@ -81,6 +82,17 @@ def test_demo_load_is_repeatable_and_issues_fresh_tokens(app, session):
         select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
     )
     assert active == 4
+    # Each token issued to the demo person of its role, whose password is printed with her.
+    issued = session.execute(
+        select(ApiToken.role, Person.role)
+        .join(Person, Person.id == ApiToken.person_id)
+        .where(ApiToken.revoked_at.is_(None))
+    ).all()
+    assert sorted(issued) == sorted((r.value, r.value) for r in Role)
+    assert session.scalar(select(func.count()).select_from(Person)) == 4
+    assert "9100000002 demo-bookkeeper-pass" in second.output
+    security = app.extensions["bahi.security"]
+    assert people.check_password(session, security, "9100000002", "demo-bookkeeper-pass")
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
 
 

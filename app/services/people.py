@@ -143,8 +143,8 @@ def create_person(
         failed_attempts=0,
         language=new.language,
         totp_required=new.totp_required,
-        created_by=who.label,
-        updated_by=who.label,
+        created_by=who.label[:120],
+        updated_by=who.label[:120],
     )
     session.add(person)
     session.flush()
@@ -375,7 +375,7 @@ def page_token(session: Session, person: Person) -> int:
         role=person.role,
         institution_id=person.institution_id,
         bank_id=person.bank_id,
-        created_by=f"person:{person.id} {person.name}",
+        created_by=f"person:{person.id} {person.name}"[:120],
     )
     session.add(token)
     session.flush()
