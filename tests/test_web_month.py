@@ -330,3 +330,66 @@ def test_the_register_reads_amounts_as_people_type_them(session, fed, keeper):
     assert refused.status_code == 422
     row = re.search(rf'<tr id="row-{second.id}" class="bad">.*?</tr>', _text(refused), re.S)
     assert row and PLAIN in row[0] and "decimal string" not in row[0]
+
+
+def test_a_member_is_enrolled_then_her_kyc_recorded_without_her_full_aadhaar(session, fed, keeper):
+    from app.services import kyc
+    from models.institutions import Member
+
+    path = f"/shgs/{fed.shg.id}/members/new"
+    assert 'href="' + path + '"' in keeper.page(f"/shgs/{fed.shg.id}")
+    enrolled, data = _send(keeper, path, name="Kamla Devi", member_code="D-07", pin_code="834001")
+    assert enrolled.status_code == 303, _text(enrolled)
+    assert keeper.post(path, data).location == enrolled.location  # enrolled once
+    kamla = session.scalars(select(Member).where(Member.name == "Kamla Devi")).one()
+    assert enrolled.location == f"/members/{kamla.id}/edit"
+    shown = keeper.page(enrolled.location)
+    assert "Kamla Devi is enrolled in Durga SHG." in shown
+    assert "her record needs:" in shown and "date of birth" in shown  # what reporting lacks
+    assert kyc.kyc_of(session, ADMIN, kamla.id).pin_code == "834001"
+
+    edit = enrolled.location
+    aadhaar = "2345 6789 0124"  # a 12-digit number, typed whole into the wrong box
+    refused, _ = _send(
+        keeper, edit, name="Kamla Devi", voter_id=aadhaar, aadhaar_last4="0124", pin_code="834001"
+    )
+    assert refused.status_code == 422
+    page = _text(refused)
+    assert "A full Aadhaar number is never kept." in page
+    assert "2345" not in page and "6789" not in page  # never drawn back into the form
+    refused, _ = _send(
+        keeper, edit, name="Kamla Devi", age_years="35", date_of_birth="", pin_code="012345"
+    )
+    assert refused.status_code == 422
+    page = _text(refused)
+    # Beside "Date that age was given": what to do, the other field called by its label.
+    assert "Fill this in too: it goes with “Age in years, if the date of birth is not known”." in (
+        page.replace("&#34;", '"')
+    )
+    assert "age_as_on" not in re.sub(r'name="[^"]*"', "", page)
+    assert "Must be a 6-digit PIN code" in page
+
+    saved, _ = _send(
+        keeper,
+        edit,
+        name="Kamla Mahto",
+        date_of_birth="02-03-1985",
+        gender="female",
+        aadhaar_last4="0124",
+        pin_code="834001",
+        state_code="JH",
+    )
+    assert saved.status_code == 303
+    assert "Kamla Mahto&#39;s record is saved." in keeper.page(saved.location)
+    reading = kyc.kyc_of(session, ADMIN, kamla.id)
+    assert (reading.date_of_birth, reading.aadhaar_last4, reading.version) == (
+        date(1985, 3, 2),
+        "0124",
+        2,
+    )
+    session.refresh(kamla)
+    assert kamla.name == "Kamla Mahto"
+
+    other = make_federation(session, state_code="OD")
+    assert keeper.get(f"/shgs/{other.shg.id}/members/new").status_code == 404
+    assert keeper.get(f"/members/{other.members[0].id}/edit").status_code == 404

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         cash_book,
         entries,
         meetings,
+        members,
         repayments,
         reports,
         session,

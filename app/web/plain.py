@@ -72,14 +72,31 @@ _REWRITES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
         lambda m: _("This entry is already reversed: there is nothing more to undo."),
     ),
     (
+        re.compile(r"looks like a full Aadhaar number|a full Aadhaar number is never accepted"),
+        lambda m: _(
+            "A full Aadhaar number is never kept. Write only its last 4 digits, in the box"
+            " for them."
+        ),
+    ),
+    (
+        re.compile(r"is needed with (.+)"),
+        lambda m: _("Fill this in too: it goes with %(other)s.", other=m[1]),
+    ),
+    (
         re.compile(r"is itself a reversal"),
         lambda m: _("This entry is a reversal. To put it right, record the entry again."),
     ),
 )
 
 
-def sentence(reason: str) -> str:
-    """The reason a service gave, as a page says it."""
+_FIELD_NAME = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+
+
+def sentence(reason: str, labels: Mapping[str, str] | None = None) -> str:
+    """The reason a service gave, as a page says it; a field named in it (`date_of_birth`) is
+    called by its label on the page ("Date of birth")."""
+    if labels:
+        reason = _FIELD_NAME.sub(lambda m: f"“{labels[m[0]]}”" if m[0] in labels else m[0], reason)
     for pattern, say in _REWRITES:
         match = pattern.search(reason)
         if match is not None:
@@ -95,11 +112,14 @@ def field_of(service_field: str, fields: Mapping[str, str]) -> str:
     return ""
 
 
-def problems_of(error: DomainError, fields: Mapping[str, str]) -> dict[str, list[str]]:
+def problems_of(
+    error: DomainError, fields: Mapping[str, str], labels: Mapping[str, str] | None = None
+) -> dict[str, list[str]]:
     """Each problem as a sentence, under the page's field ("" for the form as a whole)."""
     found: dict[str, list[str]] = {}
     for problem in error.problems:
-        found.setdefault(field_of(problem.field, fields), []).append(sentence(problem.reason))
+        said = sentence(problem.reason, labels)
+        found.setdefault(field_of(problem.field, fields), []).append(said)
     if not error.problems:
-        found.setdefault("", []).append(sentence(error.detail))
+        found.setdefault("", []).append(sentence(error.detail, labels))
     return found
