@@ -130,3 +130,19 @@ def test_the_trial_balance_on_a_phone(served, browser):
     _no_csp_refusals(browser)
     # The print button is there for her, and hidden on paper with the rest of the page's chrome.
     assert browser.find_element(By.CSS_SELECTOR, "[data-print]").is_displayed()
+
+
+def test_the_registers_totals_read_amounts_as_people_type_them(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, keys = served
+    _sign_in(browser, base, keys["bookkeeper"])
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Lakshmi SHG"))
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Record a meeting"))
+    savings = browser.find_elements(By.CSS_SELECTOR, "input.money[name$='-savings']")
+    assert len(savings) >= 3
+    for box, typed in zip(savings, ("₹1,500/-", "१,००,०००", "୫୦.୫"), strict=False):
+        box.send_keys(typed)
+    total = browser.find_element(By.CSS_SELECTOR, "[data-total=savings]").text
+    assert total == "₹1,01,550.50"  # 1,500 + 1,00,000 + 50.50, as the server will read them
+    _no_csp_refusals(browser)

@@ -252,6 +252,32 @@ def test_repaying_cif_to_the_vo_posts_in_both_books(session, client):
     session.refresh(vo_bank)
     assert vo_bank.balance_paise - vo_before == 500000  # the VO's book has it too
 
+    # Undone in both books at once: the repayment was posted as a linked set.
+    undone, _ = _send(keeper, f"{paid.location}/reverse", reason="Paid to the wrong VO")
+    assert undone.status_code == 303, _text(undone)
+    session.refresh(vo_bank)
+    assert vo_bank.balance_paise == vo_before
+
+
+def test_repaying_the_bank_loan_refuses_more_than_is_owed(session, client):
+    from app.services import bank_loans
+    from tests.factories import bank_ready_federation
+    from tests.test_bank_loans import sanction
+
+    fed = bank_ready_federation(session)
+    facility = sanction(session, fed)
+    bank_loans.draw(session, ADMIN, facility, 1_000_000, date(2025, 10, 1), today=LATER)
+    keeper = signed_in(session, client, Role.BOOKKEEPER, institution=fed.clf)
+    path = f"/facilities/{facility.id}/repay"
+    assert f'href="{path}"' in keeper.page(f"/institutions/{fed.shg.id}/books")
+    assert "The bank loan&#39;s balance is ₹10,000.00." in keeper.page(path)
+    over, _ = _send(keeper, path, amount="10,000.01", value_date="02-10-2025", via="bank")
+    assert over.status_code == 422
+    assert "Only ₹10,000.00 is owed. Write that amount or less." in _text(over)
+    paid, _ = _send(keeper, path, amount="4,000", value_date="02-10-2025", via="bank")
+    assert paid.status_code == 303
+    assert bank_loans.position(session, facility, date(2025, 10, 2)).owed_paise == 600000
+
 
 def _figures(page: str, table_id: str) -> list[str]:
     table = re.search(rf'<table class="report[^"]*" id="{table_id}">.*?</table>', page, re.S)
