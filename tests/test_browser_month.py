@@ -146,3 +146,38 @@ def test_the_registers_totals_read_amounts_as_people_type_them(served, browser):
     total = browser.find_element(By.CSS_SELECTOR, "[data-total=savings]").text
     assert total == "₹1,01,550.50"  # 1,500 + 1,00,000 + 50.50, as the server will read them
     _no_csp_refusals(browser)
+
+
+def test_every_page_of_the_month_holds_at_360_px(served, browser):
+    """The narrowest phones in use: each of the month's pages, reports and forms, fits."""
+    from selenium.webdriver.common.by import By
+
+    base, keys = served
+    browser.set_window_size(360, 780)
+    _sign_in(browser, base, keys["bookkeeper"])
+    assert browser.execute_script("return window.innerWidth") == 360
+    clf_books = browser.find_elements(By.CSS_SELECTOR, ".tree a.books")[0].get_attribute("href")
+    pages = [clf_books, clf_books.replace("/books", "/ageing")]
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
+    pages.append(browser.find_element(By.LINK_TEXT, "Enrol a member").get_attribute("href"))
+    pages.append(browser.find_element(By.LINK_TEXT, "Details").get_attribute("href"))
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Books and reports"))
+    for text in ("Balance sheet", "Income and expenditure", "Arrears and ageing of loans"):
+        pages.append(browser.find_element(By.LINK_TEXT, text).get_attribute("href"))
+    for page in pages:
+        browser.get(page)
+        assert browser.find_element(By.TAG_NAME, "h1").text, page
+        _fits(browser)
+        _no_csp_refusals(browser)
+
+    browser.get(pages[-1].replace("/ageing", "/income/new"))
+    _fill(browser, amount="10")
+    _submit(browser, "form.entry button[type=submit]")
+    _fits(browser)
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Undo this entry"))
+    _fits(browser)
+    _fill(browser, reason="Typed in the wrong group")
+    _submit(browser, "form.entry button[type=submit]")
+    assert browser.find_element(By.ID, "reverses").is_displayed()
+    _fits(browser)
+    _no_csp_refusals(browser)
