@@ -4,6 +4,7 @@ calls (`app/services/cash_book.py`, `savings.py`) and posts once."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -22,6 +23,7 @@ from app.web.session import roles, web_principal
 from models.access import Role
 from models.charts import cash_book_categories
 from models.institutions import BOOK_KEEPING_KINDS, Institution
+from models.ledger import JournalEntry
 from models.money import format_inr
 
 WRITERS = (Role.BOOKKEEPER, Role.ADMIN)
@@ -60,14 +62,16 @@ def _categories(kind: str, income: bool) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _line(institution: Institution, form: EntryForm, paise: int, day: date) -> Any:
+def _line(
+    institution: Institution, form: EntryForm, paise: int, day: date
+) -> cash_book.CashBookLine:
     return cash_book.CashBookLine(institution.id, day, paise, form.values["narration"] or None)
 
 
 def _page_for(
     institution_id: int,
     page_of: Callable[[Institution], Page],
-    post: Callable[[Institution, EntryForm, int, date], Any],
+    post: Callable[[Institution, EntryForm, int, date], JournalEntry],
     said: Callable[[Institution, int], str],
 ) -> Any:
     institution = _books_keeper(institution_id)
@@ -79,8 +83,8 @@ def _page_for(
     return record(
         page,
         form,
-        lambda paise, day: (post(institution, form, paise, day), paise),
-        lambda done: (said(institution, done[1]), done[0].id),
+        lambda paise, day: post(institution, form, paise, day).id,
+        lambda paise: said(institution, paise),
     )
 
 
@@ -135,7 +139,7 @@ def _by_category(institution_id: int, income: bool) -> Any:
             categories=_categories(i.kind, income),
         )
 
-    def post(i: Institution, form: EntryForm, paise: int, day: date) -> Any:
+    def post(i: Institution, form: EntryForm, paise: int, day: date) -> JournalEntry:
         service = cash_book.income if income else cash_book.expense
         line = _line(i, form, paise, day)
         return service(db(), web_principal(), line, form.values["category"], form.values["via"])
@@ -180,22 +184,17 @@ def savings_withdrawal(member_id: int) -> Any:
         return draw(page, EntryForm.blank())
     form = EntryForm.sent()
 
-    def post(paise: int, day: date) -> Any:
+    def post(paise: int, day: date) -> uuid.UUID:
         move = savings.SavingsMovement(
             member.id, paise, day, form.values["via"], form.values["narration"] or None
         )
-        return savings.withdraw(session, who, move), paise
+        return savings.withdraw(session, who, move).id
 
-    return record(
-        page,
-        form,
-        post,
-        lambda done: (
-            _(
-                "%(name)s's withdrawal of %(amount)s is recorded.",
-                name=member.name,
-                amount=format_inr(done[1]),
-            ),
-            done[0].id,
-        ),
-    )
+    def said(paise: int) -> str:
+        return _(
+            "%(name)s's withdrawal of %(amount)s is recorded.",
+            name=member.name,
+            amount=format_inr(paise),
+        )
+
+    return record(page, form, post, said)

@@ -7,6 +7,7 @@ draws it again with what she typed and a plain sentence beside each field to put
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -92,20 +93,21 @@ def draw(page: Page, form: EntryForm, status: int = 200) -> Any:
 def record(
     page: Page,
     form: EntryForm,
-    post: Callable[[int, date], Any],
-    done: Callable[[Any], tuple[str, Any]],
+    post: Callable[[int, date], uuid.UUID],
+    said: Callable[[int], str],
 ) -> Any:
     """Post what the form says once, then go to what was recorded with a message saying what
     it was; or draw the form again with each problem beside its field.
 
-    `post(paise, day)` calls the service; `done(result)` gives the message and the entry id."""
+    `post(paise, day)` calls the service and gives the entry it posted; `said(paise)` is the
+    message afterwards."""
     paise, day = form.paise(), form.day()
     if paise is None or day is None:
         return draw(page, form, 422)
 
     def write() -> str:
-        message, entry_id = done(post(paise, day))
-        flash(message, "info")
+        entry_id = post(paise, day)
+        flash(said(paise), "info")
         return url_for("web.entry", entry_id=entry_id)
 
     try:

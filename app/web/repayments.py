@@ -4,6 +4,7 @@ borrower's and the lender's) and the bank loan. The same services as the API:
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -60,18 +61,14 @@ def repay_facility(facility_id: int) -> Any:
         return draw(page, EntryForm.blank(via="bank"))
     form = EntryForm.sent()
 
-    def post(paise: int, day: date) -> Any:
+    def post(paise: int, day: date) -> uuid.UUID:
         if bank:
-            return bank_loans.repay(session, who, facility, paise, day, form.values["via"]), paise
-        movement, _place = federation_loans.repay(session, who, facility, paise, day)
-        return movement, paise
+            return bank_loans.repay(session, who, facility, paise, day, form.values["via"]).entry_id
+        return federation_loans.repay(session, who, facility, paise, day)[0].entry_id
 
     return record(
         page,
         form,
         post,
-        lambda done: (
-            _("A repayment of %(amount)s is recorded.", amount=format_inr(done[1])),
-            done[0].entry_id,
-        ),
+        lambda paise: _("A repayment of %(amount)s is recorded.", amount=format_inr(paise)),
     )
