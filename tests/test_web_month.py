@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -282,7 +283,7 @@ def test_repaying_the_bank_loan_refuses_more_than_is_owed(session, client):
 def _figures(page: str, table_id: str) -> list[str]:
     table = re.search(rf'<table class="report[^"]*" id="{table_id}">.*?</table>', page, re.S)
     assert table, table_id
-    return re.findall(r"₹[0-9,]+\.[0-9]{2}", table[0])
+    return re.findall(r"-?₹[0-9,]+\.[0-9]{2}", table[0])
 
 
 def _inr(rupees: str) -> str:
@@ -290,7 +291,8 @@ def _inr(rupees: str) -> str:
     digits = whole.lstrip("-")
     head, last = digits[:-3], digits[-3:]
     groups = re.findall(r"\d{1,2}(?=(?:\d{2})*$)", head) if head else []
-    return "₹" + ",".join([*groups, last]) + "." + frac
+    sign = "-" if whole.startswith("-") else ""
+    return sign + "₹" + ",".join([*groups, last]) + "." + frac
 
 
 def test_reports_show_the_apis_figures(session, client, fed, keeper):
@@ -320,6 +322,11 @@ def test_reports_show_the_apis_figures(session, client, fed, keeper):
         lines = [_inr(line["amount"]) for line in answer[section]["lines"]]
         assert _figures(sheet, section) == [*lines, _inr(answer[section]["total"])]
     assert _figures(sheet, "assets")[-1] == "₹14,870.00"  # cash 6,870 + bank 8,000
+    # Funds, with the surplus not yet closed into one: 15,000 RF + (20 fines - 150 expense).
+    funds = [_inr(line["amount"]) for line in answer["funds"]["lines"]]
+    right = Decimal(answer["funds"]["total"]) + Decimal(answer["surplus"])
+    assert _figures(sheet, "funds") == [*funds, _inr(answer["surplus"]), _inr(f"{right:.2f}")]
+    assert _figures(sheet, "funds")[-1] == "₹14,870.00"  # the two sides agree
 
     ie = keeper.page(f"/institutions/{fed.shg.id}/income-expenditure")
     answer = api.get(f"/api/v1/books/{book}/income-expenditure").json
