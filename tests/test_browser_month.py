@@ -127,6 +127,7 @@ def test_the_trial_balance_on_a_phone(served, browser):
     assert debit.startswith("₹") and debit == browser.find_element(By.ID, "total-credit").text
     assert browser.find_elements(By.CSS_SELECTOR, "#trial-balance tbody tr")
     _fits(browser)
+    _taps_are_big_enough(browser, "form.report-dates input, form.report-dates button")
     _no_csp_refusals(browser)
     # The print button is there for her, and hidden on paper with the rest of the page's chrome.
     assert browser.find_element(By.CSS_SELECTOR, "[data-print]").is_displayed()
