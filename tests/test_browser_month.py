@@ -163,7 +163,8 @@ def test_every_page_of_the_month_holds_at_360_px(served, browser):
     pages.append(browser.find_element(By.LINK_TEXT, "Enrol a member").get_attribute("href"))
     pages.append(browser.find_element(By.LINK_TEXT, "Details").get_attribute("href"))
     _click_through(browser, browser.find_element(By.LINK_TEXT, "Books and reports"))
-    for text in ("Balance sheet", "Income and expenditure", "Arrears and ageing of loans"):
+    reports = ("Entries, to read or undo", "Balance sheet", "Income and expenditure")
+    for text in (*reports, "Arrears and ageing of loans"):
         pages.append(browser.find_element(By.LINK_TEXT, text).get_attribute("href"))
     for page in pages:
         browser.get(page)

@@ -176,6 +176,7 @@ def test_pages_stay_in_her_scope(session, client, fed, keeper):
         f"/institutions/{other.shg.id}/books",
         f"/institutions/{other.shg.id}/trial-balance",
         f"/institutions/{other.vo.id}/ageing",
+        f"/institutions/{other.shg.id}/entries",
     ):
         assert keeper.get(path).status_code == 404, path
     sent = keeper.post(
@@ -198,6 +199,11 @@ def test_undoing_an_entry_asks_why_then_links_both_entries(session, fed, keeper)
         value_date="02-04-2026",
     )
     original = deposited.location
+    listed = keeper.page(f"/institutions/{fed.shg.id}/entries?from=01-04-2026&to=30-04-2026")
+    assert f'href="{original}"' in listed  # found again in the book's entries, to be undone
+    assert f'href="{original}"' not in keeper.page(
+        f"/institutions/{fed.shg.id}/entries?from=01-05-2026&to=31-05-2026"
+    )
     confirm_path = f"{original}/reverse"
     confirm = keeper.page(confirm_path)
     assert "Undo this entry?" in confirm and "₹1,000.00" in confirm  # the entry is shown

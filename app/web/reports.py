@@ -12,17 +12,18 @@ from typing import Any
 from flask import abort, render_template
 
 from app.requestdb import db
-from app.services import arrears, facilities, reports
+from app.services import arrears, facilities, journal, reports
 from app.services.books import book_of
 from app.services.clock import today_in_india
 from app.services.institutions import readable_institution
 from app.web.blueprint import bp
-from app.web.params import query_date
+from app.web.params import query_date, query_number
 from app.web.session import roles, web_principal
 from models.access import Role
 from models.institutions import BOOK_KEEPING_KINDS, Institution
 
 READERS = (Role.BOOKKEEPER, Role.ADMIN, Role.AUDITOR)
+PAGE = 50
 
 
 def _keeper(institution_id: int) -> Institution:
@@ -85,3 +86,18 @@ def ageing(institution_id: int) -> Any:
     as_of = query_date("as_of") or today_in_india()
     report = arrears.ageing(db(), web_principal(), institution.id, as_of)
     return render_template("web/ageing.html", i=institution, r=report, buckets=arrears.BUCKETS)
+
+
+@bp.route("/institutions/<id:institution_id>/entries")
+@roles(*READERS)
+def entries(institution_id: int) -> Any:
+    """The book's entries for a period (default: this month so far), each opened to be read or
+    undone."""
+    session, institution = db(), _keeper(institution_id)
+    to = query_date("to") or today_in_india()
+    since = query_date("from") or to.replace(day=1)
+    book = book_of(session, institution.id)
+    page = journal.list_entries(
+        session, web_principal(), book.id, since, to, query_number("after"), PAGE
+    )
+    return render_template("web/entries.html", i=institution, page=page, since=since, to=to)
