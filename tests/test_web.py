@@ -194,7 +194,7 @@ def test_meeting_form_shows_each_problem_on_its_row(session, fed, bookkeeper):
     assert refused.status_code == 422
     page = _text(refused)
     first_row = re.search(rf'<tr id="row-{first.id}" class="bad">.*?</tr>', page, re.S)
-    assert first_row and "at most two decimals" in first_row[0]
+    assert first_row and "Write the amount in rupees" in first_row[0]
     assert 'value="12.345"' in first_row[0]  # what she typed stays on the form
 
     fixed = {second.id: {"repayment": "50"}}

@@ -3,7 +3,15 @@
 // inline <script>, so the pages' Content-Security-Policy can refuse every inline script.
 (function () {
   var form = document.getElementById("register");
-  function paise(text) { var m = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text); return m ? (+m[1]) * 100 + +((m[2] || "0") + "0").slice(0, 2) : 0; }
+  // Read as the server reads it (app/web/amounts.py): 1,500 or 1,50,000, ₹ or Rs. before, /-
+  // after, Devanagari or Odia digits; anything else counts nothing (the server will say why).
+  function digit(offset) { return function (d) { return String(d.charCodeAt(0) - offset); }; }
+  function paise(text) {
+    var t = String(text).trim().replace(/[\u0966-\u096F]/g, digit(0x966)).replace(/[\u0B66-\u0B6F]/g, digit(0xB66));
+    t = t.replace(/^(?:\u20B9|rs\.?|inr|\u0930\u0941\.?)\s*/i, "").replace(/\s*\/-$/, "");
+    var m = /^(\d+|\d{1,2}(?:,\d{2})*,\d{3}|\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$/.exec(t);
+    return m ? (+m[1].replace(/,/g, "")) * 100 + +((m[2] || "0") + "0").slice(0, 2) : 0;
+  }
   function inr(p) { var r = String(Math.floor(p / 100)), t = r.slice(-3), h = r.slice(0, -3);
     if (h) t = h.replace(/\B(?=(\d{2})+(?!\d))/g, ",") + "," + t; return "₹" + t + "." + String(p % 100).padStart(2, "0"); }
   function update() {

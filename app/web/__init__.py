@@ -17,6 +17,19 @@ def init_app(app: Flask) -> None:
     app.config["SECRET_KEY"] = secret_key(app.config)
     # Every HTML response, the API's docs and printable passbook included, not just these pages.
     csp.init_app(app)
-    from app.web import audit, bank, books, meetings, people, session, sign_in  # noqa: F401
+    from app.web import (  # noqa: F401 - they add routes
+        audit,
+        bank,
+        books,
+        cash_book,
+        entries,
+        meetings,
+        members,
+        people,
+        repayments,
+        reports,
+        session,
+        sign_in,
+    )
 
     app.register_blueprint(bp)

@@ -13,7 +13,7 @@ from app.services.errors import DomainError
 from app.services.meeting_csv import locate, parse_day, read_line
 from app.services.meetings import MeetingLine, MeetingSheet
 from app.services.shg_pages import RegisterRow
-from models.money import parse_rupees
+from app.web.amounts import AmountError, paise_of, rupees_text
 
 ROW_COLUMNS = (
     "savings",
@@ -39,6 +39,7 @@ TERM_DEFAULTS = {
     "new_loan_fund_source": "own",
 }
 TOTALLED = ("savings", "fine", "repayment", "new_loan_principal")
+AMOUNT_COLUMNS = TOTALLED  # read as people type them (`app/web/amounts.py`)
 
 
 @dataclass
@@ -75,9 +76,8 @@ class MeetingForm:
         for row in self.rows:
             for column in TOTALLED:
                 try:
-                    # As the sheet's parser reads a cell: spaces around a figure are not a figure.
-                    sums[column] += parse_rupees((row.values[column] or "").strip() or "0")
-                except ValueError:
+                    sums[column] += paise_of(row.values[column] or "0")
+                except AmountError:
                     continue
         return sums
 
@@ -129,6 +129,13 @@ def sheet_of(read: MeetingForm) -> MeetingSheet | None:
         }
         if row.values["new_loan_principal"]:
             values |= read.terms
+        for column in AMOUNT_COLUMNS:
+            if values[column]:
+                try:
+                    values[column] = rupees_text(values[column])
+                except AmountError as error:
+                    row.problems.setdefault(column, []).append(str(error))
+                    values[column] = ""
         line, problems = read_line(number, values)
         for problem in problems:
             if problem.column not in ("shg_id", "meeting_date"):
