@@ -51,6 +51,8 @@ FIGURES = {
         rf"^  settled \(VACUUM FREEZE ANALYZE, CHECKPOINT\) in {NUMBER} s$",
         rf"^  meeting import: +40 meetings \({NUMBER} rows, {NUMBER} postings\) in {NUMBER} s",
         rf"^ +{NUMBER} meetings/s, {NUMBER} postings/s \(one process\)$",
+        rf"^  import's own CPU: +{NUMBER} s \({NUMBER} ms a meeting\)$",
+        rf"^  its server process's CPU: {NUMBER} s \({NUMBER} ms a meeting\)$",
         rf"^  during the import: {NUMBER} checkpoint\(s\); an autovacuum worker busy in"
         rf" {NUMBER} of {NUMBER} one-second samples$",
         rf"^  100,000 meetings: {NUMBER} min$",
