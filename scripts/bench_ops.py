@@ -2,7 +2,9 @@
 and arrears ageing.
 
     .venv/bin/python scripts/bench_ops.py [--shgs 25000] [--members 10] [--history 12]
-                                          [--meetings 4] [--ageing-loans 1000000] [--smoke]
+                                          [--meetings 4] [--lending N] [--ageing-loans 1000000]
+                                          [--unsettled] [--clients 8] [--seconds 15]
+                                          [--pgbench-scale 10] [--smoke]
 
 Loads a state of SHGs straight into the tables (bench_idle's tree of 20 districts, CLFs and
 VOs, then STATE below; `generate_series`, triggers and foreign keys off, in a throwaway
@@ -19,6 +21,12 @@ The defaults are that month: 25,000 SHGs of 10 members, 4 weekly meetings each.
 With `--ageing-loans N`, N further loans (12 monthly instalments, repaid on time, late or
 not at all, one posting per repayment) are loaded into the tables the ageing reads
 (`member_loans`, `loan_instalments`, `postings`) the same way.
+
+Before timing, the loaded state is settled (VACUUM FREEZE ANALYZE, CHECKPOINT; see `settle`),
+unless `--unsettled`. Beside the import's wall time it prints its own CPU time and its server
+process's, the checkpoints and autovacuum activity during it, and, after the database is
+dropped, pgbench TPC-B on the same server and the import's rates as ratios to it: figures
+that compare across machines and loads where the wall clock does not.
 
 The database is dropped at the end. `--smoke`: the same at tiny sizes in a few seconds, with
 some new loans and some synthetic loans to age (scripts/bench_common.py).

@@ -209,7 +209,9 @@ def _open_accounts(
     returned = session.connection().execute(
         insert(table).returning(table.c.member_id, table.c.id), rows
     )
-    return {member_id: account_id for member_id, account_id in returned}
+    accounts = {member_id: account_id for member_id, account_id in returned}
+    assert len(accounts) == len(rows), "a batch lends to each member at most once"
+    return accounts
 
 
 def _post(
