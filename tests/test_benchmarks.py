@@ -48,12 +48,26 @@ FIGURES = {
         rf"^  first page over HTTP \(in-process\) +{NUMBER} ms$",
     ],
     "bench_ops": [
+        rf"^  settled \(VACUUM FREEZE ANALYZE, CHECKPOINT\) in {NUMBER} s$",
         rf"^  meeting import: +40 meetings \({NUMBER} rows, {NUMBER} postings\) in {NUMBER} s",
         rf"^ +{NUMBER} meetings/s, {NUMBER} postings/s \(one process\)$",
+        rf"^  import's own CPU: +{NUMBER} s \({NUMBER} ms a meeting\)$",
+        rf"^  its server process's CPU: {NUMBER} s \({NUMBER} ms a meeting\)$",
+        rf"^  during the import: {NUMBER} checkpoint\(s\); an autovacuum worker busy in"
+        rf" {NUMBER} of {NUMBER} one-second samples$",
         rf"^  100,000 meetings: {NUMBER} min$",
         r"^  loaded 600 synthetic loans in",
         rf"^  arrears ageing: +600 loans with principal outstanding on 2026-03-31 in {NUMBER} s",
         rf"^  1,000,000 loans at this rate: {NUMBER} s$",
+        *(
+            [
+                rf"^  pgbench TPC-B: +{NUMBER} transactions/s \(2 clients\)$",
+                rf"^  ratio meetings per second / pgbench: {NUMBER}$",
+                rf"^  ratio postings per second / pgbench: {NUMBER}$",
+            ]
+            if pgbench_path()
+            else [r"^  pgbench TPC-B: +not run: pgbench not found"]
+        ),
     ],
     "bench_idle": [
         rf"^  audit run as of {day}: {NUMBER} s  \({NUMBER} funds scanned; opened {NUMBER},"

@@ -23,7 +23,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.services import bank_loans, banks, institutions, loans, meeting_import, members, periods
+from app.services import (
+    bank_loans,
+    banks,
+    institutions,
+    loans,
+    meeting_import,
+    meeting_loans,
+    members,
+    periods,
+)
 from app.services.bulk import among, insert_rows
 from app.services.errors import DomainError, FieldProblem
 from app.services.institutions import NewInstitution
@@ -241,6 +250,27 @@ def one_at_a_time(session, text):
     return posted, sorted(problems, key=lambda p: (p.row, p.column))
 
 
+def lent_set_wise(monkeypatch) -> set[tuple[int, date]]:
+    """The (SHG, day) of every sheet whose new loans the set-wise path keeps, as it keeps them."""
+    kept: set[tuple[int, date]] = set()
+    keep = meeting_loans._keep_loans
+
+    def spy(session, who, checked, *args):
+        kept.update(
+            (c.sheet.book.institution_id, c.sheet.loans[0].new.disbursed_on) for c in checked
+        )
+        return keep(session, who, checked, *args)
+
+    monkeypatch.setattr(meeting_loans, "_keep_loans", spy)
+    return kept
+
+
+def lending_meetings(shgs, lent) -> set[tuple[int, date]]:
+    """The (SHG, day) of the meetings in WEEKS at which the books show a new loan."""
+    shg_of = {m: shg for shg, ids in shgs.items() for m in ids}
+    return {(shg_of[member], day) for member, day, *_ in lent if day in WEEKS}
+
+
 @settings(max_examples=12)
 @given(drawn=st.lists(line, min_size=27, max_size=27), stranger=st.booleans())
 def test_a_batched_import_posts_what_one_meeting_at_a_time_would(
@@ -248,11 +278,15 @@ def test_a_batched_import_posts_what_one_meeting_at_a_time_would(
 ):
     monkeypatch.setattr(meeting_import, "BATCH", 2)  # three SHGs a day: batches of 2 and 1
     text = sheet_text(three_shgs, drawn, stranger, credit_lines)
+    set_wise = lent_set_wise(monkeypatch)
     with kept_if(session, False):
         report = meeting_import.import_meetings(
             session, ADMIN, text, "test", apply=True, today=TODAY
         )
         batched = books_state(session, three_shgs)
+        # every meeting that lent was disbursed set-wise (a refused try is undone and the
+        # sheet posted alone, which refuses it again)
+        assert set_wise == lending_meetings(three_shgs, batched[4])
         assert_loan_book_reads_dues_as_one_loan_does(session, three_shgs)
         # balances moved set-wise match the postings, and entries chained in a batch verify
         verified = verify_books(session, books_in_scope(session, ADMIN))
@@ -340,3 +374,43 @@ def test_a_dry_run_leaves_no_balance_moved_in_memory(session, three_shgs):
     report = meeting_import.import_meetings(session, ADMIN, text, "test", apply=False, today=TODAY)
     assert report.posted == 1
     assert (cash.balance_paise, book.last_seq) == (cash_before, seq_before)
+
+
+def test_a_refused_lending_sheet_is_named_by_line_as_one_at_a_time(
+    session, three_shgs, monkeypatch
+):
+    """Durga SHG lends ₹2,000 to one member: disbursed set-wise. Lakshmi SHG, in the same
+    batch, lends ₹2,000 to its first member and ₹90,000 to its second, with ₹6,000 in cash
+    (₹15,000 of Revolving Fund less three loans of ₹3,000) and ₹100 of savings collected: its
+    group is refused, undone, and the sheet posted alone, which refuses it naming the second
+    line's principal, exactly as recording that meeting alone names it. Durga SHG's meeting
+    posts."""
+    durga, lakshmi = list(three_shgs)[:2]
+    d, (l1, l2, _) = three_shgs[durga][0], three_shgs[lakshmi]
+    loan = "2.00,per_month,declining,6,monthly,,"
+    text = (
+        HEADER
+        + f"{durga},{WEEKS[1]},{d},yes,,,,2000,{loan}\n"
+        + f"{lakshmi},{WEEKS[1]},{l1},yes,100,,,2000,{loan}\n"
+        + f"{lakshmi},{WEEKS[1]},{l2},yes,,,,90000,{loan}\n"
+    )
+    set_wise = lent_set_wise(monkeypatch)
+    with kept_if(session, False):
+        report = meeting_import.import_meetings(
+            session, ADMIN, text, "test", apply=True, today=TODAY
+        )
+        batched = books_state(session, three_shgs)
+    session.expire_all()
+    with kept_if(session, False):
+        posted, problems = one_at_a_time(session, text)
+        alone = books_state(session, three_shgs)
+    assert set_wise == {(durga, WEEKS[1])}
+    assert (report.posted, report.refused) == (posted, 1) == (1, 1)
+    assert report.problems == problems
+    assert [(p.row, p.column) for p in problems] == [(4, "new_loan_principal")]
+    # ₹6,000 + ₹100 collected - ₹2,000 lent on the first line leaves ₹4,100 that day
+    assert problems[0].reason == (
+        "would take Cash in hand below zero on 05-05-2026:"
+        " balance that day ₹4,100.00, change -₹90,000.00"
+    )
+    assert batched == alone

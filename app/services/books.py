@@ -90,21 +90,37 @@ def open_member_account(
         .where(Account.parent_id == control.id, Account.member_id == member.id)
     )
     account = Account(
-        book_id=book.id,
-        state_code=book.state_code,
-        code=f"{control.code}-M{member.id}-{(siblings or 0) + 1}",
-        name=name,
-        type=control.type,
-        normal_side=NORMAL_SIDE[AccountType(control.type)].value,
-        allow_negative=control_role != "member_savings",
-        postable=True,
-        parent_id=control.id,
-        member_id=member.id,
-        created_by=who.label,
+        **member_account_values(who, book, control, member, siblings or 0, name, control_role)
     )
     session.add(account)
     session.flush()
     return account
+
+
+def member_account_values(
+    who: Principal,
+    book: Book,
+    control: Account,
+    member: Member,
+    siblings: int,
+    name: str,
+    control_role: str,
+) -> dict[str, object]:
+    """A member's new sub-account under `control`, after her `siblings` already there, as an
+    `accounts` row (the set-wise path of a batch's new loans writes these itself)."""
+    return {
+        "book_id": book.id,
+        "state_code": book.state_code,
+        "code": f"{control.code}-M{member.id}-{siblings + 1}",
+        "name": name,
+        "type": control.type,
+        "normal_side": NORMAL_SIDE[AccountType(control.type)].value,
+        "allow_negative": control_role != "member_savings",
+        "postable": True,
+        "parent_id": control.id,
+        "member_id": member.id,
+        "created_by": who.label,
+    }
 
 
 def nonzero_balances(session: Session, book_id: int, member_id: int | None = None) -> int:

@@ -74,7 +74,8 @@ class LoanPosition:
     status: str
 
 
-def _check_new(new: NewLoan) -> None:
+def check_new_loan(new: NewLoan) -> None:
+    """Rules of a new loan that need no database: its terms, funds, allocation, via, basis."""
     try:
         new.terms.check()
     except TermsError as error:
@@ -99,7 +100,7 @@ def disburse_loan(
 ) -> MemberLoan:
     """Lend to a member: open her loan sub-account, post Dr loan / Cr cash or bank, store the
     terms, the bank loan it comes from (`loan_funding`) and the schedule."""
-    _check_new(new)
+    check_new_loan(new)
     member = writable_member(session, who, new.member_id)
     facility_id = funding_facility(
         session, member.shg_id, new.fund_source, new.facility_id, new.disbursed_on
@@ -109,55 +110,86 @@ def disburse_loan(
         select(func.count()).select_from(MemberLoan).where(MemberLoan.member_id == member.id)
     )
     account = open_member_account(
-        session, who, member, "member_loans", f"Loan {(earlier or 0) + 1} – {member.name}"
+        session, who, member, "member_loans", loan_account_name(member, earlier or 0)
     )
     source = account_by_role(session, book.id, new.via)
-    draft = EntryDraft.transfer(
-        book.id,
-        new.disbursed_on,
-        f"Loan to {member.name} ({new.fund_source} funds)"[:500],
-        account.id,
-        source.id,
-        new.terms.principal_paise,
-    )
+    draft = disbursement_draft(book.id, new, member, account.id, source.id)
     try:
         entry = post_entry(session, who, draft, today)
     except Invalid as error:
         raise renamed(error, {"postings": "principal"}) from None
-    loan = MemberLoan(
-        shg_id=member.shg_id,
-        state_code=member.state_code,
-        member_id=member.id,
-        account_id=account.id,
-        principal_paise=new.terms.principal_paise,
-        **new.terms.columns(),
-        interest_basis=new.interest_basis.value,
-        disbursed_on=new.disbursed_on,
-        fund_source=new.fund_source,
-        fund_reference=new.fund_reference,
-        facility_id=facility_id,
-        purpose=new.purpose,
-        allocation_order=new.allocation_order,
-        disbursement_entry_id=entry.id,
-        created_by=who.label,
-    )
+    loan = MemberLoan(**loan_values(who, new, member, account.id, facility_id, entry.id))
     session.add(loan)
     session.flush()
+    session.add_all(LoanInstalment(**row) for row in instalment_values(loan.id, new))
+    session.flush()
+    return loan
+
+
+def loan_account_name(member: Member, earlier_loans: int) -> str:
+    """Her new loan's sub-account's name: numbered after the loans she had before."""
+    return f"Loan {earlier_loans + 1} – {member.name}"
+
+
+def disbursement_draft(
+    book_id: int, new: NewLoan, member: Member, account_id: int, source_id: int
+) -> EntryDraft:
+    """Dr her loan sub-account, Cr cash or bank, for the principal."""
+    return EntryDraft.transfer(
+        book_id,
+        new.disbursed_on,
+        f"Loan to {member.name} ({new.fund_source} funds)"[:500],
+        account_id,
+        source_id,
+        new.terms.principal_paise,
+    )
+
+
+def loan_values(
+    who: Principal,
+    new: NewLoan,
+    member: Member,
+    account_id: int,
+    facility_id: int | None,
+    entry_id: object,
+) -> dict[str, object]:
+    """A disbursed loan as a `member_loans` row."""
+    return {
+        "shg_id": member.shg_id,
+        "state_code": member.state_code,
+        "member_id": member.id,
+        "account_id": account_id,
+        "principal_paise": new.terms.principal_paise,
+        **new.terms.columns(),
+        "interest_basis": new.interest_basis.value,
+        "disbursed_on": new.disbursed_on,
+        "fund_source": new.fund_source,
+        "fund_reference": new.fund_reference,
+        "facility_id": facility_id,
+        "purpose": new.purpose,
+        "allocation_order": new.allocation_order,
+        "disbursement_entry_id": entry_id,
+        "created_by": who.label,
+    }
+
+
+def instalment_values(loan_id: int, new: NewLoan) -> list[dict[str, object]]:
+    """The loan's schedule as `loan_instalments` rows, each with the principal due through it."""
+    rows: list[dict[str, object]] = []
     through = 0
     for i in build_schedule(new.terms, new.disbursed_on):
         through += i.principal_paise
-        session.add(
-            LoanInstalment(
-                loan_id=loan.id,
-                number=i.number,
-                due_on=i.due_on,
-                principal_paise=i.principal_paise,
-                interest_paise=i.interest_paise,
-                principal_through_paise=through,
-            )
+        rows.append(
+            {
+                "loan_id": loan_id,
+                "number": i.number,
+                "due_on": i.due_on,
+                "principal_paise": i.principal_paise,
+                "interest_paise": i.interest_paise,
+                "principal_through_paise": through,
+            }
         )
-    session.flush()
-    return loan
+    return rows
 
 
 def readable_loan(session: Session, who: Principal, loan_id: int) -> MemberLoan:

@@ -33,6 +33,7 @@ from app.services.errors import (
     require_no_problems,
 )
 from app.services.institutions import can_read_institution, writable_institution
+from app.services.meeting_loans import LendingSheet, LoanLine, lend_together
 from app.services.meeting_repayments import (
     LoanBook,
     RepaymentRequest,
@@ -320,6 +321,22 @@ def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, 
     return ids
 
 
+def _new_loan(sheet: MeetingSheet, line: MeetingLine) -> loans.NewLoan:
+    spec = line.new_loan
+    assert spec is not None
+    return loans.NewLoan(
+        member_id=line.member_id,
+        terms=spec.terms,
+        disbursed_on=sheet.meeting_date,
+        fund_source=spec.fund_source,
+        fund_reference=spec.fund_reference,
+        purpose=spec.purpose,
+        via=sheet.via,
+        interest_basis=spec.interest_basis,
+        facility_id=spec.facility_id,
+    )
+
+
 def _new_loans(
     session: Session, who: Principal, sheet: MeetingSheet, today: date | None
 ) -> tuple[list[JournalEntry], list[FieldProblem]]:
@@ -327,21 +344,9 @@ def _new_loans(
     for i, line in enumerate(sheet.lines):
         if line.new_loan is None:
             continue
-        spec = line.new_loan
-        new = loans.NewLoan(
-            member_id=line.member_id,
-            terms=spec.terms,
-            disbursed_on=sheet.meeting_date,
-            fund_source=spec.fund_source,
-            fund_reference=spec.fund_reference,
-            purpose=spec.purpose,
-            via=sheet.via,
-            interest_basis=spec.interest_basis,
-            facility_id=spec.facility_id,
-        )
         try:
             with kept_if(session, True):  # a refusal undoes only this loan's work
-                loan = loans.disburse_loan(session, who, new, today)
+                loan = loans.disburse_loan(session, who, _new_loan(sheet, line), today)
             entries.append(session.get_one(JournalEntry, loan.disbursement_entry_id))
         except DomainError as error:
             problems.extend(_named(f"lines[{i}].new_loan", error))
@@ -391,8 +396,9 @@ def _post_together(
 def _post_lending(
     session: Session, who: Principal, planned: _Planned, today: date | None
 ) -> _Posted | DomainError:
-    """A sheet with new loans: posted alone in a savepoint, since each disbursement builds its
-    loan and schedule one at a time and any refusal must undo the sheet's collections."""
+    """A sheet with new loans posted alone in a savepoint, each disbursement building its loan
+    and schedule one at a time, any refusal undoing the sheet's collections: the path that
+    names every bad line."""
     try:
         with kept_if(session, True):
             return _post_alone(session, who, planned, today)
@@ -400,13 +406,52 @@ def _post_lending(
         return error
 
 
+def _lending_sheet(known: _Known, key: int, planned: _Planned) -> LendingSheet:
+    sheet = planned.sheet
+    book = known.books[sheet.shg_id]  # `_plan` refused a sheet of an SHG without one
+    members = _members(known, sheet)
+    return LendingSheet(
+        key,
+        book,
+        known.accounts.get((book.id, sheet.via)),
+        planned.collections,
+        tuple(
+            LoanLine(i, members[line.member_id], _new_loan(sheet, line))
+            for i, line in enumerate(sheet.lines)
+            if line.new_loan is not None
+        ),
+    )
+
+
+def _lend_together(
+    session: Session,
+    who: Principal,
+    known: _Known,
+    planned: list[tuple[int, _Planned]],
+    today: date | None,
+) -> dict[int, _Posted | DomainError]:
+    """Sheets with new loans, whose lines all passed: set-wise (`meeting_loans`); a sheet
+    refused there is posted alone, which names its problems by line."""
+    plans = dict(planned)
+    lent, alone = lend_together(
+        session, who, [_lending_sheet(known, i, p) for i, p in planned], today
+    )
+    results: dict[int, _Posted | DomainError] = {
+        i: _Posted(plans[i], posted.collections, posted.loan_entries) for i, posted in lent.items()
+    }
+    for i in alone:
+        results[i] = _post_lending(session, who, plans[i], today)
+    return results
+
+
 def record_meetings(
     session: Session, who: Principal, sheets: Sequence[MeetingSheet], today: date | None = None
 ) -> list[int | DomainError]:
     """Many SHGs' meetings of one day at once, each exactly as `record_meeting` would post or
     refuse it: the bulk import's path. What the sheets need is read set-wise once; sheets
-    without new loans post in a few statements for the whole set, sheets with new loans one
-    after another. Each sheet's result is its meeting's id or its refusal."""
+    without new loans post in a few statements for the whole set, and so do sheets with new
+    loans (`meeting_loans`), a refused one then posted alone to name its problems by line.
+    Each sheet's result is its meeting's id or its refusal."""
     if len({s.shg_id for s in sheets}) != len(sheets) or len({s.meeting_date for s in sheets}) > 1:
         raise ValueError("a batch holds one meeting per SHG, all on one day")
     if not sheets:
@@ -414,19 +459,23 @@ def record_meetings(
     known = _read(session, who, sheets)
     results: dict[int, _Posted | DomainError] = {}
     together: list[tuple[int, _Planned]] = []
+    lending: list[tuple[int, _Planned]] = []
     for i, sheet in enumerate(sheets):
         try:
             plan = _plan(session, who, known, sheet)
         except DomainError as error:
             results[i] = error
             continue
-        if _lends(sheet):
-            results[i] = _post_lending(session, who, plan, today)
+        if _lends(sheet) and plan.problems:
+            results[i] = _post_lending(session, who, plan, today)  # names its loans' problems too
+        elif _lends(sheet):
+            lending.append((i, plan))
         elif plan.problems:
             results[i] = Invalid.of(plan.problems, REFUSED)
         else:
             together.append((i, plan))
     results.update(_post_together(session, who, together, today))
+    results.update(_lend_together(session, who, known, lending, today))
     posted = [r for r in results.values() if isinstance(r, _Posted)]
     ids = _keep(session, who, posted) if posted else {}
     return [

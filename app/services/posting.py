@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -410,13 +410,29 @@ def _move_balances(session: Session, change: dict[int, int], locked: _Locked) ->
 
 
 def post_entries(
-    session: Session, who: Principal, drafts: Sequence[EntryDraft], today: date | None = None
+    session: Session,
+    who: Principal,
+    drafts: Sequence[EntryDraft],
+    today: date | None = None,
+    groups: Sequence[Hashable] | None = None,
 ) -> list[JournalEntry | DomainError]:
     """Post independent entries together, each by the rules of `post_entry`: an entry that
     breaks one is refused alone (its refusal takes its place in the result) and the rest are
     posted. One lock of every book and account, one write of each kind: the bulk path
-    (a month of meeting sheets) costs a few statements per batch, not per entry."""
+    (a month of meeting sheets) costs a few statements per batch, not per entry.
+
+    `groups`, when given, names each draft's group (one key per draft): a group's entries are
+    checked together, as `post_linked_set` checks a set, and posted or refused together, the
+    group's refusal taking each of its entries' places (a meeting's collections and the loans
+    lent from them). A group's problems are not named by entry: post its entries alone for
+    that. Entries are chained in the drafts' order."""
     today = today or today_in_india()
+    keys = list(range(len(drafts))) if groups is None else list(groups)
+    if len(keys) != len(drafts):
+        raise ValueError("one group key per draft")
+    members: dict[Hashable, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        members[key].append(i)
     results: list[JournalEntry | DomainError | None] = [None] * len(drafts)
     for i, draft in enumerate(drafts):
         problems = shape_problems(draft, today)
@@ -425,23 +441,44 @@ def post_entries(
     shaped = [d for i, d in enumerate(drafts) if results[i] is None]
     locked = _lock(session, who, shaped) if shaped else _Locked()
     balances = _balances(session, shaped, locked)
-    accepted: list[tuple[int, EntryDraft]] = []
-    for i, draft in enumerate(drafts):
-        if results[i] is not None:
+    accepted: list[int] = []
+    for indices in members.values():
+        refusal = _group_refusal(indices, results, drafts, locked, balances)
+        if refusal is not None:
+            for i in indices:
+                results[i] = refusal
             continue
-        refusal = locked.refusal([draft])
-        problems, change = ([], {}) if refusal else _check_rules([draft], locked, "", balances)
-        if refusal or problems:
-            results[i] = refusal or Invalid.of(problems, "the entry cannot be posted")
-            continue
-        balances.accept(change)
-        accepted.append((i, draft))
+        accepted.extend(indices)
     rows = _Rows()
-    for i, draft in accepted:
-        results[i] = rows.chain(who, draft, locked.books[draft.book_id], None)
+    for i in sorted(accepted):
+        results[i] = rows.chain(who, drafts[i], locked.books[drafts[i].book_id], None)
     rows.write(session)
     _move_balances(session, balances.pending, locked)
     return [r for r in results if r is not None]
+
+
+def _group_refusal(
+    indices: list[int],
+    results: list[JournalEntry | DomainError | None],
+    drafts: Sequence[EntryDraft],
+    locked: _Locked,
+    balances: RunningBalances,
+) -> DomainError | None:
+    """Why the group of drafts at `indices` is refused (the first refusal of its shape, its
+    books, or its rules checked together), or None: then its balance changes are accepted."""
+    for i in indices:
+        earlier = results[i]
+        if isinstance(earlier, DomainError):
+            return earlier
+    group = [drafts[i] for i in indices]
+    refusal = locked.refusal(group)
+    if refusal is not None:
+        return refusal
+    problems, change = _check_rules(group, locked, "", balances)
+    if problems:
+        return Invalid.of(problems, "the entry cannot be posted")
+    balances.accept(change)
+    return None
 
 
 def post_entry(
