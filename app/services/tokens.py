@@ -10,13 +10,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.idempotency import KEPT_COLUMNS, Kept, kept_from
 from app.services.principal import Principal
-from models.access import ApiToken, Role
+from models.access import ApiToken, IdempotencyRecord, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind
 
@@ -98,7 +100,7 @@ def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
     return token
 
 
-def _principal(token: ApiToken, scope_path: str | None) -> Principal:
+def _principal(token: ApiToken | Row[Any], scope_path: str | None) -> Principal:
     return Principal(
         role=Role(token.role),
         label=f"token:{token.id} {token.name} ({token.role})",
@@ -108,24 +110,52 @@ def _principal(token: ApiToken, scope_path: str | None) -> Principal:
     )
 
 
-def _valid(token: ApiToken) -> bool:
+def _valid(token: ApiToken | Row[Any]) -> bool:
     return token.revoked_at is None and (token.expires_at is None or token.expires_at > utcnow())
 
 
+# Columns, not an ApiToken object: every request authenticates, and loading an ORM object
+# that nobody changes costs more than the query.
+_TOKEN = select(
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.role,
+    ApiToken.bank_id,
+    ApiToken.revoked_at,
+    ApiToken.expires_at,
+    Institution.path,
+).outerjoin(Institution, Institution.id == ApiToken.institution_id)
+
+
 def _principal_where(session: Session, condition: ColumnElement[bool]) -> Principal | None:
-    row = session.execute(
-        select(ApiToken, Institution.path)
-        .outerjoin(Institution, Institution.id == ApiToken.institution_id)
-        .where(condition)
-    ).first()
-    if row is None or not _valid(row[0]):
+    row = session.execute(_TOKEN.where(condition)).first()
+    if row is None or not _valid(row):
         return None
-    return _principal(row[0], row[1])
+    return _principal(row, row.path)
 
 
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal for a bearer secret, or None when unknown, revoked or expired."""
     return _principal_where(session, ApiToken.token_hash == hash_secret(secret))
+
+
+def authenticate_write(
+    session: Session, secret: str, idempotency_key: str
+) -> tuple[Principal | None, Kept | None]:
+    """`authenticate`, and the token's record of `idempotency_key` (expired or not) read in the
+    same statement: a write needs both, and each round trip is a tenth of its time."""
+    row = session.execute(
+        _TOKEN.add_columns(*KEPT_COLUMNS)
+        .outerjoin(
+            IdempotencyRecord,
+            (IdempotencyRecord.token_id == ApiToken.id)
+            & (IdempotencyRecord.key == idempotency_key),
+        )
+        .where(ApiToken.token_hash == hash_secret(secret))
+    ).first()
+    if row is None or not _valid(row):
+        return None, None
+    return _principal(row, row.path), kept_from(row)
 
 
 def principal_of(session: Session, token_id: int) -> Principal | None:
