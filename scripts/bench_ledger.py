@@ -416,7 +416,11 @@ def run(args: argparse.Namespace, admin: str, url: str) -> None:
         server.wait()
     latencies.sort()
     p50, p99 = latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99)] * 1000
-    server_shape = f"gunicorn {args.workers}x{args.threads} threads"
+    server_shape = (
+        f"gunicorn {args.workers}x{args.threads} threads"
+        if args.threads > 1
+        else f"gunicorn {args.workers} sync workers"
+    )
     print(
         f"  HTTP ({server_shape}): {http_rate:8.1f} entries/s"
         f"  (p50 {p50:.1f} ms, p99 {p99:.1f} ms){target('target p99 < 100 ms', args.smoke)}"
