@@ -69,9 +69,7 @@ def post_batch(data: dict[str, Any]) -> Any:
     `entries[3].postings[0].amount`). One Idempotency-Key covers the batch: a retry gets the
     first answer and posts nothing twice. The batch commits as one transaction."""
     items = [e if isinstance(e, DomainError) else to_draft(e) for e in data["entries"]]
-    outcomes = journal_batch.post_batch(db(), who(), items)
-    posted = sum(1 for o in outcomes if o.status == journal_batch.POSTED)
-    return {"posted": posted, "refused": len(outcomes) - posted, "results": outcomes}
+    return journal_batch.post_batch(db(), who(), items)
 
 
 @blp.route("/journal-entries/<uuid:entry_id>", methods=["GET"])

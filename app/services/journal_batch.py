@@ -44,6 +44,13 @@ class Outcome:
     problems: tuple[FieldProblem, ...] = ()
 
 
+@dataclass(frozen=True)
+class BatchResult:
+    posted: int
+    refused: int
+    results: list[Outcome]
+
+
 def _refused(index: int, error: DomainError) -> Outcome:
     at = f"entries[{index}]"
     # A refusal without field problems is one of the entry's book (not postable by this
@@ -59,7 +66,7 @@ def post_batch(
     who: Principal,
     items: Sequence[EntryDraft | DomainError],
     today: date | None = None,
-) -> list[Outcome]:
+) -> BatchResult:
     """Post every draft among `items` that its rules allow; an item that is already a
     refusal (the request could not be read as an entry) keeps its place as refused.
 
@@ -78,4 +85,5 @@ def post_batch(
         else:
             assert isinstance(result, DomainError)
             outcomes.append(_refused(i, result))
-    return outcomes
+    posted = sum(1 for o in outcomes if o.status == POSTED)
+    return BatchResult(posted, len(outcomes) - posted, outcomes)
