@@ -6,9 +6,10 @@ from flask import Flask, Response, current_app, g, request, session
 
 from app.errors import problem
 from app.requestdb import db
+from app.services.idempotency import HEADER, MAX_KEY_LENGTH, WRITE_METHODS
 from app.services.principal import Principal
 from app.services.throttle import Refused, count_attempt
-from app.services.tokens import authenticate
+from app.services.tokens import authenticate, authenticate_write
 
 PUBLIC_PATHS = {
     "/api/v1/openapi.json",
@@ -70,7 +71,14 @@ def _authenticate_request() -> Response | None:
     if not request.path.startswith("/api/v1") or request.path in PUBLIC_PATHS:
         return None
     secret = _bearer_secret()
-    principal = authenticate(db(), secret) if secret else None
+    key = request.headers.get(HEADER) if request.method in WRITE_METHODS else None
+    if secret and key and len(key) <= MAX_KEY_LENGTH:
+        # A write's Idempotency-Key record is read with the token: one round trip, not two.
+        # `writes.idempotent` takes it from here (and checks the key's form itself).
+        principal, kept = authenticate_write(db(), secret, key)
+        g.kept_response = (key, kept)
+    else:
+        principal = authenticate(db(), secret) if secret else None
     if principal is None:
         refused = count_address_attempt("api-auth", current_app.config["AUTH_FAILURE_LIMIT"])
         if refused is not None:

@@ -38,29 +38,29 @@ def problem(
     return response
 
 
-def _flatten(messages: Any, prefix: str = "") -> list[FieldProblem]:
+def flatten_messages(messages: Any, prefix: str = "") -> list[FieldProblem]:
     """webargs/marshmallow messages ({"json": {"postings": {0: {"amount": [...]}}}}) as fields."""
     if isinstance(messages, dict):
         found: list[FieldProblem] = []
         for key, value in messages.items():
             if prefix == "" and key in {"json", "query", "headers", "form", "view_args"}:
-                found += _flatten(value, "")
+                found += flatten_messages(value, "")
             elif isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-                found += _flatten(value, f"{prefix}[{key}]")
+                found += flatten_messages(value, f"{prefix}[{key}]")
             else:
-                found += _flatten(value, f"{prefix}.{key}" if prefix else str(key))
+                found += flatten_messages(value, f"{prefix}.{key}" if prefix else str(key))
         return found
     if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
         return [FieldProblem(prefix or "body", "; ".join(messages))]
     if isinstance(messages, list):
-        return [p for i, m in enumerate(messages) for p in _flatten(m, f"{prefix}[{i}]")]
+        return [p for i, m in enumerate(messages) for p in flatten_messages(m, f"{prefix}[{i}]")]
     return [FieldProblem(prefix or "body", str(messages))]
 
 
 def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
-    problems = _flatten(data["messages"]) if "messages" in data else None
+    problems = flatten_messages(data["messages"]) if "messages" in data else None
     detail = error.description or error.name
     if problems:
         detail = "; ".join(f"{p.field}: {p.reason}" for p in problems)

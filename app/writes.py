@@ -21,13 +21,19 @@ from app.errors import database_unavailable
 from app.requestdb import db
 from app.services.access_log import record_access
 from app.services.errors import Conflict, DomainError, FieldProblem
-from app.services.idempotency import MAX_KEY_LENGTH, find_record, fingerprint, remember
-from models.access import IdempotencyRecord
+from app.services.idempotency import (
+    HEADER,
+    MAX_KEY_LENGTH,
+    WRITE_METHODS,
+    Kept,
+    find_record,
+    fingerprint,
+    live,
+    remember,
+)
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
-HEADER = "Idempotency-Key"
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # Printable ASCII, no space at either end (a UUID is a good key).
 KEY_PATTERN = re.compile(r"[!-~](?:[ -~]*[!-~])?")
@@ -62,9 +68,14 @@ def _key() -> str:
     return key
 
 
-def live_record(token_id: int, key: str) -> IdempotencyRecord | None:
-    """This token's record of `key`, unless past the retention setting."""
+def live_record(token_id: int, key: str) -> Kept | None:
+    """This token's record of `key`, unless past the retention setting. Read with the token
+    when authentication could (`auth._authenticate_request`); once only, so that a second
+    look (after a clash with a concurrent request) reads the database again."""
     retention = timedelta(days=current_app.config["IDEMPOTENCY_RETENTION_DAYS"])
+    read_with_token = g.pop("kept_response", None)
+    if read_with_token is not None and read_with_token[0] == key:
+        return live(db(), read_with_token[1], utcnow(), retention)
     return find_record(db(), token_id, key, utcnow(), retention)
 
 

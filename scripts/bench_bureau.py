@@ -43,15 +43,18 @@ from models import Bank, Facility, Role  # noqa: E402
 from models.bureau_format import write  # noqa: E402
 from models.bureau_settings import load_settings  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
+    PGBENCH_SMOKE,
+    add_pgbench_arguments,
     admin_url,
     database_name,
     database_url,
     parse_args,
+    pgbench_beside,
+    ratio,
     scratch_database,
     target,
 )
 from scripts.bench_idle import INSTITUTIONS, build_state  # noqa: E402
-from scripts.bench_ledger import bench_pgbench, ratio  # noqa: E402
 
 ADMIN = Principal(role=Role.ADMIN, label="bench")
 AS_OF, TODAY = date(2026, 11, 30), date(2026, 12, 1)
@@ -145,7 +148,7 @@ SELECT w.entry_id, l.shg_id, l.account_id, 1, w.value_date, 'C', w.principal_pai
 FROM loan_write_offs AS w JOIN member_loans AS l ON l.id = w.loan_id;
 """
 
-SMOKE = {"shgs": 30, "members": 5, "clients": 2, "seconds": 1, "pgbench_scale": 1}
+SMOKE = {"shgs": 30, "members": 5, **PGBENCH_SMOKE}
 
 
 def main() -> None:
@@ -153,9 +156,7 @@ def main() -> None:
     parser.add_argument("--shgs", type=int, default=10_000, help="SHGs with the bank's loans")
     parser.add_argument("--members", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="time the state loaded last time")
-    parser.add_argument("--clients", type=int, default=8, help="pgbench clients")
-    parser.add_argument("--seconds", type=int, default=15, help="pgbench duration")
-    parser.add_argument("--pgbench-scale", type=int, default=10, help="pgbench -i -s")
+    add_pgbench_arguments(parser)
     args = parse_args(parser, SMOKE)
     if args.smoke and args.reuse:
         parser.error("--smoke loads a state of its own: it cannot --reuse")
@@ -177,12 +178,7 @@ def main() -> None:
             command.upgrade(alembic_config(url), "head")
             _load(url, args)
             _time(url, args)
-    tps = bench_pgbench(
-        admin, database_name("bahi_bench_pgbench", args.smoke), args.clients, args.seconds,
-        args.pgbench_scale,
-    )  # fmt: skip
-    if tps is not None:
-        print(f"  pgbench TPC-B:   {tps:8.1f} transactions/s")
+    tps = pgbench_beside(admin, args)
     print(f"  ratio members per second / pgbench: {ratio(args.members_per_second, tps)}")
 
 

@@ -42,10 +42,14 @@ from app.services.principal import Principal  # noqa: E402
 from models import InstitutionKind, Role  # noqa: E402
 from models.idle import IdleFlag  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
+    PGBENCH_SMOKE,
+    add_pgbench_arguments,
     admin_url,
     database_name,
     database_url,
     parse_args,
+    pgbench_beside,
+    ratio,
     scratch_database,
     target,
 )
@@ -208,9 +212,9 @@ def build_state(
     engine.dispose()
 
 
-def timed_run(session: Session, as_of: date, keep: bool, smoke: bool) -> None:
+def timed_run(session: Session, as_of: date, keep: bool, smoke: bool) -> float:
     """One audit run over the state, timed; committed if `keep`, else only flushed (the caller
-    rolls it back)."""
+    rolls it back). Its funds scanned per second."""
     t0 = time.perf_counter()
     run = run_report(session, ADMIN, RunRequest("on_demand", as_of, "/"))
     if keep:
@@ -225,19 +229,21 @@ def timed_run(session: Session, as_of: date, keep: bool, smoke: bool) -> None:
         f" opened {run.flags_opened:,}, continued {run.flags_continued:,},"
         f" closed {run.flags_closed:,}; {ongoing:,} flags open){target('target < 60 s', smoke)}"
     )
+    return run.funds_scanned / seconds
 
 
-def scan(url: str, days: tuple[date, ...], keep: bool, smoke: bool) -> None:
-    """Timed runs on `days`, one after the other; kept, or all rolled back at the end."""
+def scan(url: str, days: tuple[date, ...], keep: bool, smoke: bool) -> float:
+    """Timed runs on `days`, one after the other; kept, or all rolled back at the end. The
+    first run's funds scanned per second."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        for day in days:
-            timed_run(session, day, keep, smoke)
+        rates = [timed_run(session, day, keep, smoke) for day in days]
         session.rollback()
     engine.dispose()
+    return rates[0]
 
 
-SMOKE = {"shgs": 60, "vos": 6, "clfs": 2, "postings": 20_000}
+SMOKE = {"shgs": 60, "vos": 6, "clfs": 2, "postings": 20_000, **PGBENCH_SMOKE}
 
 
 def main() -> None:
@@ -249,6 +255,7 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="scan the state the last run loaded, two days on"
     )
+    add_pgbench_arguments(parser)
     args = parse_args(parser, SMOKE)
     if args.smoke and args.reuse:
         parser.error("--smoke loads a state of its own: it cannot --reuse")
@@ -259,13 +266,15 @@ def main() -> None:
     admin = admin_url()
     if args.reuse:
         url = database_url(admin, "bahi_bench_idle")
-        scan(url, (date(2026, 12, 2), date(2026, 12, 3)), keep=False, smoke=False)
-        return
-    name = database_name("bahi_bench_idle", args.smoke)
-    with scratch_database(admin, name, keep=not args.smoke) as url:
-        command.upgrade(alembic_config(url), "head")
-        build_state(url, args)
-        scan(url, (AS_OF, date(2026, 12, 1)), keep=True, smoke=args.smoke)
+        rate = scan(url, (date(2026, 12, 2), date(2026, 12, 3)), keep=False, smoke=False)
+    else:
+        name = database_name("bahi_bench_idle", args.smoke)
+        with scratch_database(admin, name, keep=not args.smoke) as url:
+            command.upgrade(alembic_config(url), "head")
+            build_state(url, args)
+            rate = scan(url, (AS_OF, date(2026, 12, 1)), keep=True, smoke=args.smoke)
+    tps = pgbench_beside(admin, args)
+    print(f"  ratio funds scanned per second / pgbench: {ratio(rate, tps)}")
 
 
 if __name__ == "__main__":

@@ -46,10 +46,14 @@ from scoring.features import FEATURE_NAMES  # noqa: E402
 from scoring.scorecard import fit_scorecard  # noqa: E402
 from scoring.synthetic import synthetic_members  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
+    PGBENCH_SMOKE,
+    add_pgbench_arguments,
     admin_url,
     database_name,
     database_url,
     parse_args,
+    pgbench_beside,
+    ratio,
     scratch_database,
     target,
 )
@@ -125,7 +129,7 @@ FROM meetings AS t JOIN members AS m ON m.shg_id = t.shg_id WHERE t.recorded_by 
 """
 
 
-SMOKE = {"shgs": 20, "members": 5, "train_rows": 2_000}
+SMOKE = {"shgs": 20, "members": 5, "train_rows": 2_000, **PGBENCH_SMOKE}
 
 
 def main() -> None:
@@ -136,6 +140,7 @@ def main() -> None:
         "--train-rows", type=int, default=20_000, help="synthetic rows the scorecard learns on"
     )
     parser.add_argument("--reuse", action="store_true", help="time the state loaded last time")
+    add_pgbench_arguments(parser)
     args = parse_args(parser, SMOKE)
     if args.smoke and args.reuse:
         parser.error("--smoke loads a state of its own: it cannot --reuse")
@@ -147,13 +152,19 @@ def main() -> None:
     )
     admin = admin_url()
     if args.reuse:
-        _time(database_url(admin, "bahi_bench_scoring"), args)
-        return
+        rate = _time(database_url(admin, "bahi_bench_scoring"), args)
+    else:
+        rate = _loaded_and_timed(admin, args)
+    tps = pgbench_beside(admin, args)
+    print(f"  ratio members scored per second / pgbench: {ratio(rate, tps)}")
+
+
+def _loaded_and_timed(admin: str, args: argparse.Namespace) -> float:
     name = database_name("bahi_bench_scoring", args.smoke)
     with scratch_database(admin, name, keep=not args.smoke) as url:
         command.upgrade(alembic_config(url), "head")
         _load(url, args)
-        _time(url, args)
+        return _time(url, args)
 
 
 def _load(url: str, args: argparse.Namespace) -> None:
@@ -169,7 +180,8 @@ def _load(url: str, args: argparse.Namespace) -> None:
     )
 
 
-def _time(url: str, args: argparse.Namespace) -> None:
+def _time(url: str, args: argparse.Namespace) -> float:
+    """The timings, printed; members given characteristics and both scores per second."""
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as session:
@@ -202,6 +214,7 @@ def _time(url: str, args: argparse.Namespace) -> None:
         f" worst {max(timings):.0f} ms over {len(timings)}{target('target < 200 ms', args.smoke)}"
     )
     engine.dispose()
+    return len(features) / total
 
 
 if __name__ == "__main__":

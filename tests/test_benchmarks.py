@@ -24,15 +24,17 @@ from tests.databases import postgres_admin_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NUMBER = r"[\d,]+(\.\d+)?"
-PGBENCH = (
-    [
+
+
+def pgbench_beside(*ratios: str) -> list[str]:
+    """pgbench's figure and each ratio to it, or the line saying why pgbench was not run."""
+    if not pgbench_path():
+        return [r"^  pgbench TPC-B: +not run: pgbench not found"]
+    return [
         rf"^  pgbench TPC-B: +{NUMBER} transactions/s$",
-        rf"^  ratio HTTP / pgbench: +{NUMBER}$",
-        rf"^  ratio service / pgbench: +{NUMBER}$",
+        *(rf"^  ratio {re.escape(name)} / pgbench: +{NUMBER}$" for name in ratios),
     ]
-    if pgbench_path()
-    else [r"^  pgbench TPC-B: +not run: pgbench not found"]
-)
+
 
 # The lines each smoke run must print, a figure in each (and nothing after it).
 FIGURES = {
@@ -40,7 +42,9 @@ FIGURES = {
         rf"^  service layer: +{NUMBER} entries/s$",
         rf"^  HTTP \(gunicorn 1x4 threads\): +{NUMBER} entries/s"
         rf"  \(p50 {NUMBER} ms, p99 {NUMBER} ms\)$",
-        *PGBENCH,
+        rf"^  HTTP batches of 20 \(gunicorn 1x4 threads\): +{NUMBER} entries/s,"
+        rf" +{NUMBER} postings/s$",
+        *pgbench_beside("HTTP", "service", "batch postings"),
         r"^Statement of one account with 2,000 postings",
         rf"^  first page +{NUMBER} ms$",
         rf"^  page at the middle +{NUMBER} ms$",
@@ -73,27 +77,22 @@ FIGURES = {
         rf"^  audit run as of {day}: {NUMBER} s  \({NUMBER} funds scanned; opened {NUMBER},"
         rf" continued {NUMBER}, closed {NUMBER}; {NUMBER} flags open\)$"
         for day in ("2026-11-30", "2026-12-01")
-    ],
+    ]
+    + pgbench_beside("funds scanned per second"),
     "bench_scoring": [
         rf"^  characteristics: 100 members in {NUMBER} s$",
         rf"^  expert scores: +100 in {NUMBER} s$",
         rf"^  trained scores: +100 in {NUMBER} s$",
         rf"^  100,000 members: {NUMBER} s$",
         rf"^  one profile: +median {NUMBER} ms, worst {NUMBER} ms over 20$",
+        *pgbench_beside("members scored per second"),
     ],
     "bench_bureau": [
         rf"^  bank's file: {NUMBER} members \({NUMBER} rejected\), {NUMBER} accounts,"
         rf" {NUMBER} SHGs, {NUMBER} MB in {NUMBER} s$",
         rf"^  100,000 members: {NUMBER} s$",
         rf"^  one SHG's members: median {NUMBER} ms, worst {NUMBER} ms over 20$",
-        *(
-            [
-                rf"^  pgbench TPC-B: +{NUMBER} transactions/s$",
-                rf"^  ratio members per second / pgbench: {NUMBER}$",
-            ]
-            if pgbench_path()
-            else [r"^  pgbench TPC-B: +not run: pgbench not found"]
-        ),
+        *pgbench_beside("members per second"),
     ],
 }
 

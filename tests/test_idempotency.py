@@ -192,3 +192,26 @@ def test_the_migration_scrubs_secrets_kept_before_it(databases):
     scrubbed = json.loads(kept["k0"])
     assert scrubbed["secret"] is None and "shown once" in scrubbed["secret_note"]
     assert json.loads(kept["k1"]) == {"id": 5, "balance": "10.00"}
+
+
+def test_a_write_reads_its_token_and_its_key_in_one_statement(session, connection, setup):
+    """The round trip a write saves: its Idempotency-Key's record comes with its token."""
+    from sqlalchemy import event
+
+    api, body, book = setup
+    api.post("/api/v1/journal-entries", body, key="first")
+    reads: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "idempotency_records" in statement:
+            reads.append(statement)
+
+    event.listen(connection, "before_cursor_execute", note)
+    try:
+        replayed = api.post("/api/v1/journal-entries", body, key="first")
+        fresh = api.post("/api/v1/journal-entries", {**body, "narration": "x"}, key="second")
+    finally:
+        event.remove(connection, "before_cursor_execute", note)
+    assert replayed.headers["Idempotent-Replayed"] == "true" and fresh.status_code == 201
+    assert len(reads) == 2 and all("api_tokens" in s for s in reads)
+    assert count_entries(session, book) == 2

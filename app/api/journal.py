@@ -8,13 +8,16 @@ from flask_smorest import Blueprint
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.journal import (
+    EntryBatchCreateSchema,
+    EntryBatchResultSchema,
     EntryCreateSchema,
     EntryDetailSchema,
     EntrySetCreateSchema,
     EntrySetSchema,
     ReverseSchema,
 )
-from app.services import journal, posting, reversals
+from app.services import journal, journal_batch, posting, reversals
+from app.services.errors import DomainError
 from app.writes import HEADER_DOC, idempotent
 from models.ledger import Side
 
@@ -51,6 +54,22 @@ def post_entry(data: dict[str, Any]) -> Any:
     """Post a balanced journal entry into one book."""
     draft = to_draft(data)
     return journal.fresh_view(posting.post_entry(db(), who(), draft), draft.postings)
+
+
+@blp.route("/journal-entries/batch", methods=["POST"])
+@blp.doc(parameters=[HEADER_DOC])
+@idempotent
+@blp.arguments(EntryBatchCreateSchema)
+@blp.response(200, EntryBatchResultSchema)
+def post_batch(data: dict[str, Any]) -> Any:
+    """Post up to 1,000 independent entries, each posted or refused alone, answered by index.
+
+    200 whenever the batch was read: each result's own `status` says what became of its
+    entry (201 posted; 403, 409 or 422 refused, with its problems named from the batch,
+    `entries[3].postings[0].amount`). One Idempotency-Key covers the batch: a retry gets the
+    first answer and posts nothing twice. The batch commits as one transaction."""
+    items = [e if isinstance(e, DomainError) else to_draft(e) for e in data["entries"]]
+    return journal_batch.post_batch(db(), who(), items)
 
 
 @blp.route("/journal-entries/<uuid:entry_id>", methods=["GET"])

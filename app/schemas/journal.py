@@ -1,8 +1,13 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
+
+from app.errors import flatten_messages
 from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
+from app.services.errors import FieldProblem, Invalid
+from app.services.journal_batch import MAX_ENTRIES_PER_BATCH
 from app.services.posting import MAX_ENTRIES_PER_SET, MAX_POSTINGS_PER_ENTRY
 
 
@@ -29,6 +34,47 @@ class EntrySetCreateSchema(Schema):
         required=True,
         validate=validate.Length(min=1, max=MAX_ENTRIES_PER_SET),
     )
+
+
+class EachEntryAlone(fields.Nested):
+    """An entry of a batch: a mistake of form in it (a bad amount, a missing field) refuses
+    that entry alone, as an `Invalid` in its place naming fields within the entry, instead
+    of the whole batch."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as error:
+            problems = [
+                # "_schema" is marshmallow's name for the entry itself (not an object).
+                FieldProblem("" if p.field == "_schema" else p.field, p.reason)
+                for p in flatten_messages(error.messages)
+            ]
+            return Invalid.of(problems, "the entry cannot be posted")
+
+
+class EntryBatchCreateSchema(Schema):
+    entries = fields.List(
+        EachEntryAlone(EntryCreateSchema),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_ENTRIES_PER_BATCH),
+        metadata={
+            "description": f"1 to {MAX_ENTRIES_PER_BATCH} independent entries, each posted or"
+            " refused alone"
+        },
+    )
+
+    @pre_load
+    def refuse_an_oversized_batch_unread(self, data: Any, **_kwargs: Any) -> Any:
+        """Counted before any entry is read: reading thousands first would be wasted work."""
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if isinstance(entries, list) and len(entries) > MAX_ENTRIES_PER_BATCH:
+            raise ValidationError(
+                f"a batch holds 1 to {MAX_ENTRIES_PER_BATCH} entries, got {len(entries)};"
+                " send the rest in another batch",
+                "entries",
+            )
+        return data
 
 
 class ReverseSchema(Schema):
@@ -105,3 +151,33 @@ class EntrySetSchema(Schema):
     recorded_at = fields.DateTime()
     recorded_by = fields.String()
     entries = fields.List(fields.Nested(EntryDetailSchema))
+
+
+class BatchProblemSchema(Schema):
+    field = fields.String()
+    reason = fields.String()
+
+
+class BatchOutcomeSchema(Schema):
+    index = fields.Integer(metadata={"description": "The entry's place in the request, from 0"})
+    status = fields.Integer(
+        metadata={
+            "description": "201: posted. Otherwise the status the entry would have been"
+            " refused with alone: 403 (a book this token may not post to), 409 (a closed"
+            " institution's book), 422 (a rule broken)"
+        }
+    )
+    entry_id = fields.UUID(allow_none=True, metadata={"description": "When posted"})
+    seq = fields.Integer(allow_none=True, metadata={"description": "Its number in its book"})
+    title = fields.String(allow_none=True, metadata={"description": "When refused"})
+    errors = fields.List(
+        fields.Nested(BatchProblemSchema),
+        attribute="problems",
+        metadata={"description": "When refused: each problem, fields named from the batch"},
+    )
+
+
+class EntryBatchResultSchema(Schema):
+    posted = fields.Integer()
+    refused = fields.Integer()
+    results = fields.List(fields.Nested(BatchOutcomeSchema))

@@ -7,6 +7,7 @@ full Aadhaar number sent there (where no endpoint reads one) never reaches the l
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from app.services.aadhaar import mask_aadhaar
@@ -24,8 +25,9 @@ def record_access(
     idempotency_key: str | None,
     remote_addr: str | None,
 ) -> None:
-    session.add(
-        AccessLogEntry(
+    # A Core INSERT, not the unit of work: every write and every bank read comes here.
+    session.connection().execute(
+        insert(AccessLogEntry.__table__).values(
             token_id=who.token_id if who else None,
             person_id=who.person_id if who else None,
             role=who.role.value if who else None,

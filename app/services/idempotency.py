@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, insert, select
 from sqlalchemy.orm import Session
 
 from models.access import IdempotencyRecord
 
+HEADER = "Idempotency-Key"
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_KEY_LENGTH = 200
 DEFAULT_RETENTION = timedelta(days=30)
 
@@ -34,28 +38,70 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b"\n" + path.encode() + b"\n" + canonical).hexdigest()
 
 
-def find_record(
-    session: Session, token_id: int, key: str, now: datetime, retention: timedelta
-) -> IdempotencyRecord | None:
-    """The live record of this key, if any; an expired one is removed and not returned."""
-    record = session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.token_id == token_id, IdempotencyRecord.key == key
-        )
+@dataclass(frozen=True)
+class Kept:
+    """What a record keeps for its key's retries: read as columns, not as an ORM object (every
+    write looks its key up)."""
+
+    id: int
+    fingerprint: str
+    status_code: int
+    response_body: str
+    created_at: datetime
+
+
+# Its columns, for a query that reads a record beside other things (the token, on a write).
+KEPT_COLUMNS = (
+    IdempotencyRecord.id.label("kept_id"),
+    IdempotencyRecord.fingerprint.label("kept_fingerprint"),
+    IdempotencyRecord.status_code.label("kept_status_code"),
+    IdempotencyRecord.response_body.label("kept_response_body"),
+    IdempotencyRecord.created_at.label("kept_created_at"),
+)
+
+
+def kept_from(row: Row[Any]) -> Kept | None:
+    """The record in a row selected with `KEPT_COLUMNS` (None when the outer join found none)."""
+    if row.kept_id is None:
+        return None
+    return Kept(
+        row.kept_id,
+        row.kept_fingerprint,
+        row.kept_status_code,
+        row.kept_response_body,
+        row.kept_created_at,
     )
+
+
+def live(session: Session, record: Kept | None, now: datetime, retention: timedelta) -> Kept | None:
+    """The record if it is within retention; an expired one is removed and not returned."""
     if record is not None and record.created_at <= now - retention:
-        session.delete(record)
-        session.flush()
+        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
         return None
     return record
+
+
+def find_record(
+    session: Session, token_id: int, key: str, now: datetime, retention: timedelta
+) -> Kept | None:
+    """The live record of this key, if any; an expired one is removed and not returned."""
+    row = session.execute(
+        select(*KEPT_COLUMNS).where(
+            IdempotencyRecord.token_id == token_id, IdempotencyRecord.key == key
+        )
+    ).first()
+    return live(session, kept_from(row) if row else None, now, retention)
 
 
 def remember(
     session: Session, token_id: int, key: str, print_: str, status_code: int, body: str
 ) -> None:
-    """Keep a response for the key's retries. `body` must hold no secret (see `redacted`)."""
-    session.add(
-        IdempotencyRecord(
+    """Keep a response for the key's retries. `body` must hold no secret (see `redacted`).
+
+    A Core INSERT, not the unit of work (on every write's path). Raises IntegrityError when
+    a concurrent request with the same key kept its response first."""
+    session.connection().execute(
+        insert(IdempotencyRecord.__table__).values(
             token_id=token_id,
             key=key,
             fingerprint=print_,
@@ -63,7 +109,6 @@ def remember(
             response_body=body,
         )
     )
-    session.flush()
 
 
 def purge_expired(session: Session, now: datetime, retention: timedelta) -> int:

@@ -10,13 +10,15 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.idempotency import KEPT_COLUMNS, Kept, kept_from
 from app.services.principal import Principal
-from models.access import ApiToken, Role
+from models.access import ApiToken, IdempotencyRecord, Role
 from models.base import utcnow
 from models.institutions import Bank, Institution, InstitutionKind
 from models.people import Person
@@ -118,7 +120,7 @@ def revoke_token(session: Session, who: Principal, token_id: int) -> ApiToken:
     return token
 
 
-def _principal(token: ApiToken, scope_path: str | None, person: Person | None) -> Principal:
+def _principal(token: Row[Any], scope_path: str | None) -> Principal:
     return Principal(
         role=Role(token.role),
         label=f"token:{token.id} {token.name} ({token.role})",
@@ -126,30 +128,68 @@ def _principal(token: ApiToken, scope_path: str | None, person: Person | None) -
         scope_path=scope_path,
         bank_id=token.bank_id,
         person_id=token.person_id,
-        name=person.name if person else None,
+        name=token.person_name,
     )
 
 
-def _valid(token: ApiToken) -> bool:
-    return token.revoked_at is None and (token.expires_at is None or token.expires_at > utcnow())
+def _valid(token: Row[Any]) -> bool:
+    # A disabled person's tokens stop with her.
+    return (
+        token.revoked_at is None
+        and (token.expires_at is None or token.expires_at > utcnow())
+        and token.person_disabled_at is None
+    )
+
+
+# Columns, not an ApiToken object: every request authenticates, and loading an ORM object
+# that nobody changes costs more than the query.
+_TOKEN = (
+    select(
+        ApiToken.id,
+        ApiToken.name,
+        ApiToken.role,
+        ApiToken.bank_id,
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.person_id,
+        Institution.path,
+        Person.name.label("person_name"),
+        Person.disabled_at.label("person_disabled_at"),
+    )
+    .outerjoin(Institution, Institution.id == ApiToken.institution_id)
+    .outerjoin(Person, Person.id == ApiToken.person_id)
+)
 
 
 def _principal_where(session: Session, condition: ColumnElement[bool]) -> Principal | None:
-    row = session.execute(
-        select(ApiToken, Institution.path, Person)
-        .outerjoin(Institution, Institution.id == ApiToken.institution_id)
-        .outerjoin(Person, Person.id == ApiToken.person_id)
-        .where(condition)
-    ).first()
-    # A disabled person's tokens stop with her.
-    if row is None or not _valid(row[0]) or (row[2] is not None and row[2].disabled_at):
+    row = session.execute(_TOKEN.where(condition)).first()
+    if row is None or not _valid(row):
         return None
-    return _principal(row[0], row[1], row[2])
+    return _principal(row, row.path)
 
 
 def authenticate(session: Session, secret: str) -> Principal | None:
     """The principal for a bearer secret, or None when unknown, revoked or expired."""
     return _principal_where(session, ApiToken.token_hash == hash_secret(secret))
+
+
+def authenticate_write(
+    session: Session, secret: str, idempotency_key: str
+) -> tuple[Principal | None, Kept | None]:
+    """`authenticate`, and the token's record of `idempotency_key` (expired or not) read in the
+    same statement: a write needs both, and each round trip is a tenth of its time."""
+    row = session.execute(
+        _TOKEN.add_columns(*KEPT_COLUMNS)
+        .outerjoin(
+            IdempotencyRecord,
+            (IdempotencyRecord.token_id == ApiToken.id)
+            & (IdempotencyRecord.key == idempotency_key),
+        )
+        .where(ApiToken.token_hash == hash_secret(secret))
+    ).first()
+    if row is None or not _valid(row):
+        return None, None
+    return _principal(row, row.path), kept_from(row)
 
 
 def principal_of(session: Session, token_id: int) -> Principal | None:
