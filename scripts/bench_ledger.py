@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from alembic import command  # noqa: E402
+from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
@@ -166,9 +167,10 @@ def start_gunicorn(url: str, port: int, workers: int, threads: int) -> subproces
         "BAHI_DATABASE_URL": url,
         "BAHI_RATELIMIT_ENABLED": "0",
         "BAHI_ENV": "production",
-        # Production refuses to start without the key that signs web sessions: the
-        # benchmark's server gets one of its own, made for this run.
+        # Production refuses to start without the keys that sign web sessions and encrypt
+        # one-time-code secrets: the benchmark's server gets its own, made for this run.
         "BAHI_SECRET_KEY": secrets.token_hex(32),
+        "BAHI_TOTP_KEY": Fernet.generate_key().decode(),
     }
     worker = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else ["-k", "sync"]
     proc = subprocess.Popen(
@@ -337,6 +339,7 @@ def _statement_over_http(factory: sessionmaker, account_id: int) -> list[float]:
             "RATELIMIT_ENABLED": False,
             "BAHI_ENV": "production",
             "SECRET_KEY": secrets.token_hex(32),  # production refuses to start without one
+            "TOTP_KEY": Fernet.generate_key().decode(),  # nor without this one
         }
     )
     with factory() as s:
