@@ -26,6 +26,9 @@ class ImportReportSchema(Schema):
     posted = fields.Integer()
     already_recorded = fields.Integer()
     refused = fields.Integer()
+    rows_with_problems = fields.Integer(
+        metadata={"description": "How many rows of the file the problems name"}
+    )
     problems = fields.List(fields.Nested(RowProblemSchema))
 
 
