@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import func, select
+
+from app.services import banks, consents
+from app.services.clock import today_in_india
 from models import Role
-from tests.factories import funded_shg
+from models.credit import CreditEnquiry
+from tests.factories import ADMIN, funded_shg
 from tests.web_support import field_value, signed_in
+
+DAY = timedelta(days=1)
 
 
 def _upload(user, sheet: str, mode: str = "dry_run"):
@@ -32,3 +41,32 @@ def test_the_import_page_labels_its_file_input_and_refuses_an_unquoted_comma(ses
         assert "Row 3 has more values than the header: write amounts without commas" in report
         assert "No problems found" not in report
         assert re.search(r'id="rows-with-problems">1<', report)
+
+
+@pytest.fixture
+def officer(session, client):
+    """A bank officer, and Member 1 of Durga SHG who consented to her bank for 90 days."""
+    fed = funded_shg(session, members_count=2)
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    today = today_in_india()
+    member = fed.members[0]
+    member.member_code = "JH-RNC-00001"
+    given = consents.record_consent(
+        session,
+        ADMIN,
+        consents.NewConsent(member.id, bank.id, "individual_loan", today, today + 90 * DAY),
+    )
+    user = signed_in(session, client, Role.BANK_PARTNER, bank_id=bank.id)
+    return user, member, given
+
+
+def test_the_officer_opening_reloading_and_downloading_is_one_enquiry(session, officer):
+    user, member, _ = officer
+    user.page(f"/bank/members/{member.id}")
+    user.page(f"/bank/members/{member.id}")
+    pdf = user.get(f"/bank/members/{member.id}/profile.pdf")
+    assert pdf.data.startswith(b"%PDF")
+    counted = session.scalar(
+        select(func.count()).select_from(CreditEnquiry).where(CreditEnquiry.member_id == member.id)
+    )
+    assert counted == 1
