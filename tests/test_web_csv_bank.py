@@ -70,3 +70,21 @@ def test_the_officer_opening_reloading_and_downloading_is_one_enquiry(session, o
         select(func.count()).select_from(CreditEnquiry).where(CreditEnquiry.member_id == member.id)
     )
     assert counted == 1
+
+
+def test_the_officer_sees_each_consents_terms_the_scores_meaning_and_a_csv(session, officer):
+    user, member, given = officer
+    today = today_in_india()
+    listing = user.page("/bank/members")
+    assert "Appraisal of an individual loan application" in listing
+    start, end = today.strftime("%d-%m-%Y"), (today + 90 * DAY).strftime("%d-%m-%Y")
+    assert f"from {start} to {end}" in listing
+    sheet = user.get("/bank/members.csv")
+    assert sheet.mimetype == "text/csv"
+    assert f"{member.id},Member 1.,********0001,Durga SHG,Ranchi,{given.id},individual_loan" in (
+        sheet.get_data(as_text=True)
+    )
+    profile = user.page(f"/bank/members/{member.id}")
+    assert "Scores run from 300 to 900" in profile and "doubles those odds" in profile
+    assert re.search(r'id="score-model">Made by: expert-scorecard-1 \(expert scorecard\)', profile)
+    assert f"Consent {given.id}: Appraisal of an individual loan application" in profile
