@@ -3,10 +3,16 @@ day first, SHGs and members by code or name; the report's counts agree with its 
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
 import pytest
 
+from app.services import loans
 from models import Role
-from tests.factories import ApiCaller, funded_shg, make_federation, token
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, ApiCaller, funded_shg, make_federation, token
 from tests.test_meeting_import import upload
 
 HEADER = "shg_id,meeting_date,member_id,present,savings,fine\n"
@@ -108,3 +114,61 @@ def test_shgs_and_members_by_code_or_name_where_unique(session, fed_api):
     applied = upload(api, text, "apply").json
     assert applied["posted"] == 1
     assert balance(api, fed.members[0].id) == "20.00"
+
+
+def test_a_prefilled_sheet_filled_in_and_uploaded_imports_cleanly(session, fed_api):
+    fed, api = fed_api
+    m1, m2, m3 = fed.members
+    m1.member_code = "JH-0001"
+    # ₹5,000 lent to Member 2 on 5 April at no interest, ten monthly instalments of ₹500 from
+    # 5 May: at the meeting of 5 June two have fallen due and none is paid, ₹1,000 due.
+    terms = LoanTerms(5_000_00, 0, RateBasis.PER_MONTH, Method.FLAT, 10, Frequency.MONTHLY)
+    loan = loans.disburse_loan(
+        session, ADMIN, loans.NewLoan(m2.id, terms, date(2026, 4, 5)), date(2026, 6, 5)
+    )
+    session.flush()
+    s = fed.shg.id
+    got = api.get(f"/api/v1/imports/meeting-sheets/{s}?meeting_date=2026-06-05")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(got.get_data(as_text=True))))
+    assert [
+        (r["member_id"], r["member_name"], r["member_code"], r["loan_id"], r["repayment_due"])
+        for r in rows
+    ] == [
+        (str(m1.id), "Member 1", "JH-0001", "", ""),
+        (str(m2.id), "Member 2", "", str(loan.id), "1000.00"),
+        (str(m3.id), "Member 3", "", "", ""),
+    ]
+    assert rows[1]["loans_running"] == f"{loan.id}: 1000.00 due, 5000.00 outstanding"
+    assert {(r["shg_id"], r["meeting_date"], r["present"]) for r in rows} == {
+        (str(s), "05/06/2026", "yes")
+    }
+    # She fills it in: ₹100 saved by each, Member 2 repays what is due, Member 3 was absent.
+    for row in rows:
+        row["savings"] = "100"
+    rows[1]["repayment"] = rows[1]["repayment_due"]
+    rows[2]["present"], rows[2]["savings"] = "no", ""
+    filled = io.StringIO()
+    writer = csv.DictWriter(filled, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    dry = upload(api, filled.getvalue(), "dry-run").json
+    assert (dry["problems"], dry["posted"], dry["refused"]) == ([], 1, 0)
+    applied = upload(api, filled.getvalue(), "apply").json
+    assert (applied["problems"], applied["posted"]) == ([], 1)
+    assert (balance(api, m1.id), balance(api, m2.id), balance(api, m3.id)) == (
+        "100.00",
+        "100.00",
+        "0.00",
+    )
+    position = api.get(f"/api/v1/loans/{loan.id}/position?as_of=2026-06-05").json
+    assert (position["outstanding"], position["days_past_due"]) == ("4000.00", 0)
+
+
+def test_a_prefilled_sheet_only_for_an_shg_she_may_write_to(session, client, fed_api):
+    fed, _ = fed_api
+    elsewhere = make_federation(session, state_code="OD", members_count=1)
+    api = ApiCaller(client, token(session, Role.BOOKKEEPER, elsewhere.clf))
+    assert api.get(f"/api/v1/imports/meeting-sheets/{fed.shg.id}").status_code == 404
+    auditor = ApiCaller(client, token(session, Role.AUDITOR, fed.district))
+    assert auditor.get(f"/api/v1/imports/meeting-sheets/{fed.shg.id}").status_code == 403

@@ -88,3 +88,23 @@ def test_the_officer_sees_each_consents_terms_the_scores_meaning_and_a_csv(sessi
     assert "Scores run from 300 to 900" in profile and "doubles those odds" in profile
     assert re.search(r'id="score-model">Made by: expert-scorecard-1 \(expert scorecard\)', profile)
     assert f"Consent {given.id}: Appraisal of an individual loan application" in profile
+
+
+def test_the_shg_page_and_the_import_page_offer_the_prefilled_sheet(session, client):
+    fed = funded_shg(session, members_count=2)
+    bookkeeper = signed_in(session, client, Role.BOOKKEEPER, fed.clf)
+    s = fed.shg.id
+    assert f'href="/shgs/{s}/meeting-sheet.csv"' in bookkeeper.page(f"/shgs/{s}")
+    page = bookkeeper.page("/imports/meetings")
+    assert f'<option value="{s}">Durga SHG</option>' in page
+    assert re.search(r'<label for="prefill-date">', page)
+    sheet = bookkeeper.get(f"/imports/meeting-sheet.csv?shg_id={s}&date=05-06-2026")
+    assert sheet.mimetype == "text/csv"
+    lines = sheet.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("shg_id,meeting_date,member_id,member_name")
+    assert lines[1:] == [f"{s},05/06/2026,{m.id},{m.name},,yes,,,,,," for m in fed.members]
+    # Uploaded unfilled, it is still a clean sheet: the dry run finds no problem in it.
+    report = _upload(bookkeeper, "\n".join(lines) + "\n").get_data(as_text=True)
+    assert "No problems found" in report
+    auditor = signed_in(session, client, Role.AUDITOR, fed.district)
+    assert auditor.get(f"/shgs/{s}/meeting-sheet.csv").status_code == 403

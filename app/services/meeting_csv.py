@@ -49,6 +49,8 @@ KNOWN = (
     "new_loan_interest_basis",
     "new_loan_facility_id",
 )
+# Shown on a pre-filled sheet (`sheet_prefill`) for the bookkeeper to read; never imported.
+SHOWN_ONLY = ("member_name", "member_code", "loans_running", "repayment_due")
 MAX_ROWS = 2_000_000
 # Where the csv reader puts a row's values beyond the header's columns.
 MORE_VALUES = "(values beyond the header)"
@@ -263,7 +265,7 @@ def _read_rows(
             RowProblem(1, ",".join(missing), "required column missing from the header")
         )
         return
-    unknown = [c for c in reader.fieldnames or [] if c not in KNOWN]
+    unknown = [c for c in reader.fieldnames or [] if c not in KNOWN and c not in SHOWN_ONLY]
     if unknown:
         parsed.problems.append(RowProblem(1, ",".join(unknown), "unknown column"))
     lines: dict[tuple[int, date], list[MeetingLine]] = {}
