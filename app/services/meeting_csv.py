@@ -9,6 +9,9 @@ may be given by number, or by code or name where it is unique, `app.services.she
     new_loan_instalments, new_loan_frequency, new_loan_fund_source, new_loan_interest_basis,
     new_loan_facility_id
 
+The columns a pre-filled sheet only shows (`SHOWN_ONLY`: member_name, member_code,
+loans_running, repayment_due; `app.services.sheet_prefill`) are skipped.
+
 A row with more values than the header is refused: an amount written `1,500` without quotes
 is two values (savings ₹1 and fine ₹500 under the wrong headings), never a guess.
 
