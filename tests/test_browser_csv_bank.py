@@ -19,7 +19,7 @@ def test_a_sheet_with_an_unquoted_thousands_comma_is_refused(served, browser, tm
     label = browser.find_element(By.CSS_SELECTOR, "label[for=sheet]")
     assert label.is_displayed() and label.text
     browser.find_element(By.ID, "sheet").send_keys(str(sheet))
-    _submit(browser, "form.card button[type=submit]")
+    _submit(browser, "#upload button[type=submit]")
     problems = browser.find_element(By.ID, "problems").text
     assert "Row 2 has more values than the header: write amounts without commas" in problems
     assert "No problems found" not in browser.page_source
