@@ -4,8 +4,10 @@ A consent record follows the Account Aggregator consent artefact (DOMAIN.md): th
 the data consumer (a bank), a purpose (code and words), when it starts and expires, how
 far back the data goes, and whether the bank may fetch once or periodically. It is recorded
 by her bookkeeper and can be revoked at any time; revocation takes effect at once. Consents
-are never deleted. An enquiry is kept for every profile a bank pulls: it shows in the
-member's credit history, as at a credit bureau.
+are never deleted. A bank's enquiry is kept once per member, consent and day (India's day),
+however often its officer opens, reloads or downloads the profile that day: it shows in the
+member's credit history, as at a credit bureau, and a day's repeated views must not make her
+look as if she were hunting for credit. Each view is still in the access log.
 """
 
 from __future__ import annotations
@@ -74,10 +76,21 @@ class Consent(Base):
 
 
 class CreditEnquiry(Base):
-    """A bank pulled a member's profile (append-only)."""
+    """A bank pulled a member's profile on a day (append-only)."""
 
     __tablename__ = "credit_enquiries"
-    __table_args__ = (Index("ix_credit_enquiries_member", "member_id", "id"),)
+    __table_args__ = (
+        Index("ix_credit_enquiries_member", "member_id", "id"),
+        # One enquiry per bank, member, consent and day, even when two views race.
+        Index(
+            "uq_credit_enquiries_daily",
+            "bank_id",
+            "member_id",
+            "consent_id",
+            "on_day",
+            unique=True,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
@@ -86,6 +99,9 @@ class CreditEnquiry(Base):
     purpose: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     by: Mapped[str] = mapped_column(String(120))
+    # India's day of the enquiry. Null on enquiries recorded before migration 0025, when each
+    # view was a row: the history counts those once per day as well (by `at`).
+    on_day: Mapped[date | None] = mapped_column(Date)
 
 
 class CreditScore(Base):

@@ -28,7 +28,7 @@ from app.schemas.credit import (
     ScoringModelSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import consents, credit_history, livelihood, scoring_models
+from app.services import bank_lists, consents, credit_history, livelihood, scoring_models
 from app.services.clock import today_in_india
 from app.services.errors import Forbidden
 from app.services.members import readable_member
@@ -89,15 +89,18 @@ def history(args: dict[str, Any], member_id: int) -> Any:
 @blp.arguments(MemberSearchArgsSchema, location="query")
 @blp.response(200, MemberSearchSchema)
 def search(args: dict[str, Any]) -> Any:
-    """Members with a consent active today for your bank; `search` by her whole member code."""
-    session = db()
-    page = consents.consenting_members(
-        session, who(), args["search"], args.get("after"), args["limit"]
-    )
-    return {
-        "items": [consents.mask(session, m) for m in page.items],
-        "next_after": page.next_after,
-    }
+    """Members with a consent active today for your bank, each with that consent's purpose,
+    start and expiry; `search` by her whole member code."""
+    return bank_lists.listed(db(), who(), args["search"], args.get("after"), args["limit"])
+
+
+@blp.route("/bank/members.csv", methods=["GET"])
+@blp.response(200, description="The whole list as CSV", content_type="text/csv")
+def members_csv() -> Any:
+    """Every member with a consent active today for your bank, as CSV (no profile is read,
+    so no enquiry is recorded)."""
+    body = bank_lists.consenting_csv(db(), who())
+    return attachment(body, "text/csv", f"consenting-members-{today_in_india()}.csv")
 
 
 @blp.route("/bank/members/<id:member_id>/credit-profile", methods=["GET"])

@@ -6,12 +6,21 @@ from flask import Response, current_app, json, request, url_for
 from flask_smorest import Blueprint
 
 from app.auth import current_principal as who
+from app.downloads import attachment
 from app.errors import problem
 from app.requestdb import db
-from app.schemas.imports import ImportArgsSchema, ImportJobSchema, ImportReportSchema
+from app.schemas.imports import (
+    ImportArgsSchema,
+    ImportJobSchema,
+    ImportReportSchema,
+    MeetingSheetArgsSchema,
+)
 from app.services import import_jobs
+from app.services.clock import today_in_india
 from app.services.errors import FieldProblem, Invalid
+from app.services.institutions import writable_institution
 from app.services.meeting_import import import_meetings
+from app.services.sheet_prefill import prefilled_sheet
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Bulk imports")
@@ -78,6 +87,18 @@ def import_meeting_sheets(args: dict[str, Any]) -> Any:
     if rows > current_app.config["IMPORT_INLINE_ROWS"]:
         return _queued(import_jobs.queue_import(db(), who(), text, source, apply=apply))
     return import_meetings(db(), who(), text, source, apply=apply)
+
+
+@blp.route("/meeting-sheets/<id:shg_id>", methods=["GET"])
+@blp.arguments(MeetingSheetArgsSchema, location="query")
+@blp.response(200, description="The sheet, as CSV", content_type="text/csv")
+def meeting_sheet(args: dict[str, Any], shg_id: int) -> Any:
+    """An SHG's meeting sheet to fill: a row per member with her name and code, her loans
+    running and what is due at the meeting; uploaded when filled, it imports as it is."""
+    writable_institution(db(), who(), shg_id)
+    day = args.get("meeting_date") or today_in_india()
+    body = prefilled_sheet(db(), who(), shg_id, day)
+    return attachment(body, "text/csv", f"meeting-{shg_id}-{day.isoformat()}.csv")
 
 
 @blp.route("/jobs/<id:job_id>", methods=["GET"])

@@ -184,6 +184,17 @@ class ScorePointsSchema(Schema):
     points = fields.Integer()
 
 
+class OfficerReasonSchema(Schema):
+    words = fields.String()
+    points_lost = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "an expert score's points below the best for this characteristic;"
+            " null for a trained model"
+        },
+    )
+
+
 class ReadinessSchema(Schema):
     model = fields.String(metadata={"description": "which model made the score"})
     kind = fields.String(
@@ -208,7 +219,12 @@ class ReadinessSchema(Schema):
         allow_none=True,
         metadata={"description": "an expert score's points from 600; null for a trained model"},
     )
-    reasons = fields.List(fields.String())
+    reasons = fields.List(fields.String(), metadata={"description": "in words said to her"})
+    reasons_for_officer = fields.List(
+        fields.Nested(OfficerReasonSchema),
+        attribute="for_officer",
+        metadata={"description": "the same reasons, written for the loan officer"},
+    )
     missing = fields.List(fields.String())
     eligibility = fields.Nested(EligibilitySchema)
 
@@ -244,8 +260,16 @@ class MemberSearchArgsSchema(Schema):
     limit = Limit()
 
 
+class ConsentingMemberSchema(MaskedIdentitySchema):
+    consent_id = fields.Integer()
+    purpose = fields.String()
+    purpose_text = fields.String()
+    starts_on = fields.Date()
+    expires_on = fields.Date()
+
+
 class MemberSearchSchema(Schema):
-    items = fields.List(fields.Nested(MaskedIdentitySchema))
+    items = fields.List(fields.Nested(ConsentingMemberSchema))
     next_after = fields.Integer(allow_none=True)
 
 

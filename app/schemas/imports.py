@@ -4,13 +4,19 @@ from typing import Any
 
 from marshmallow import Schema, fields, pre_dump
 
-from app.schemas.fields import Enum, Text
+from app.schemas.fields import Enum, SafeDate, Text
 from app.services.import_jobs import report_of
 
 
 class ImportArgsSchema(Schema):
     mode = Enum(["dry-run", "apply"], load_default="dry-run")
     source = Text(100, metadata={"description": "A name for the file, kept on each meeting"})
+
+
+class MeetingSheetArgsSchema(Schema):
+    meeting_date = SafeDate(
+        metadata={"description": "The meeting's date; today (India) if left out"}
+    )
 
 
 class RowProblemSchema(Schema):
@@ -26,6 +32,9 @@ class ImportReportSchema(Schema):
     posted = fields.Integer()
     already_recorded = fields.Integer()
     refused = fields.Integer()
+    rows_with_problems = fields.Integer(
+        metadata={"description": "How many rows of the file the problems name"}
+    )
     problems = fields.List(fields.Nested(RowProblemSchema))
 
 

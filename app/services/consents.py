@@ -3,8 +3,9 @@
 The bookkeeper records a consent for a member, a bank and a purpose, with a start and an
 expiry, and revokes it when she withdraws it: from that moment the bank reads nothing more.
 A bank partner sees only members with a consent active today for her own bank; for anyone
-else the answer is 404, as if the member did not exist. Every profile pulled is an enquiry
-in the member's history (and the request is in the access log, as every bank request is).
+else the answer is 404, as if the member did not exist. A bank's pulls of a profile are one
+enquiry in the member's history per consent and India's day, whatever is opened, reloaded or
+downloaded (each request is in the access log, as every bank request is).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.clock import today_in_india
@@ -136,11 +138,13 @@ def _active(bank_id: int, today: date) -> Select[tuple[Consent]]:
     )
 
 
-def active_consent(session: Session, who: Principal, member_id: int) -> Consent:
+def active_consent(
+    session: Session, who: Principal, member_id: int, today: date | None = None
+) -> Consent:
     """The consent that lets this bank read her today, or 404 as if she did not exist."""
     bank_id = _bank_of(who)
     consent = session.scalar(
-        _active(bank_id, today_in_india())
+        _active(bank_id, today or today_in_india())
         .where(Consent.member_id == member_id)
         .order_by(Consent.expires_on.desc())
     )
@@ -186,23 +190,45 @@ def mask(session: Session, member: Member) -> MaskedIdentity:
 
 
 def credit_profile(
-    session: Session, who: Principal, member_id: int, as_of: date | None = None
+    session: Session,
+    who: Principal,
+    member_id: int,
+    as_of: date | None = None,
+    today: date | None = None,
 ) -> CreditProfile:
-    """Her profile for a bank with her consent; the pull is recorded as an enquiry."""
-    consent = active_consent(session, who, member_id)
+    """Her profile for a bank with her consent; the day's first pull is recorded as an
+    enquiry."""
+    today = today or today_in_india()
+    consent = active_consent(session, who, member_id, today)
     member = session.get_one(Member, member_id)
-    session.add(
-        CreditEnquiry(
-            member_id=member.id,
-            bank_id=consent.bank_id,
-            consent_id=consent.id,
-            purpose=consent.purpose,
-            at=utcnow(),
-            by=who.label,
-        )
-    )
-    session.flush()
-    history = credit_history(session, member, as_of or today_in_india(), consent.data_months)
+    _record_enquiry(session, who, consent, today)
+    history = credit_history(session, member, as_of or today, consent.data_months)
     return CreditProfile(
         mask(session, member), consent, history, readiness(session, history, who.label)
     )
+
+
+def _record_enquiry(session: Session, who: Principal, consent: Consent, today: date) -> None:
+    """One enquiry per bank, member, consent and day: a day's later views add none."""
+    counted = select(CreditEnquiry.id).where(
+        CreditEnquiry.bank_id == consent.bank_id,
+        CreditEnquiry.member_id == consent.member_id,
+        CreditEnquiry.consent_id == consent.id,
+        CreditEnquiry.on_day == today,
+    )
+    if session.scalar(counted) is not None:
+        return
+    enquiry = CreditEnquiry(
+        member_id=consent.member_id,
+        bank_id=consent.bank_id,
+        consent_id=consent.id,
+        purpose=consent.purpose,
+        at=utcnow(),
+        by=who.label,
+        on_day=today,
+    )
+    try:
+        with session.begin_nested():
+            session.add(enquiry)
+    except IntegrityError:
+        pass  # another view of the same day counted it a moment ago

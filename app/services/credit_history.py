@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.services import loans
 from app.services.arrears import standing_where
+from app.services.clock import INDIA
 from app.services.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.loan_months import loan_months
 from app.services.savings import savings_account
@@ -310,13 +311,29 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
 
 
 def _enquiries(session: Session, member: Member) -> list[Enquiry]:
+    """Her enquiries, newest first: one per bank, consent and India's day. Rows recorded
+    before migration 0025 (one per view, with no `on_day`) count once per day as well."""
     rows = session.execute(
-        select(Bank.name, CreditEnquiry.purpose, CreditEnquiry.at)
+        select(
+            Bank.name,
+            CreditEnquiry.bank_id,
+            CreditEnquiry.consent_id,
+            CreditEnquiry.purpose,
+            CreditEnquiry.at,
+            CreditEnquiry.on_day,
+        )
         .join(Bank, Bank.id == CreditEnquiry.bank_id)
         .where(CreditEnquiry.member_id == member.id)
         .order_by(CreditEnquiry.id.desc())
     ).all()
-    return [Enquiry(bank, purpose, at.date()) for bank, purpose, at in rows]
+    seen: set[tuple[int, int, date]] = set()
+    found = []
+    for bank, bank_id, consent_id, purpose, at, on_day in rows:
+        day = on_day or at.astimezone(INDIA).date()
+        if (bank_id, consent_id, day) not in seen:
+            seen.add((bank_id, consent_id, day))
+            found.append(Enquiry(bank, purpose, day))
+    return found
 
 
 def credit_history(

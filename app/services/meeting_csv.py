@@ -1,12 +1,19 @@
 """Meeting sheets as CSV: one row per member per meeting, as the attendance register has them.
 
-Columns (a header row is required; only the first three are mandatory):
+Columns (a header row is required; only the first three are mandatory; the SHG and the member
+may be given by number, or by code or name where it is unique, `app.services.sheet_names`):
 
-    shg_id, meeting_date (YYYY-MM-DD or DD-MM-YYYY), member_id, present (yes/no, default yes),
-    savings, fine, repayment, loan_id,
+    shg_id, meeting_date (YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY), member_id,
+    present (yes/no, default yes), savings, fine, repayment, loan_id,
     new_loan_principal, new_loan_rate, new_loan_rate_basis, new_loan_method,
     new_loan_instalments, new_loan_frequency, new_loan_fund_source, new_loan_interest_basis,
     new_loan_facility_id
+
+The columns a pre-filled sheet only shows (`SHOWN_ONLY`: member_name, member_code,
+loans_running, repayment_due; `app.services.sheet_prefill`) are skipped.
+
+A row with more values than the header is refused: an amount written `1,500` without quotes
+is two values (savings ₹1 and fine ₹500 under the wrong headings), never a guess.
 
 Amounts are rupees with at most two decimals; rates are percent ("2.00"). A new loan's
 interest basis is "per_period" when left empty (`models.interest`); its facility id (the SHG's
@@ -20,6 +27,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 
 from app.services.meetings import MeetingLine, MeetingSheet, NewLoanLine, RepaymentLine
 from models.interest import InterestBasis
@@ -44,7 +52,14 @@ KNOWN = (
     "new_loan_interest_basis",
     "new_loan_facility_id",
 )
+# Shown on a pre-filled sheet (`sheet_prefill`) for the bookkeeper to read; never imported.
+SHOWN_ONLY = ("member_name", "member_code", "loans_running", "repayment_due")
 MAX_ROWS = 2_000_000
+# Where the csv reader puts a row's values beyond the header's columns.
+MORE_VALUES = "(values beyond the header)"
+TOO_MANY_VALUES = (
+    "Row {row} has more values than the header: write amounts without commas, or put them in quotes"
+)
 # Where a problem found by the meeting service is shown in the file.
 FIELD_TO_COLUMN = {
     "member_id": "member_id",
@@ -75,9 +90,23 @@ class ParsedSheets:
     rows: int = 0
 
 
+class Names(Protocol):
+    """Looks up SHGs and members given by code or name (`app.services.sheet_names`)."""
+
+    def shg(self, text: str) -> int | str: ...  # the number, or why it cannot be told
+
+    def member(self, shg_id: int, text: str) -> int | str: ...
+
+
 class _Row:
-    def __init__(self, number: int, values: dict[str, str], problems: list[RowProblem]) -> None:
-        self.number, self.values, self.problems = number, values, problems
+    def __init__(
+        self,
+        number: int,
+        values: dict[str, str],
+        problems: list[RowProblem],
+        names: Names | None = None,
+    ) -> None:
+        self.number, self.values, self.problems, self.names = number, values, problems, names
 
     def text(self, column: str) -> str:
         return (self.values.get(column) or "").strip()
@@ -96,6 +125,22 @@ class _Row:
             return None
         return int(raw)
 
+    def named(self, column: str, shg_id: int | None = None) -> int | None:
+        """A number, or (with `names`) an SHG's or member's code or name."""
+        raw = self.text(column)
+        if self.names is None or not raw or re.fullmatch(r"[1-9]\d{0,17}", raw):
+            return self.integer(column, required=True)
+        if column == "shg_id":
+            found = self.names.shg(raw)
+        elif shg_id is None:
+            return None  # her SHG is unreadable: that row already has its problem
+        else:
+            found = self.names.member(shg_id, raw)
+        if isinstance(found, str):
+            self.fail(column, found)
+            return None
+        return found
+
     def rupees(self, column: str) -> int:
         raw = self.text(column)
         if not raw:
@@ -108,12 +153,13 @@ class _Row:
 
     def day(self, column: str) -> date | None:
         raw = self.text(column)
-        for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        # Spreadsheets in India save dates day first, with dashes or slashes.
+        for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
             try:
                 return datetime.strptime(raw, pattern).date()  # noqa: DTZ007 - a calendar date
             except ValueError:
                 continue
-        self.fail(column, "must be a date such as 2026-06-05 or 05-06-2026")
+        self.fail(column, "must be a date such as 05/06/2026, 05-06-2026 or 2026-06-05")
         return None
 
     def choice(
@@ -168,9 +214,11 @@ def _new_loan(row: _Row) -> NewLoanLine | None:
 def _line(row: _Row) -> tuple[tuple[int, date] | None, MeetingLine | None]:
     """The row's meeting (when its SHG and date can be read) and its line (when all is well)."""
     before = len(row.problems)
-    shg_id, day = row.integer("shg_id", True), row.day("meeting_date")
+    if row.values.get(MORE_VALUES):
+        row.fail("", TOO_MANY_VALUES.format(row=row.number))
+    shg_id, day = row.named("shg_id"), row.day("meeting_date")
     key = (shg_id, day) if shg_id is not None and day is not None else None
-    member_id = row.integer("member_id", True)
+    member_id = row.named("member_id", shg_id)
     present = row.text("present").lower() not in {"no", "n", "0", "absent", "false"}
     savings, fine, repaid = row.rupees("savings"), row.rupees("fine"), row.rupees("repayment")
     loan_id = row.integer("loan_id")
@@ -189,11 +237,12 @@ def read_line(number: int, values: dict[str, str]) -> tuple[MeetingLine | None, 
 
 
 def parse_day(text: str) -> date | None:
-    """A meeting date as the file takes it (2026-06-05 or 05-06-2026); None when unreadable."""
+    """A meeting date as the file takes it (2026-06-05, 05-06-2026 or 05/06/2026); None when
+    unreadable."""
     return _Row(0, {"day": text}, []).day("day")
 
 
-def parse_sheets(text: str, source: str) -> ParsedSheets:
+def parse_sheets(text: str, source: str, names: Names | None = None) -> ParsedSheets:
     """Group the file's rows into one sheet per SHG and meeting date, noting every bad row.
 
     A file the csv reader cannot read to its end is refused whole: a meeting cut short there
@@ -201,23 +250,25 @@ def parse_sheets(text: str, source: str) -> ParsedSheets:
     """
     parsed = ParsedSheets()
     # newline="" as the csv module asks: it then reads \r\n, \r and quoted newlines itself.
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=MORE_VALUES, strict=True)
     try:
-        _read_rows(reader, parsed, source)
+        _read_rows(reader, parsed, source, names)
     except csv.Error as error:
         problems = [*parsed.problems, RowProblem(reader.line_num, "", f"not valid CSV: {error}")]
         return ParsedSheets(problems=problems, rows=parsed.rows)
     return parsed
 
 
-def _read_rows(reader: csv.DictReader[str], parsed: ParsedSheets, source: str) -> None:
+def _read_rows(
+    reader: csv.DictReader[str], parsed: ParsedSheets, source: str, names: Names | None
+) -> None:
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         parsed.problems.append(
             RowProblem(1, ",".join(missing), "required column missing from the header")
         )
         return
-    unknown = [c for c in reader.fieldnames or [] if c not in KNOWN]
+    unknown = [c for c in reader.fieldnames or [] if c not in KNOWN and c not in SHOWN_ONLY]
     if unknown:
         parsed.problems.append(RowProblem(1, ",".join(unknown), "unknown column"))
     lines: dict[tuple[int, date], list[MeetingLine]] = {}
@@ -229,7 +280,7 @@ def _read_rows(reader: csv.DictReader[str], parsed: ParsedSheets, source: str) -
                 RowProblem(number, "", f"more than {MAX_ROWS} rows; split the file")
             )
             break
-        key, line = _line(_Row(number, values, parsed.problems))
+        key, line = _line(_Row(number, values, parsed.problems, names))
         if key is None:
             continue
         parsed.rows_of.setdefault(key, []).append(number)

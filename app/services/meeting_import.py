@@ -26,6 +26,7 @@ from app.services.errors import DomainError, FieldProblem
 from app.services.meeting_csv import RowProblem, locate, parse_sheets
 from app.services.meetings import MeetingSheet, kept_if, record_meetings, try_meeting
 from app.services.principal import Principal
+from app.services.sheet_names import ScopeNames
 from models.institutions import Institution
 from models.meetings import Meeting
 
@@ -46,6 +47,9 @@ class ImportReport:
     already_recorded: int = 0
     refused: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # The file rows the problems name (the header being row 1): what the page counts beside
+    # the list, so the counts and the list always agree.
+    rows_with_problems: int = 0
 
 
 def _batches(sheets: list[MeetingSheet]) -> Iterator[list[MeetingSheet]]:
@@ -137,7 +141,7 @@ def import_meetings(
     apply: bool,
     today: date | None = None,
 ) -> ImportReport:
-    parsed = parse_sheets(text, source)
+    parsed = parse_sheets(text, source, ScopeNames(session, who))
     report = ImportReport(applied=apply, rows=parsed.rows, problems=list(parsed.problems))
     report.meetings = len(parsed.sheets) + len(parsed.bad_meetings)
     report.refused = len(parsed.bad_meetings)
@@ -157,4 +161,5 @@ def import_meetings(
                 else:
                     report.posted += 1
     report.problems.sort(key=lambda p: (p.row, p.column))
+    report.rows_with_problems = len({p.row for p in report.problems})
     return report

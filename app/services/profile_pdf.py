@@ -69,7 +69,7 @@ def profile_pdf(profile: CreditProfile) -> bytes:
         Spacer(1, 0.3 * cm),
         Paragraph(score, styles["Heading2"]),
     ]
-    for line in ready.reasons or ready.missing:
+    for line in officer_lines(ready) or ready.missing:
         story.append(Paragraph(f"• {line}", styles["Normal"]))
     if ready.points and ready.score is not None:
         story.append(Paragraph(points_line(ready), styles["Normal"]))
@@ -121,3 +121,11 @@ def profile_pdf(profile: CreditProfile) -> bytes:
         ),
     ]
     return printer.build(story, f"Credit profile {who.member_id}")
+
+
+def officer_lines(ready: Readiness) -> list[str]:
+    """Why her score is not higher, for the officer, with the points each reason cost."""
+    return [
+        r.words if r.points_lost is None else f"{r.words} (-{r.points_lost} points)"
+        for r in ready.for_officer
+    ]

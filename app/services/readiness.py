@@ -16,7 +16,7 @@ the score, paid or not: too few repayments to judge how she repays.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -34,7 +34,7 @@ from models.loans import LoanInstalment
 from models.money import format_inr
 from scoring import expert
 from scoring.features import BY_NAME, FEATURE_NAMES, MIN_HISTORY_MONTHS, MIN_INSTALMENTS_DUE
-from scoring.scale import BASE_SCORE
+from scoring.scale import BASE_SCORE, HIGHEST, LOWEST
 
 EXPERT, TRAINED = "expert", "trained"
 
@@ -63,6 +63,16 @@ class Points:
 
 
 @dataclass(frozen=True)
+class OfficerReason:
+    """Why her score is not higher, written for the loan officer, with the points it cost: an
+    expert score's shortfall from the best band of that characteristic (None for a trained
+    model, whose reasons come ranked without points)."""
+
+    words: str
+    points_lost: int | None
+
+
+@dataclass(frozen=True)
 class Readiness:
     model: str
     kind: str  # EXPERT (points by hand, not calibrated) or TRAINED (a validated model)
@@ -73,8 +83,10 @@ class Readiness:
     missing: list[str]  # for a thin file: what her record still needs
     features: dict[str, float | None]
     eligibility: Eligibility
+    for_officer: list[OfficerReason] = field(default_factory=list)  # the reasons, for her
 
     base_score = BASE_SCORE  # where an expert score's points start
+    lowest, highest = LOWEST, HIGHEST
 
     @property
     def title(self) -> str:
@@ -220,6 +232,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
     points: list[Points] | None = None
     score: int | None
     probability: float | None
+    for_officer: list[OfficerReason] = []
     if missing:
         score, probability, reasons = None, None, []
     elif trained is not None:
@@ -228,7 +241,9 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
         row = pd.DataFrame([{name: values[name] for name in FEATURE_NAMES}], dtype=float)
         score = trained[1].score(row)[0]
         probability = float(trained[1].probability(row)[0])
-        reasons = [BY_NAME[name].reason for name in trained[1].reasons(row)[0]]
+        named = trained[1].reasons(row)[0]
+        reasons = [BY_NAME[name].reason for name in named]
+        for_officer = [OfficerReason(BY_NAME[name].officer, None) for name in named]
     else:
         scored = expert.expert_score(values)
         score, probability = scored.score, None  # not calibrated: no probability
@@ -241,6 +256,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
             reverse=True,
         )
         reasons = [BY_NAME[name].reason for _, name in lost[:4]]
+        for_officer = [OfficerReason(BY_NAME[name].officer, short) for short, name in lost[:4]]
     amount, why = _suggested_loan(history, score)
     result = Readiness(
         model,
@@ -252,6 +268,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
         missing,
         values,
         Eligibility(amount, why, _subvention(session, history)),
+        for_officer,
     )
     session.add(
         CreditScore(

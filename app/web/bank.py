@@ -1,5 +1,6 @@
-"""The bank officer's pages: members who consented to her bank, and a member's credit profile
-with its 36-month payment strip, score and reasons, and the PDF to file."""
+"""The bank officer's pages: members who consented to her bank (with each consent's purpose,
+start and expiry, and the whole list as CSV), and a member's credit profile with its 36-month
+payment strip, score and reasons, and the PDF to file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from flask import Response, render_template, request
 from app.downloads import attachment
 from app.formats import DPD_BANDS, NOT_RUNNING, dpd_class
 from app.requestdb import db
-from app.services import consents
+from app.services import bank_lists, consents
+from app.services.clock import today_in_india
 from app.services.profile_pdf import profile_pdf
 from app.web.blueprint import bp
 from app.web.params import query_number
@@ -26,9 +28,15 @@ bp.add_app_template_filter(dpd_class, "dpd_class")
 def bank_search() -> Any:
     session, who = db(), web_principal()
     code = request.args.get("q", "").strip()[:100] or None
-    page = consents.consenting_members(session, who, code, query_number("after"), PAGE)
-    found = [consents.mask(session, m) for m in page.items]
-    return render_template("web/bank_search.html", found=found, page=page, q=code or "")
+    page = bank_lists.listed(session, who, code, query_number("after"), PAGE)
+    return render_template("web/bank_search.html", found=page.items, page=page, q=code or "")
+
+
+@bp.route("/bank/members.csv")
+@roles(Role.BANK_PARTNER)
+def bank_members_csv() -> Response:
+    body = bank_lists.consenting_csv(db(), web_principal())
+    return attachment(body, "text/csv", f"consenting-members-{today_in_india()}.csv")
 
 
 @bp.route("/bank/members/<id:member_id>")

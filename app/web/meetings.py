@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, render_template, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 
+from app.downloads import attachment
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import import_jobs, shg_pages
+from app.services import import_jobs, institutions, shg_pages
 from app.services.clock import today_in_india
 from app.services.errors import DomainError
 from app.services.institutions import writable_institution
@@ -16,14 +17,19 @@ from app.services.meeting_csv import parse_day
 from app.services.meeting_import import ImportReport
 from app.services.meeting_import import import_meetings as run_import
 from app.services.meetings import try_meeting
+from app.services.sheet_prefill import prefilled_sheet
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.meeting_form import blank_form, read_form, sheet_of
-from app.web.params import query_date
+from app.web.params import query_date, query_number
 from app.web.session import roles, web_principal
 from models.access import Role
+from models.institutions import InstitutionKind, Status
 
 WRITERS = (Role.BOOKKEEPER, Role.ADMIN)
+# SHGs offered for a pre-filled sheet on the import page (a CLF has a few hundred); an SHG
+# beyond them has the link on its own page.
+SHGS_LISTED = 500
 
 
 def _page(form: Any, shg: Any, status: int = 200, checked: bool = False) -> Any:
@@ -68,10 +74,43 @@ def new_meeting(shg_id: int) -> Any:
 def _import_page(
     report: ImportReport | None = None, filename: str | None = None, status: int = 200
 ) -> Any:
+    shgs = institutions.list_institutions(
+        db(),
+        web_principal(),
+        institutions.InstitutionFilter(kind=InstitutionKind.SHG, status=Status.ACTIVE),
+        None,
+        SHGS_LISTED,
+    )
     page = render_template(
-        "web/import.html", report=report, filename=filename, form_key=new_form_key()
+        "web/import.html",
+        report=report,
+        filename=filename,
+        form_key=new_form_key(),
+        prefill_shgs=shgs.items,
+        today=today_in_india(),
     )
     return page, status
+
+
+@bp.route("/shgs/<id:shg_id>/meeting-sheet.csv")
+@roles(*WRITERS)
+def meeting_sheet(shg_id: int) -> Any:
+    """The SHG's meeting sheet, filled in with its members and what is due at the meeting."""
+    session, who = db(), web_principal()
+    writable_institution(session, who, shg_id)
+    day = query_date("date") or today_in_india()
+    body = prefilled_sheet(session, who, shg_id, day)
+    return attachment(body, "text/csv", f"meeting-{shg_id}-{day.isoformat()}.csv")
+
+
+@bp.route("/imports/meeting-sheet.csv")
+@roles(*WRITERS)
+def meeting_sheet_of() -> Any:
+    """The import page's form: the SHG chosen from the list."""
+    shg_id = query_number("shg_id")
+    if shg_id is None:
+        abort(404)
+    return meeting_sheet(shg_id)
 
 
 @bp.route("/imports/meetings", methods=["GET", "POST"])
