@@ -17,6 +17,6 @@ def init_app(app: Flask) -> None:
     app.config["SECRET_KEY"] = secret_key(app.config)
     # Every HTML response, the API's docs and printable passbook included, not just these pages.
     csp.init_app(app)
-    from app.web import audit, bank, books, meetings, session  # noqa: F401 - they add routes
+    from app.web import audit, bank, books, meetings, offline, session  # noqa: F401 - routes
 
     app.register_blueprint(bp)

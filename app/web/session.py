@@ -39,7 +39,7 @@ from app.web.blueprint import bp
 from app.writes import log_on_its_own
 from models.access import Role
 
-PUBLIC_ENDPOINTS = {"web.sign_in", "static"}
+PUBLIC_ENDPOINTS = {"web.sign_in", "web.service_worker", "static"}
 UPLOADS = {"web.import_meetings"}
 HOME = {
     Role.ADMIN: "web.tree",
@@ -61,10 +61,19 @@ def _template_globals() -> dict[str, Any]:
     return {"csrf_token": csrf_token, "who": g.get("principal"), "Role": Role}
 
 
+def _form_page() -> str | None:
+    """The page a refused post was sent from, to go back to after signing in: the form is
+    drawn again there and the browser gives back what she typed (app/static/keep.js)."""
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc == request.host and sent_from.path:
+        return _safe_next(sent_from.path + (f"?{sent_from.query}" if sent_from.query else ""))
+    return request.path
+
+
 def _signed_out(message: str) -> Response:
     session.clear()
     flash(message, "warning")
-    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    back = request.full_path.rstrip("?") if request.method == "GET" else _form_page()
     return redirect(url_for("web.sign_in", next=back))
 
 
@@ -73,6 +82,10 @@ def _guard() -> Response | None:
     if request.endpoint in UPLOADS:
         # Before the CSRF check below reads the form: a month of sheets is more than 1 MiB.
         request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
+    signed_out = session.get("token_id") is None
+    if request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS and signed_out:
+        # Her session is gone (a closed browser, say): sign in, then back to the form.
+        return _signed_out("Please sign in.")
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):

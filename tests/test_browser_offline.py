@@ -1,0 +1,187 @@
+"""Nothing she types is lost (issue 16), in headless Chromium on a phone-sized window: a meeting
+register typed, interrupted by the idle timeout and given back after signing in; a register
+filled with no connection, shown as waiting and posted once when the connection is back.
+
+The service here is the demo service, as `served` gives it, but on a fixture of this module's
+own that also hands the tests the app (to shorten its idle timeout for a moment, to count the
+meetings recorded) and a switch for the network. Chromium's network emulation (DevTools
+Protocol) takes the page offline (navigator.onLine, the "offline" and "online" events) but not
+its service worker, whose requests would still arrive; so while "offline" the service also
+drops every connection that reaches it without an answer, as a dead network would.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from app.cli import alembic_config
+from app.demo import load_demo
+from app.services.clock import today_in_india
+from models.institutions import Institution
+from models.meetings import Meeting
+from tests.browser_support import _browser_or_skip, _click_through, _no_csp_refusals, _submit
+from tests.conftest import make_test_app
+
+SAVINGS = "input[aria-label='Sunita Devi savings']"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    _browser_or_skip()
+    url = f"sqlite:///{tmp_path_factory.mktemp('offline') / 'bahi.sqlite3'}"
+    command.upgrade(alembic_config(url), "head")
+    app = make_test_app(
+        DATABASE_URL=url,
+        BAHI_ENV="development",
+        SECRET_KEY_FILE=str(tmp_path_factory.mktemp("instance") / "secret_key"),
+    )
+    with app.app_context():
+        session = app.extensions["bahi.sessions"]()
+        lines = load_demo(session)
+        session.commit()
+        session.close()
+    down = threading.Event()
+
+    def unless_down(environ, start_response):
+        if down.is_set():
+            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            raise ConnectionResetError("the network is switched off")
+        return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, unless_down, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    keys = dict(line.split() for line in lines[1:])
+    base = f"http://127.0.0.1:{server.server_port}"
+    yield {"base": base, "keys": keys, "app": app, "down": down}
+    server.shutdown()
+
+
+def _meetings_of_durga(app) -> int:
+    with app.app_context():
+        session = app.extensions["bahi.sessions"]()
+        try:
+            durga = select(Institution.id).where(Institution.name == "Durga SHG")
+            count = select(func.count()).select_from(Meeting).where(Meeting.shg_id.in_(durga))
+            return session.scalar(count) or 0
+        finally:
+            session.close()
+
+
+def _sign_in_with(browser, key: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.find_element(By.NAME, "access_key").send_keys(key)
+    _submit(browser, "main button[type=submit]")
+
+
+def _open_register(browser, service) -> str:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{service['base']}/sign-in")
+    _sign_in_with(browser, service["keys"]["bookkeeper"])
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
+    _click_through(browser, browser.find_element(By.LINK_TEXT, "Record a meeting"))
+    return browser.current_url
+
+
+def _network(browser, service, offline: bool) -> None:
+    if offline:
+        service["down"].set()
+    else:
+        service["down"].clear()
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+def _wait(browser, condition, seconds: float = 10):
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def test_a_register_interrupted_by_the_timeout_is_given_back_after_signing_in(service, browser):
+    from selenium.webdriver.common.by import By
+
+    register = _open_register(browser, service)
+    browser.find_element(By.CSS_SELECTOR, SAVINGS).send_keys("1250.50")
+    browser.find_element(By.CSS_SELECTOR, "input[aria-label='Sunita Devi fine']").send_keys("10")
+    config = service["app"].config
+    config["WEB_IDLE_TIMEOUT_SECONDS"] = -1  # every request from now on is "too long idle"
+    try:
+        _submit(browser, "button[value=check]")
+    finally:
+        config["WEB_IDLE_TIMEOUT_SECONDS"] = 15 * 60
+    assert "/sign-in" in browser.current_url
+    assert "signed out" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+
+    _sign_in_with(browser, service["keys"]["bookkeeper"])
+    assert browser.current_url == register, "back on the register, not the federation page"
+    assert browser.find_element(By.CSS_SELECTOR, SAVINGS).get_attribute("value") == "1250.50"
+    fine = browser.find_element(By.CSS_SELECTOR, "input[aria-label='Sunita Devi fine']")
+    assert fine.get_attribute("value") == "10"
+    assert "Restored what you typed" in browser.find_element(By.CSS_SELECTOR, ".kept").text
+    assert browser.find_element(By.CSS_SELECTOR, "[data-total=savings]").text == "₹1,250.50"
+    _no_csp_refusals(browser)
+
+    before = _meetings_of_durga(service["app"])
+    _submit(browser, "#post")
+    assert "is recorded" in browser.find_element(By.CSS_SELECTOR, ".flash").text
+    assert _meetings_of_durga(service["app"]) == before + 1
+    browser.get(register)  # the post went through: the kept copy is gone
+    assert browser.find_element(By.CSS_SELECTOR, SAVINGS).get_attribute("value") == ""
+    assert not browser.find_elements(By.CSS_SELECTOR, ".kept")
+
+
+def test_a_register_filled_offline_is_posted_once_when_back_online(service, browser):
+    from selenium.webdriver.common.by import By
+
+    register = _open_register(browser, service)
+    # The service worker takes over, and keeps the register as it is opened again.
+    _wait(browser, lambda b: b.execute_script("return !!navigator.serviceWorker.controller"))
+    browser.get(register)
+    before = _meetings_of_durga(service["app"])
+
+    _network(browser, service, offline=True)
+    fails = browser.execute_async_script(
+        "var done = arguments[0];"
+        " fetch('/never-opened').then(() => done('reached'), () => done('failed'))"
+    )
+    assert fails == "failed", "the page's requests reach the service while offline"
+    browser.refresh()  # with no connection, the register comes from what the worker kept
+    browser.find_element(By.CSS_SELECTOR, SAVINGS).send_keys("300")
+    day = (today_in_india() - timedelta(days=1)).strftime("%d-%m-%Y")  # not the test above's
+    browser.find_element(By.NAME, "meeting_date").clear()
+    browser.find_element(By.NAME, "meeting_date").send_keys(day)
+    browser.find_element(By.ID, "post").click()
+    waiting = browser.find_element(By.CSS_SELECTOR, "#outbox li")
+    assert waiting.text.startswith(f"Durga SHG, meeting of {day}")
+    assert "Waiting to be sent" in browser.find_element(By.ID, "outbox").text
+    queued = browser.execute_script("return localStorage.getItem('bahi.outbox')")
+    browser.refresh()  # still waiting after a reload, still offline
+    assert browser.find_element(By.CSS_SELECTOR, "#outbox li").text.startswith("Durga SHG")
+    assert _meetings_of_durga(service["app"]) == before
+
+    _network(browser, service, offline=False)  # the "online" event sends it
+    _wait(browser, lambda b: not b.find_element(By.ID, "outbox").is_displayed())
+    assert _meetings_of_durga(service["app"]) == before + 1
+    assert "Sent: Durga SHG" in browser.find_element(By.CSS_SELECTOR, "main").text
+
+    # Sent again (as if the first answer had been lost on the way): recorded once all the same.
+    browser.execute_script("localStorage.setItem('bahi.outbox', arguments[0])", queued)
+    browser.refresh()
+    _wait(browser, lambda b: not b.find_element(By.ID, "outbox").is_displayed())
+    browser.refresh()
+    assert _meetings_of_durga(service["app"]) == before + 1
+    _no_csp_refusals(browser)
