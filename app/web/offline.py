@@ -7,7 +7,9 @@ in `app/static/sw.js` and `app/static/outbox.js`.
 
 from __future__ import annotations
 
-from flask import Response, current_app, send_from_directory
+from pathlib import Path
+
+from flask import Response, current_app
 
 from app.web.blueprint import bp
 
@@ -15,10 +17,7 @@ from app.web.blueprint import bp
 @bp.route("/sw.js")
 def service_worker() -> Response:
     assert current_app.static_folder is not None
-    response = send_from_directory(
-        current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0
-    )
+    script = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
     # Checked again on every visit, so a new version of the worker takes over at once.
-    response.headers["Cache-Control"] = "no-cache"
-    response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"}
+    return Response(script, mimetype="text/javascript", headers=headers)
