@@ -12,11 +12,13 @@ drops every connection that reaches it without an answer, as a dead network woul
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from alembic import command
@@ -185,3 +187,61 @@ def test_a_register_filled_offline_is_posted_once_when_back_online(service, brow
     browser.refresh()
     assert _meetings_of_durga(service["app"]) == before + 1
     _no_csp_refusals(browser)
+
+
+NARROW = (360, 800)
+NOT_PAGES = re.compile(r"^/(api|docs|static|sign-out)|\.(csv|pdf|json)$|/(export|download)")
+# What sticks out past the screen's right edge (the innermost elements), to name in a failure.
+STICKING_OUT = """const out = e => e.getBoundingClientRect().right > window.innerWidth + 0.5;
+  return Array.from(document.querySelectorAll("main *"))
+  .filter(e => out(e) && !Array.from(e.children).some(out))
+  .slice(0, 3).map(e => e.outerHTML.slice(0, 90));"""
+TOO_SMALL = """return Array.from(document.querySelectorAll(
+  "button, .button, input:not([type=hidden]), select, .top nav a"))
+  .filter(e => e.offsetParent !== null)
+  .filter(e => { const r = e.getBoundingClientRect(); return r.height < 43.5 || r.width < 43.5; })
+  .map(e => e.outerHTML.slice(0, 90));"""
+
+
+def _pages_of_a_role(browser, base: str, limit: int = 20) -> Iterator[str]:
+    """Each page a person of this role can reach by links from her start page, one of each
+    kind (/shgs/6 and /shgs/7 are one kind), downloads and the API left out."""
+    from selenium.webdriver.common.by import By
+
+    seen_kinds: set[str] = set()
+    to_visit = [browser.current_url]
+    while to_visit and len(seen_kinds) < limit:
+        url = to_visit.pop(0)
+        path = urlsplit(url).path
+        kind = re.sub(r"\d+", "N", path)
+        if kind in seen_kinds or NOT_PAGES.search(path):
+            continue
+        seen_kinds.add(kind)
+        browser.get(url)
+        yield path
+        for link in browser.find_elements(By.CSS_SELECTOR, "a[href]"):
+            href = link.get_attribute("href") or ""
+            if href.startswith(base) and "#" not in href:
+                to_visit.append(href)
+
+
+@pytest.mark.parametrize("role", ["bookkeeper", "admin", "auditor", "bank_partner"])
+def test_no_page_of_any_role_scrolls_sideways_at_360_px_and_taps_are_44_px(service, browser, role):
+    browser.set_window_size(*NARROW)
+    browser.get(f"{service['base']}/sign-in")
+    pages = ["/sign-in"] if role == "bookkeeper" else []
+    _sign_in_with(browser, service["keys"][role])
+    wide, small = {}, {}
+    for path in _pages_of_a_role(browser, service["base"]):
+        pages.append(path)
+        _no_csp_refusals(browser)
+        width = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if width[0] > width[1]:
+            wide[path] = browser.execute_script(STICKING_OUT)
+        if tiny := browser.execute_script(TOO_SMALL):
+            small[path] = tiny
+    assert len(pages) >= 3, pages
+    assert not wide, f"wider than a 360 px screen: {wide}"
+    assert not small, f"tap targets under 44 px: {small}"

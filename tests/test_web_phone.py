@@ -6,8 +6,8 @@ register's amount due as a value she confirms."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -49,7 +49,7 @@ def test_the_service_worker_is_served_from_the_root_to_anyone(client):
     assert worker.status_code == 200
     assert worker.mimetype == "text/javascript"
     assert worker.headers["Cache-Control"] == "no-cache"  # a new version takes over at once
-    assert "addEventListener(\"fetch\"" in worker.get_data(as_text=True)
+    assert 'addEventListener("fetch"' in worker.get_data(as_text=True)
     page = client.get("/sign-in")
     assert "worker-src 'self'" in page.headers["Content-Security-Policy"]
     assert 'data-worker="/sw.js"' in page.get_data(as_text=True)
