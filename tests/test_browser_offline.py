@@ -32,6 +32,7 @@ from models.institutions import Institution
 from models.meetings import Meeting
 from tests.browser_support import _browser_or_skip, _click_through, _no_csp_refusals, _submit
 from tests.conftest import make_test_app
+from tests.web_support import WebUser, field_value
 
 SAVINGS = "input[aria-label='Sunita Devi savings']"
 
@@ -93,6 +94,29 @@ def _open_register(browser, service) -> str:
     _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
     _click_through(browser, browser.find_element(By.LINK_TEXT, "Record a meeting"))
     return browser.current_url
+
+
+def _lend_to_sunita(service, day) -> None:
+    """A loan of ₹500 to Sunita Devi of Durga SHG at a meeting on `day`, through the register
+    form (the SHG has ₹700 cash then)."""
+    user = WebUser(service["app"].test_client(), service["keys"]["bookkeeper"])
+    shg = re.search(r'href="/shgs/(\d+)">Durga SHG', user.page("/federation"))[1]
+    path = f"/shgs/{shg}/meetings/new"
+    page = user.page(path)
+    sunita = re.search(r'name="m(\d+)-savings"[^>]*aria-label="Sunita Devi savings"', page)[1]
+    data = {
+        "meeting_date": day.strftime("%d-%m-%Y"),
+        "via": "cash",
+        "form_key": field_value(page, "form_key"),
+        "action": "post",
+        **{f"m{m}-present": "yes" for m in re.findall(r'name="m(\d+)-present"', page)},
+        f"m{sunita}-new_loan_principal": "500",
+        f"m{sunita}-new_loan_instalments": "10",
+    }
+    sent = user.post(path, data)
+    assert sent.status_code == 303, re.findall(
+        r"class=\"problem\">([^<]*)", sent.get_data(as_text=True)
+    )
 
 
 def _network(browser, service, offline: bool) -> None:
@@ -245,3 +269,33 @@ def test_no_page_of_any_role_scrolls_sideways_at_360_px_and_taps_are_44_px(servi
     assert len(pages) >= 3, pages
     assert not wide, f"wider than a 360 px screen: {wide}"
     assert not small, f"tap targets under 44 px: {small}"
+
+
+def test_the_payment_strip_says_each_month_in_words_and_a_tick_fills_the_due(service, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{service['base']}/sign-in")
+    _sign_in_with(browser, service["keys"]["bank_partner"])
+    browser.find_element(By.NAME, "q").send_keys("SY00000000")
+    _submit(browser, "main button[type=submit]")
+    _click_through(browser, browser.find_element(By.CSS_SELECTOR, "#members a"))
+    cells = browser.find_elements(By.CSS_SELECTOR, ".strip span")
+    months = [m.text for m in browser.find_elements(By.CSS_SELECTOR, ".months li")]
+    assert len(months) == len(cells) and len(cells) % 36 == 0 and cells
+    assert all(re.fullmatch(r"\d\d-\d{4} (on time|no loan|\d+ days late)", m) for m in months)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".strip [title]")  # not tooltip-only
+    _no_csp_refusals(browser)
+
+    browser.delete_all_cookies()
+    _lend_to_sunita(service, today_in_india() - timedelta(days=33))
+    register = _open_register(browser, service)
+    ticks = browser.find_elements(By.CSS_SELECTOR, "[data-paid-as-due][data-due]")
+    assert len(ticks) == 1, "Sunita Devi has one loan running"
+    cell = ticks[0].find_element(By.XPATH, "./ancestor::td")
+    amount = cell.find_element(By.CSS_SELECTOR, "input.money")
+    assert not amount.get_attribute("placeholder") and amount.get_attribute("value") == ""
+    ticks[0].click()
+    assert amount.get_attribute("value") == ticks[0].get_attribute("data-due")
+    ticks[0].click()
+    assert amount.get_attribute("value") == ""
+    assert browser.current_url == register

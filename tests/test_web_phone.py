@@ -5,6 +5,7 @@ register's amount due as a value she confirms."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -13,8 +14,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from app.formats import DPD_BANDS, NOT_RUNNING
 from models import Role
 from models.meetings import Meeting
+from models.money import format_inr, parse_rupees
 from tests.factories import funded_shg
 from tests.web_support import field_value, signed_in
 
@@ -98,3 +101,92 @@ def test_secrets_are_never_kept_by_the_browser(client):
     assert 'class="card narrow" data-no-keep' in sign_in
     keep = (Path(__file__).parents[1] / "app" / "static" / "keep.js").read_text()
     assert "pass|pin|otp|aadhaar|access_key|csrf|form_key" in keep
+
+
+STYLESHEET = Path(__file__).parents[1] / "app" / "static" / "bahi.css"
+RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of a #rrggbb (or #rgb) colour."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_is_worked_out_as_wcag_says():
+    """White on the on-time green #2e7d32: channels 46, 125, 50 → 0.180, 0.490, 0.196 →
+    linear ((c + 0.055) / 1.055)^2.4 = 0.0273, 0.2051, 0.0319 → luminance
+    0.2126·0.0273 + 0.7152·0.2051 + 0.0722·0.0319 = 0.1548; white's is 1, so the ratio is
+    (1 + 0.05) / (0.1548 + 0.05) = 5.13."""
+    assert round(_luminance("#2e7d32"), 4) == 0.1548
+    assert round(contrast("#fff", "#2e7d32"), 2) == 5.13
+    assert round(contrast("#000", "#fff"), 2) == 21.0
+
+
+def _legend_colours() -> dict[str, tuple[str, str]]:
+    """Each band's (text, background) colour in the legend, as the stylesheet's rules give them
+    (a later rule wins, as in the browser: these rules are equally specific or more)."""
+    text: dict[str, str] = {}
+    background: dict[str, str] = {}
+    bands = [band.css_class for band in (*DPD_BANDS, NOT_RUNNING)]
+    rules = re.sub(r"/\*.*?\*/", "", STYLESHEET.read_text(), flags=re.S)
+    for selectors, body in RULE.findall(rules):
+        names = {s.strip() for s in selectors.split(",")}
+        colour = re.search(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{3,6})", body)
+        fill = re.search(r"background:\s*(#[0-9a-fA-F]{3,6})", body)
+        for band in bands:
+            if fill and f".{band}" in names:
+                background[band] = fill[1]
+            if colour and (".legend span" in names or f".legend .{band}" in names):
+                text[band] = colour[1]
+    return {band: (text[band], background[band]) for band in bands}
+
+
+def test_the_strip_legend_reads_at_least_4_5_to_1():
+    legend = _legend_colours()
+    assert legend["dpd-30"] == ("#1d1d1b", "#f9a825")  # ink on amber: 8.57, white was 1.97
+    for band, (ink, fill) in legend.items():
+        assert contrast(ink, fill) >= 4.5, (band, ink, fill, round(contrast(ink, fill), 2))
+
+
+def test_paid_as_due_is_a_figure_she_confirms_not_a_grey_hint(session, fed, bookkeeper):
+    first = fed.members[0]
+    path = f"/shgs/{fed.shg.id}/meetings/new"
+    lent = _register_form(
+        bookkeeper,
+        fed,
+        **{f"m{first.id}-new_loan_principal": "2000", f"m{first.id}-new_loan_instalments": "10"},
+    )
+    lent |= {
+        "new_loan_rate": "1.00",
+        "new_loan_rate_basis": "per_month",
+        "new_loan_method": "declining",
+        "new_loan_frequency": "monthly",
+        "new_loan_fund_source": "own",
+    }
+    assert bookkeeper.post(path, lent).status_code == 303
+
+    page = bookkeeper.page(f"{path}?date=10-07-2026")
+    assert "placeholder" not in re.search(rf'name="m{first.id}-repayment"[^>]*>', page)[0]
+    tick = rf'name="m{first.id}-paid_as_due" value="yes" data-paid-as-due data-due="([\d.]+)"'
+    due = re.search(tick, page)[1]  # the register's own figure (app/services/shg_pages.py)
+    assert f"Paid as due: {format_inr(parse_rupees(due))} of ₹2,000.00 owed" in page
+    checked = bookkeeper.post(
+        path,
+        _register_form(bookkeeper, fed, "check", **{f"m{first.id}-paid_as_due": "yes"})
+        | {"meeting_date": "10-07-2026"},
+    )
+    text = checked.get_data(as_text=True)
+    assert checked.status_code == 200, text
+    # Ticked with the amount left blank (no scripts): the amount due is what she paid.
+    assert field_value(text, f"m{first.id}-repayment") == due
+    assert f"repayments {format_inr(parse_rupees(due))}" in text
