@@ -299,3 +299,48 @@ def test_the_payment_strip_says_each_month_in_words_and_a_tick_fills_the_due(ser
     ticks[0].click()
     assert amount.get_attribute("value") == ""
     assert browser.current_url == register
+
+
+def _queue_offline(browser, service, day: str, savings: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    _network(browser, service, offline=True)
+    browser.find_element(By.CSS_SELECTOR, SAVINGS).send_keys(savings)
+    browser.find_element(By.NAME, "meeting_date").clear()
+    browser.find_element(By.NAME, "meeting_date").send_keys(day)
+    browser.find_element(By.ID, "post").click()
+    assert browser.find_element(By.CSS_SELECTOR, "#outbox li").text.startswith("Durga SHG")
+
+
+def test_a_queued_register_waits_for_sign_in_and_a_refused_one_is_not_retried(service, browser):
+    from selenium.webdriver.common.by import By
+
+    register = _open_register(browser, service)
+    before = _meetings_of_durga(service["app"])
+    day = (today_in_india() - timedelta(days=2)).strftime("%d-%m-%Y")
+    _queue_offline(browser, service, day, "40")
+    browser.delete_all_cookies()  # her session is gone by the time the connection is back
+    _network(browser, service, offline=False)
+    _wait(browser, lambda b: "Sign in to send it" in b.find_element(By.ID, "outbox").text)
+    assert _meetings_of_durga(service["app"]) == before
+
+    browser.get(f"{service['base']}/sign-in")
+    assert "Sign in to send it" in browser.find_element(By.ID, "outbox").text
+    _sign_in_with(browser, service["keys"]["bookkeeper"])  # then it is sent
+    _wait(browser, lambda b: not b.find_element(By.ID, "outbox").is_displayed())
+    assert _meetings_of_durga(service["app"]) == before + 1
+
+    browser.get(register)
+    _queue_offline(browser, service, day, "75")  # the same day: refused when sent
+    _network(browser, service, offline=False)
+    _wait(browser, lambda b: "Not recorded" in b.find_element(By.ID, "outbox").text)
+    assert "is already recorded" in browser.find_element(By.ID, "outbox").text
+    browser.refresh()  # not sent again
+    assert "Not recorded" in browser.find_element(By.ID, "outbox").text
+    assert _meetings_of_durga(service["app"]) == before + 1
+    browser.find_element(By.CSS_SELECTOR, "#outbox li a").click()  # to put it right
+    assert browser.find_element(By.CSS_SELECTOR, SAVINGS).get_attribute("value") == "75"
+    assert "Restored what you typed" in browser.find_element(By.CSS_SELECTOR, ".kept").text
+    browser.find_element(By.CSS_SELECTOR, "#outbox li button").click()  # Remove
+    assert not browser.find_element(By.ID, "outbox").is_displayed()
+    _no_csp_refusals(browser)
