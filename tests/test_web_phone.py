@@ -15,10 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.formats import DPD_BANDS, NOT_RUNNING
+from app.services import banks
 from models import Role
 from models.meetings import Meeting
 from models.money import format_inr, parse_rupees
-from tests.factories import funded_shg
+from tests.factories import ADMIN, funded_shg
 from tests.web_support import field_value, signed_in
 
 MEETING_DAY = date(2026, 6, 5)
@@ -190,3 +191,14 @@ def test_paid_as_due_is_a_figure_she_confirms_not_a_grey_hint(session, fed, book
     # Ticked with the amount left blank (no scripts): the amount due is what she paid.
     assert field_value(text, f"m{first.id}-repayment") == due
     assert f"repayments {format_inr(parse_rupees(due))}" in text
+
+
+def test_only_the_pages_of_those_who_write_the_books_may_be_kept_offline(
+    session, client, fed, bookkeeper
+):
+    assert bookkeeper.get(f"/shgs/{fed.shg.id}/meetings/new").headers["Bahi-Offline"] == "keep"
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    officer = signed_in(session, client, Role.BANK_PARTNER, bank_id=bank.id)
+    # Every page a bank officer reads is logged: one read from the phone's store would not be.
+    assert "Bahi-Offline" not in officer.get("/bank/members").headers
+    assert "Bahi-Offline" not in client.get("/sign-in").headers

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app
+from flask import Response, current_app, g
 
 from app.web.blueprint import bp
+from models.access import Role
+
+# The header that lets the service worker keep a page: only the pages of the people who write
+# the books offline. A bank officer's pages are not kept: every page she reads must be in the
+# access log, which a page read from the phone's store would never reach.
+KEEP_HEADER = "Bahi-Offline"
+KEPT_FOR = (Role.BOOKKEEPER, Role.ADMIN)
 
 
 @bp.route("/sw.js")
@@ -21,3 +28,11 @@ def service_worker() -> Response:
     # Checked again on every visit, so a new version of the worker takes over at once.
     headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"}
     return Response(script, mimetype="text/javascript", headers=headers)
+
+
+@bp.after_request
+def _may_be_kept_offline(response: Response) -> Response:
+    principal = g.get("principal")
+    if principal is not None and principal.role in KEPT_FOR and response.mimetype == "text/html":
+        response.headers[KEEP_HEADER] = "keep"
+    return response
