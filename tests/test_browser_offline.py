@@ -299,6 +299,9 @@ def test_the_payment_strip_says_each_month_in_words_and_a_tick_fills_the_due(ser
     ticks[0].click()
     assert amount.get_attribute("value") == ""
     assert browser.current_url == register
+    browser.set_window_size(*NARROW)  # the due text wraps inside her card, not past the screen
+    assert browser.execute_script(STICKING_OUT) == []
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= NARROW[0]
 
 
 def _queue_offline(browser, service, day: str, savings: str) -> None:
