@@ -66,6 +66,8 @@ def policy(style_sources: list[str]) -> str:
         "script-src": ["'self'"],
         "style-src": ["'self'", *style_sources],
         "img-src": ["'self'"],
+        # The service worker (/sw.js) that keeps pages for when the connection drops.
+        "worker-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],

@@ -20,5 +20,19 @@
       cell.textContent = inr(sum);
     });
   }
+  // "Paid as due" fills in the amount due, a figure she can see and change, never a grey hint
+  // that would post nothing; untick it and the amount goes, unless she has changed it since.
+  function dueOf(tick) {
+    var select = tick.closest("td").querySelector("select");
+    return select ? select.selectedOptions[0].dataset.due : tick.dataset.due;
+  }
+  form.addEventListener("change", function (event) {
+    var cell = event.target.closest("td"), tick = cell && cell.querySelector("[data-paid-as-due]");
+    if (!tick || event.target.classList.contains("money")) return;
+    var amount = cell.querySelector("input.money");
+    if (tick.checked) amount.value = dueOf(tick);  // ticked, or another loan chosen
+    else if (event.target === tick && amount.value === dueOf(tick)) amount.value = "";
+    update();
+  });
   form.addEventListener("input", update); update();
 })();

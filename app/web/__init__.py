@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         entries,
         meetings,
         members,
+        offline,
         people,
         repayments,
         reports,

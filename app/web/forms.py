@@ -11,17 +11,38 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import Response, g, redirect, request
+from flask import Response, g, redirect, request, session
 from sqlalchemy.exc import IntegrityError
 
 from app.requestdb import db
 from app.services.errors import Conflict, DomainError, Invalid
 from app.services.idempotency import MAX_KEY_LENGTH, remember
+from app.web.blueprint import bp
 from app.web.session import log_request, web_principal
 from app.writes import live_record, log_access
 
 KEY_FIELD = "form_key"
+# The form page whose post went through, for the next page to tell the browser: it then drops
+# the copy of the form it kept as she typed (app/static/keep.js).
+SAVED_FORM = "saved_form"
+
+
+@bp.app_context_processor
+def _saved_form() -> dict[str, Callable[[], str | None]]:
+    return {"saved_form": lambda: session.pop(SAVED_FORM, None)}
+
+
+def _went_through(location: str) -> Response:
+    session[SAVED_FORM] = _form_path()
+    return redirect(location, 303)
+
+
+def _form_path() -> str:
+    """The page the form was on: where it was sent from, else the address it posts to."""
+    sent_from = urlsplit(request.referrer or "")
+    return sent_from.path if sent_from.netloc == request.host else request.path
 
 
 def new_form_key() -> str:
@@ -46,7 +67,7 @@ def _replayed(token_id: int, key: str, print_: str) -> Response | None:
         return None
     if record.fingerprint != print_:
         raise Conflict("this form was already sent with other figures: reload the page")
-    return redirect(record.response_body, 303)
+    return _went_through(record.response_body)
 
 
 def once(write: Callable[[], str]) -> Response:
@@ -81,4 +102,4 @@ def once(write: Callable[[], str]) -> Response:
             raise
         return replayed
     g.access_logged = True
-    return redirect(location, 303)
+    return _went_through(location)

@@ -14,6 +14,7 @@ from app.services.meeting_csv import locate, parse_day, read_line
 from app.services.meetings import MeetingLine, MeetingSheet
 from app.services.shg_pages import RegisterRow
 from app.web.amounts import AmountError, paise_of, rupees_text
+from models.money import format_rupees
 
 ROW_COLUMNS = (
     "savings",
@@ -47,10 +48,18 @@ class FormRow:
     register: RegisterRow
     values: dict[str, str]
     present: bool = True
+    paid_as_due: bool = False
     problems: dict[str, list[str]] = field(default_factory=dict)
 
     def name(self, column: str) -> str:
         return f"m{self.register.member.id}-{column}"
+
+    def due_of_chosen_loan(self) -> int | None:
+        """What the loan she repays has fallen due (the only one, or the one chosen)."""
+        loans = self.register.loans
+        chosen = [d for d in loans if str(d.loan.id) == self.values.get("loan_id")]
+        due = chosen or (loans if len(loans) == 1 else [])
+        return due[0].due_paise if due else None
 
 
 @dataclass
@@ -111,6 +120,12 @@ def read_form(shg_id: int, form: MultiDict[str, str], register: list[RegisterRow
         row = FormRow(register_row, {})
         row.values = {c: form.get(row.name(c), "").strip() for c in ROW_COLUMNS}
         row.present = form.get(row.name("present")) == "yes"
+        row.paid_as_due = form.get(row.name("paid_as_due")) == "yes"
+        due = row.due_of_chosen_loan()
+        if row.paid_as_due and not row.values["repayment"] and due is not None:
+            # "Paid as due" ticked, the amount left blank: the amount due is what she paid
+            # (register.js fills it in as she ticks; this is for a page without scripts).
+            row.values["repayment"] = format_rupees(due)
         read.rows.append(row)
     return read
 

@@ -41,7 +41,7 @@ from app.web.blueprint import bp
 from app.writes import log_on_its_own
 from models.access import Role
 
-PUBLIC_ENDPOINTS = {"web.sign_in", "web.sign_in_code", "static"}
+PUBLIC_ENDPOINTS = {"web.sign_in", "web.sign_in_code", "web.service_worker", "static"}
 # Open while she must change her password (after an admin's reset), and nothing else is.
 WHILE_CHANGING = {"web.change_password", "web.sign_out"}
 UPLOADS = {"web.import_meetings"}
@@ -103,12 +103,21 @@ def start_session(person_id: int, language: str, must_change: bool) -> None:
 KEPT_SIGNED_OUT = ("lang", "pending", "pending_at", "next")
 
 
+def _form_page() -> str | None:
+    """The page a refused post was sent from, to go back to after signing in: the form is
+    drawn again there and the browser gives back what she typed (app/static/keep.js)."""
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc == request.host and sent_from.path:
+        return _safe_next(sent_from.path + (f"?{sent_from.query}" if sent_from.query else ""))
+    return request.path
+
+
 def _signed_out(message: str) -> Response:
     kept = {k: session[k] for k in KEPT_SIGNED_OUT if k in session}
     session.clear()
     session.update(kept)
     flash(message, "warning")
-    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    back = request.full_path.rstrip("?") if request.method == "GET" else _form_page()
     return redirect(url_for("web.sign_in", next=back))
 
 
@@ -117,6 +126,10 @@ def _guard() -> Response | None:
     if request.endpoint in UPLOADS:
         # Before the CSRF check below reads the form: a month of sheets is more than 1 MiB.
         request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
+    signed_out = session.get("token_id") is None
+    if request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS and signed_out:
+        # Her session is gone (a closed browser, say): sign in, then back to the form.
+        return _signed_out("Please sign in.")
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
