@@ -108,7 +108,7 @@ def _form_page() -> str | None:
     drawn again there and the browser gives back what she typed (app/static/keep.js)."""
     sent_from = urlsplit(request.referrer or "")
     if sent_from.netloc == request.host and sent_from.path:
-        return _safe_next(sent_from.path + (f"?{sent_from.query}" if sent_from.query else ""))
+        return safe_next(sent_from.path + (f"?{sent_from.query}" if sent_from.query else ""))
     return request.path
 
 
