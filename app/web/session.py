@@ -126,7 +126,7 @@ def _guard() -> Response | None:
     if request.endpoint in UPLOADS:
         # Before the CSRF check below reads the form: a month of sheets is more than 1 MiB.
         request.max_content_length = current_app.config["IMPORT_MAX_CONTENT_LENGTH"]
-    signed_out = session.get("token_id") is None
+    signed_out = session.get("person_id") is None
     if request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS and signed_out:
         # Her session is gone (a closed browser, say): sign in, then back to the form.
         return _signed_out("Please sign in.")
