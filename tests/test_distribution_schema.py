@@ -124,7 +124,6 @@ api_tokens: reference table refers to distributed institutions
 audit_runs: no non-null state_code column
 audit_runs: primary key (id) lacks state_code
 audit_runs: unique (slot) lacks state_code
-books: primary key (id) lacks state_code
 books: unique (institution_id) lacks state_code
 bureau_file_members: (file_id) to bureau_files lacks state_code
 bureau_file_members: (member_id) to members lacks state_code
@@ -145,9 +144,6 @@ credit_enquiries: (consent_id) to consents lacks state_code
 credit_enquiries: (member_id) to members lacks state_code
 credit_enquiries: no non-null state_code column
 credit_enquiries: primary key (id) lacks state_code
-credit_scores: (member_id) to members lacks state_code
-credit_scores: no non-null state_code column
-credit_scores: primary key (id) lacks state_code
 drawing_powers: (facility_id) to facilities lacks state_code
 drawing_powers: no non-null state_code column
 drawing_powers: primary key (facility_id, effective_on) lacks state_code
@@ -167,7 +163,6 @@ facility_movements: primary key (entry_id) lacks state_code
 grants: (entry_id) to journal_entries lacks state_code
 grants: (giver_id) to institutions lacks state_code
 grants: (receiver_id) to institutions lacks state_code
-grants: primary key (id) lacks state_code
 idle_flag_events: (flag_id) to idle_flags lacks state_code
 idle_flag_events: no non-null state_code column
 idle_flag_events: primary key (id) lacks state_code
@@ -228,17 +223,11 @@ member_loans: (member_id) to members lacks state_code
 member_loans: primary key (id) lacks state_code
 member_loans: unique (account_id) lacks state_code
 members: primary key (id) lacks state_code
-period_events: (book_id) to books lacks state_code
-period_events: no non-null state_code column
-period_events: primary key (id) lacks state_code
 postings: (account_id, book_id) to accounts lacks state_code
 postings: (entry_id, book_id) to journal_entries lacks state_code
 postings: no non-null state_code column
 postings: primary key (id) lacks state_code
 postings: unique (entry_id, line_no) lacks state_code
-shg_gradings: (shg_id) to institutions lacks state_code
-shg_gradings: no non-null state_code column
-shg_gradings: primary key (id) lacks state_code
 subvention_receipts: (entry_id) to journal_entries lacks state_code
 subvention_receipts: (facility_id) to facilities lacks state_code
 subvention_receipts: no non-null state_code column
@@ -254,17 +243,16 @@ def postgres_only(backend: str) -> None:
 
 
 def promote_primary_keys(conn: Connection) -> list[str]:
-    """The step before distributing: a distributed table keyed on `id` alone whose (id,
-    state_code) is unique gets (id, state_code) as its primary key. The shared schema cannot
+    """The step before distributing: a distributed table keyed on `id` alone that has its
+    `state_code` gets (id, state_code) as its primary key. The shared schema cannot
     have it because SQLite numbers rows only for a column declared INTEGER PRIMARY KEY; on
     PostgreSQL it is one statement a table (docs/scaling.md). A table whose `id` other tables
     still refer to alone cannot be promoted (PostgreSQL refuses to drop the key): it stays a
     violation. Returns the tables promoted."""
     promoted = []
-    keys = _keys(conn)
-    wide = {k.table for k in keys if k.kind == "u" and set(k.columns) == {"id", STATE}}
-    for key in keys:
-        if key.kind == "p" and key.columns == ("id",) and key.table in wide:
+    has_state = _state_column_not_null(conn)
+    for key in _keys(conn):
+        if key.kind == "p" and key.columns == ("id",) and has_state.get(key.table):
             try:
                 with conn.begin_nested():
                     conn.execute(text(promotion(key.table, key.name)))

@@ -32,7 +32,6 @@ UNSCOPED_TODAY = {
     "books",
     "consents",
     "credit_enquiries",
-    "credit_scores",
     "facilities",
     "institutions",
     "journal_entries",
