@@ -40,9 +40,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["dpd_colour"] = dpd_colour
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    from app import auth, cli, db, docs, errors, i18n, request_guard, requestdb, web, writes
+    from app import (
+        auth,
+        cli,
+        db,
+        docs,
+        errors,
+        i18n,
+        request_guard,
+        requestdb,
+        state_scope,
+        web,
+        writes,
+    )
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
+    state_scope.install(app.extensions["bahi.sessions"])
     requestdb.init_app(app)
     _trust_proxies(app)
     # Authentication runs before the limiter, so requests are counted per token that

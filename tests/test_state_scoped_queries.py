@@ -4,12 +4,12 @@ filters or joins on state_code"), checked by logging the SQL of representative r
 Method: a `before_cursor_execute` listener on the test's connection logs every statement that
 representative API requests send (a bookkeeper reading books, statements and reports, and
 recording a consent; a bank reading a consented credit profile); tests/state_scope.py says
-whether each one on a distributed table names a state. Today almost none do: the services
-find rows by their ids, which a single PostgreSQL answers from one index but a cluster would
-send to every node. `UNSCOPED_TODAY` lists the distributed tables those requests still read
-without their state; the test fails if another table joins them (a new unscoped path), and if
-one leaves (strike it off). With BAHI_STATE_SCOPE_LOG=<file>, the statements are written out
-for review.
+whether each one on a distributed table names a state. ORM statements of a request scoped to
+one state get `state_code = :state` from app/state_scope.py; what is still sent without it
+(Core statements, relationship loads, the token check, tables not yet carrying the column, a
+bank's requests, which span states) is listed by table in `UNSCOPED_TODAY`: the test fails if
+another table joins them (a new unscoped path), and if one leaves (strike it off). With
+BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out for review.
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.services import banks
 from app.services.clock import today_in_india
-from models import Role
+from app.state_scope import STATE_KEY, install
+from models import Member, Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token
 from tests.state_scope import StatementLog, is_scoped, logging_statements
 
@@ -99,5 +102,19 @@ def test_request_paths_read_no_new_table_without_its_state(connection, world):
         lines = [f"{sorted(tables)}\t{' '.join(sql.split())}" for sql, tables in log.unscoped]
         Path(os.environ["BAHI_STATE_SCOPE_LOG"]).write_text("\n".join(lines) + "\n")
     assert log.unscoped, "the listener saw nothing: the check would be blind"
+    assert log.scoped > 0, "no statement named its state: app/state_scope.py is not applied"
     assert sorted(log.unscoped_tables() - UNSCOPED_TODAY) == [], "read without state_code"
     assert sorted(UNSCOPED_TODAY - log.unscoped_tables()) == [], "now scoped: strike off"
+
+
+def test_a_session_scoped_to_a_state_reads_only_that_states_rows(connection, session):
+    """The condition app/state_scope.py adds, on its own: a member of Jharkhand is not found by
+    a session scoped to Odisha, and is by one scoped to Jharkhand."""
+    member_id = make_federation(session, state_code="JH").members[0].id
+    session.commit()  # a savepoint: the sessions below see the member
+    for state, found in (("OD", False), ("JH", True)):
+        with Session(bind=connection, info={STATE_KEY: state}) as scoped:
+            install(scoped)
+            assert (scoped.get(Member, member_id) is not None) is found
+            by_id = select(Member.id).where(Member.id == member_id)
+            assert (scoped.scalar(by_id) is not None) is found

@@ -29,6 +29,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
+from app import state_scope
 from app.auth import count_address_attempt
 from app.errors import handle_http_exception
 from app.requestdb import db
@@ -89,6 +90,7 @@ def _guard() -> Response | None:
     if principal is None:
         return _signed_out("Your access was withdrawn or has expired. Please sign in again.")
     g.principal = principal
+    state_scope.scope_to_state(db(), principal)
     session["seen"] = int(time.time())
     return None
 
