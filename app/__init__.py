@@ -50,11 +50,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         request_guard,
         requestdb,
         security,
+        state_scope,
         web,
         writes,
     )
 
     app.extensions["bahi.sessions"] = db.session_factory_for(app.config)
+    state_scope.install(app.extensions["bahi.sessions"])
     requestdb.init_app(app)
     _trust_proxies(app)
     # Authentication runs before the limiter, so requests are counted per token that

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request, session
 
+from app import state_scope
 from app.errors import problem
 from app.requestdb import db
 from app.services.idempotency import HEADER, MAX_KEY_LENGTH, WRITE_METHODS
@@ -90,6 +91,7 @@ def _authenticate_request() -> Response | None:
             headers={"WWW-Authenticate": 'Bearer realm="bahi"'},
         )
     g.principal = principal
+    state_scope.scope_to_state(db(), principal)
     return None
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -109,12 +110,14 @@ class CreditScore(Base):
 
     __tablename__ = "credit_scores"
     __table_args__ = (
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
         CheckConstraint("score IS NULL OR score BETWEEN 300 AND 900", name="range"),
         Index("ix_credit_scores_member", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the member's, for distribution
     as_of: Mapped[date] = mapped_column(Date)
     model: Mapped[str] = mapped_column(String(60))
     score: Mapped[int | None] = mapped_column(Integer)  # None: insufficient history

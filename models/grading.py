@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, one_of, utcnow
@@ -27,13 +27,17 @@ GRADES = ("A", "B", "C")
 class ShgGrading(Base):
     __tablename__ = "shg_gradings"
     __table_args__ = (
+        ForeignKeyConstraint(
+            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
         CheckConstraint(one_of("grade", GRADES), name="grade"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score"),
         Index("ix_shg_gradings_shg", "shg_id", "graded_on"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    shg_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    shg_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the SHG's, for distribution
     graded_on: Mapped[date] = mapped_column(Date)
     grade: Mapped[str] = mapped_column(String(2))
     score: Mapped[int | None] = mapped_column(Integer)  # out of 100, where the scale has one

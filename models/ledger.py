@@ -205,12 +205,14 @@ class PeriodEvent(Base):
 
     __tablename__ = "period_events"
     __table_args__ = (
+        ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
         CheckConstraint("action IN ('close','reopen')", name="action"),
         Index("ix_period_events_book", "book_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    book_id: Mapped[int] = mapped_column(ForeignKey("books.id"))
+    book_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the book's, for distribution
     action: Mapped[str] = mapped_column(String(6))
     month: Mapped[str] = mapped_column(String(7))
     closed_through_before: Mapped[date | None] = mapped_column(Date)

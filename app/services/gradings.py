@@ -48,6 +48,7 @@ def record_grading(session: Session, who: Principal, new: NewGrading, today: dat
     require_no_problems(problems, "the grading cannot be recorded")
     grading = ShgGrading(
         shg_id=shg.id,
+        state_code=shg.state_code,
         graded_on=new.graded_on,
         grade=new.grade,
         score=new.score,

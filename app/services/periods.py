@@ -90,6 +90,7 @@ def _move(
 ) -> PeriodEvent:
     event = PeriodEvent(
         book_id=book.id,
+        state_code=book.state_code,
         action=action,
         month=month,
         closed_through_before=book.closed_through,

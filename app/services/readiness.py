@@ -273,6 +273,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
     session.add(
         CreditScore(
             member_id=history.member.id,
+            state_code=history.member.state_code,
             as_of=history.as_of,
             model=result.model,
             score=score,

@@ -31,6 +31,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from app import state_scope
 from app.errors import handle_http_exception
 from app.i18n import LANGUAGES
 from app.requestdb import db
@@ -151,6 +152,7 @@ def _guard() -> Response | None:
     if principal is None:
         return _signed_out(_("Your account was disabled. Ask your admin."))
     g.principal = principal
+    state_scope.scope_to_state(db(), principal)
     session["seen"] = int(time.time())
     if session.get("must_change") and request.endpoint not in WHILE_CHANGING:
         return redirect(url_for("web.change_password"))

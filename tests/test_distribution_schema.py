@@ -1,0 +1,293 @@
+"""The live schema is ready to be distributed by state (issue 18), read from PostgreSQL's catalog.
+
+After `alembic upgrade head` (the template database), every table must be placed in
+models/distribution.py, and the rules Citus enforces must hold: a distributed table has a
+non-null `state_code` in its primary key and in every unique key; a foreign key between
+distributed tables carries `state_code` on both sides, in the same place; a reference or
+local table refers to no distributed one, and a distributed table to no local one.
+
+What does not hold yet is listed in `NOT_YET` below, each line one violation: the test fails
+if a violation appears that is not listed (a new table or key that breaks the rules) and if a
+listed one has gone (fixed: strike it off, so the list only shrinks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from models.distribution import DISTRIBUTION_COLUMN as STATE
+from models.distribution import Placement, placement
+
+pytestmark = pytest.mark.usefixtures("postgres_only")
+
+
+@dataclass(frozen=True)
+class Key:
+    table: str
+    name: str
+    kind: str  # "p", "u" or "f"
+    columns: tuple[str, ...]
+    referred_table: str | None
+    referred_columns: tuple[str, ...]
+
+
+_KEYS = text(
+    """
+    SELECT c.conrelid::regclass::text, c.conname, c.contype,
+           ARRAY(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n
+                 ORDER BY k.i),
+           NULLIF(c.confrelid, 0)::regclass::text,
+           ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+                 JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n
+                 ORDER BY k.i)
+    FROM pg_constraint c JOIN pg_namespace s ON s.oid = c.connamespace
+    WHERE s.nspname = current_schema() AND c.contype IN ('p', 'u', 'f')
+    """
+)
+
+
+def _tables(conn: Connection) -> list[str]:
+    sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1"
+    return list(conn.execute(text(sql)).scalars())
+
+
+def _state_column_not_null(conn: Connection) -> dict[str, bool]:
+    sql = text(
+        "SELECT table_name, is_nullable = 'NO' FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_name = :c"
+    )
+    return {table: not_null for table, not_null in conn.execute(sql, {"c": STATE})}
+
+
+def _keys(conn: Connection) -> list[Key]:
+    rows = conn.execute(_KEYS)
+    return [Key(t, n, k, tuple(c), rt, tuple(rc or ())) for t, n, k, c, rt, rc in rows]
+
+
+def _unique_violation(key: Key) -> str | None:
+    distributed = placement(key.table) is Placement.DISTRIBUTED
+    if key.kind in ("p", "u") and distributed and STATE not in key.columns:
+        kind = "primary key" if key.kind == "p" else "unique"
+        return f"{key.table}: {kind} ({', '.join(key.columns)}) lacks {STATE}"
+    return None
+
+
+def _foreign_violation(key: Key) -> str | None:
+    if key.kind != "f" or key.referred_table is None:
+        return None
+    source, target = placement(key.table), placement(key.referred_table)
+    both = Placement.DISTRIBUTED
+    if source is both and target is both:
+        paired = dict(zip(key.columns, key.referred_columns, strict=True))
+        if paired.get(STATE) != STATE:
+            columns = ", ".join(key.columns)
+            return f"{key.table}: ({columns}) to {key.referred_table} lacks {STATE}"
+    elif target is both:
+        return f"{key.table}: {source} table refers to distributed {key.referred_table}"
+    elif source is both and target is Placement.LOCAL:
+        return f"{key.table}: distributed table refers to local {key.referred_table}"
+    return None
+
+
+def violations(conn: Connection) -> set[str]:
+    """Every way the live schema breaks the rules of distribution by state."""
+    found: set[str] = set()
+    state_columns = _state_column_not_null(conn)
+    for table in _tables(conn):
+        where = placement(table)
+        if where is None:
+            found.add(f"{table}: not placed in models/distribution.py")
+        elif where is Placement.DISTRIBUTED and not state_columns.get(table, False):
+            found.add(f"{table}: no non-null {STATE} column")
+    for key in _keys(conn):
+        problem = _unique_violation(key) or _foreign_violation(key)
+        if problem:
+            found.add(problem)
+    return found
+
+
+# What the schema does not do yet, one line per violation (docs/scaling.md, "Before
+# distributing").
+NOT_YET = set(
+    """
+accounts: (member_id) to members lacks state_code
+accounts: (parent_id) to accounts lacks state_code
+accounts: primary key (id) lacks state_code
+accounts: unique (book_id, code) lacks state_code
+accounts: unique (book_id, role) lacks state_code
+accounts: unique (id, book_id) lacks state_code
+api_tokens: reference table refers to distributed institutions
+audit_runs: no non-null state_code column
+audit_runs: primary key (id) lacks state_code
+audit_runs: unique (slot) lacks state_code
+books: unique (institution_id) lacks state_code
+bureau_file_members: (file_id) to bureau_files lacks state_code
+bureau_file_members: (member_id) to members lacks state_code
+bureau_file_members: (shg_id) to institutions lacks state_code
+bureau_file_members: no non-null state_code column
+bureau_file_members: primary key (file_id, member_id) lacks state_code
+bureau_file_shgs: (file_id) to bureau_files lacks state_code
+bureau_file_shgs: (shg_id) to institutions lacks state_code
+bureau_file_shgs: no non-null state_code column
+bureau_file_shgs: primary key (file_id, shg_id) lacks state_code
+bureau_files: no non-null state_code column
+bureau_files: primary key (id) lacks state_code
+bureau_files: unique (bank_id, as_of) lacks state_code
+consents: (member_id) to members lacks state_code
+consents: no non-null state_code column
+consents: primary key (id) lacks state_code
+credit_enquiries: (consent_id) to consents lacks state_code
+credit_enquiries: (member_id) to members lacks state_code
+credit_enquiries: no non-null state_code column
+credit_enquiries: primary key (id) lacks state_code
+drawing_powers: (facility_id) to facilities lacks state_code
+drawing_powers: no non-null state_code column
+drawing_powers: primary key (facility_id, effective_on) lacks state_code
+entry_sets: (reverses_set_id) to entry_sets lacks state_code
+entry_sets: primary key (id) lacks state_code
+entry_sets: unique (reverses_set_id) lacks state_code
+facilities: (borrower_id) to institutions lacks state_code
+facilities: (lender_id) to institutions lacks state_code
+facilities: primary key (id) lacks state_code
+facility_instalments: (facility_id) to facilities lacks state_code
+facility_instalments: no non-null state_code column
+facility_instalments: primary key (facility_id, number) lacks state_code
+facility_movements: (entry_id) to journal_entries lacks state_code
+facility_movements: (facility_id) to facilities lacks state_code
+facility_movements: no non-null state_code column
+facility_movements: primary key (entry_id) lacks state_code
+grants: (entry_id) to journal_entries lacks state_code
+grants: (giver_id) to institutions lacks state_code
+grants: (receiver_id) to institutions lacks state_code
+idle_flag_events: (flag_id) to idle_flags lacks state_code
+idle_flag_events: no non-null state_code column
+idle_flag_events: primary key (id) lacks state_code
+idle_flags: (closed_run_id) to audit_runs lacks state_code
+idle_flags: (institution_id) to institutions lacks state_code
+idle_flags: (last_run_id) to audit_runs lacks state_code
+idle_flags: (opened_run_id) to audit_runs lacks state_code
+idle_flags: no non-null state_code column
+idle_flags: primary key (id) lacks state_code
+idle_observations: (flag_id) to idle_flags lacks state_code
+idle_observations: (run_id) to audit_runs lacks state_code
+idle_observations: no non-null state_code column
+idle_observations: primary key (run_id, flag_id) lacks state_code
+import_jobs: no non-null state_code column
+import_jobs: primary key (id) lacks state_code
+institutions: primary key (id) lacks state_code
+journal_entries: (reverses_entry_id) to journal_entries lacks state_code
+journal_entries: primary key (id) lacks state_code
+journal_entries: unique (book_id, seq) lacks state_code
+journal_entries: unique (id, book_id) lacks state_code
+journal_entries: unique (reverses_entry_id) lacks state_code
+livelihood_incomes: (member_id) to members lacks state_code
+livelihood_incomes: (replaces_id) to livelihood_incomes lacks state_code
+livelihood_incomes: no non-null state_code column
+livelihood_incomes: primary key (id) lacks state_code
+livelihood_incomes: unique (replaces_id) lacks state_code
+loan_instalments: (loan_id) to member_loans lacks state_code
+loan_instalments: no non-null state_code column
+loan_instalments: primary key (loan_id, number) lacks state_code
+loan_repayments: (entry_id) to journal_entries lacks state_code
+loan_repayments: (loan_id) to member_loans lacks state_code
+loan_repayments: no non-null state_code column
+loan_repayments: primary key (entry_id, loan_id) lacks state_code
+loan_write_offs: (entry_id) to journal_entries lacks state_code
+loan_write_offs: (loan_id) to member_loans lacks state_code
+loan_write_offs: no non-null state_code column
+loan_write_offs: primary key (entry_id) lacks state_code
+meeting_attendance: (meeting_id) to meetings lacks state_code
+meeting_attendance: (member_id) to members lacks state_code
+meeting_attendance: no non-null state_code column
+meeting_attendance: primary key (meeting_id, member_id) lacks state_code
+meeting_entries: (entry_id) to journal_entries lacks state_code
+meeting_entries: (meeting_id) to meetings lacks state_code
+meeting_entries: no non-null state_code column
+meeting_entries: primary key (meeting_id, entry_id) lacks state_code
+meetings: (shg_id) to institutions lacks state_code
+meetings: no non-null state_code column
+meetings: primary key (id) lacks state_code
+meetings: unique (shg_id, meeting_date, revision) lacks state_code
+member_kyc: (member_id) to members lacks state_code
+member_kyc: no non-null state_code column
+member_kyc: primary key (id) lacks state_code
+member_kyc: unique (member_id, version) lacks state_code
+member_loans: (account_id) to accounts lacks state_code
+member_loans: (disbursement_entry_id) to journal_entries lacks state_code
+member_loans: (facility_id) to facilities lacks state_code
+member_loans: (member_id) to members lacks state_code
+member_loans: primary key (id) lacks state_code
+member_loans: unique (account_id) lacks state_code
+members: primary key (id) lacks state_code
+postings: (account_id, book_id) to accounts lacks state_code
+postings: (entry_id, book_id) to journal_entries lacks state_code
+postings: no non-null state_code column
+postings: primary key (id) lacks state_code
+postings: unique (entry_id, line_no) lacks state_code
+subvention_receipts: (entry_id) to journal_entries lacks state_code
+subvention_receipts: (facility_id) to facilities lacks state_code
+subvention_receipts: no non-null state_code column
+subvention_receipts: primary key (entry_id) lacks state_code
+""".strip().splitlines()
+)
+
+
+@pytest.fixture
+def postgres_only(backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("reads PostgreSQL's catalog; the distributed deployment is PostgreSQL")
+
+
+def promote_primary_keys(conn: Connection) -> list[str]:
+    """The step before distributing: a distributed table keyed on `id` alone that has its
+    `state_code` gets (id, state_code) as its primary key. The shared schema cannot
+    have it because SQLite numbers rows only for a column declared INTEGER PRIMARY KEY; on
+    PostgreSQL it is one statement a table (docs/scaling.md). A table whose `id` other tables
+    still refer to alone cannot be promoted (PostgreSQL refuses to drop the key): it stays a
+    violation. Returns the tables promoted."""
+    promoted = []
+    has_state = _state_column_not_null(conn)
+    for key in _keys(conn):
+        if key.kind == "p" and key.columns == ("id",) and has_state.get(key.table):
+            try:
+                with conn.begin_nested():
+                    conn.execute(text(promotion(key.table, key.name)))
+            except DBAPIError:  # other tables refer to `id` alone
+                continue
+            promoted.append(key.table)
+    return promoted
+
+
+def promotion(table: str, name: str) -> str:
+    return (
+        f"ALTER TABLE {table} DROP CONSTRAINT {name},"
+        f" ADD CONSTRAINT {name} PRIMARY KEY (id, {STATE})"
+    )
+
+
+def test_every_table_is_placed_and_keyed_by_state(connection):
+    """The live schema, after the primary keys' promotion (rolled back with the test)."""
+    promote_primary_keys(connection)
+    found = violations(connection)
+    assert sorted(found - NOT_YET) == [], "new violations of distribution by state"
+    assert sorted(NOT_YET - found) == [], "fixed: strike these off NOT_YET"
+
+
+def test_the_check_is_not_blind(connection):
+    """An unplaced table is caught, and so is a foreign key between distributed tables that
+    leaves the state out (members to their SHG, made single-column here and rolled back)."""
+    connection.execute(text("CREATE TABLE stray (id integer PRIMARY KEY)"))
+    connection.execute(
+        text(
+            "ALTER TABLE members DROP CONSTRAINT fk_members_shg_id_state_code_institutions,"
+            " ADD CONSTRAINT fk_members_shg_id FOREIGN KEY (shg_id) REFERENCES institutions (id)"
+        )
+    )
+    found = violations(connection)
+    assert "stray: not placed in models/distribution.py" in found
+    assert "members: (shg_id) to institutions lacks state_code" in found

@@ -1,0 +1,120 @@
+"""Which request paths' statements name their state (issue 18, "every query on a request path
+filters or joins on state_code"), checked by logging the SQL of representative requests.
+
+Method: a `before_cursor_execute` listener on the test's connection logs every statement that
+representative API requests send (a bookkeeper reading books, statements and reports, and
+recording a consent; a bank reading a consented credit profile); tests/state_scope.py says
+whether each one on a distributed table names a state. ORM statements of a request scoped to
+one state get `state_code = :state` from app/state_scope.py; what is still sent without it
+(Core statements, relationship loads, the token check, tables not yet carrying the column, a
+bank's requests, which span states) is listed by table in `UNSCOPED_TODAY`: the test fails if
+another table joins them (a new unscoped path), and if one leaves (strike it off). With
+BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out for review.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services import banks
+from app.services.clock import today_in_india
+from app.state_scope import STATE_KEY, install
+from models import Member, Role
+from tests.factories import ADMIN, ApiCaller, make_federation, token
+from tests.state_scope import StatementLog, is_scoped, logging_statements
+
+# Read without state_code by the requests below (see the module's docstring).
+UNSCOPED_TODAY = {
+    "accounts",
+    "books",
+    "consents",
+    "credit_enquiries",
+    "facilities",
+    "institutions",
+    "journal_entries",
+    "livelihood_incomes",
+    "loan_instalments",
+    "meeting_attendance",
+    "meetings",
+    "member_kyc",
+    "member_loans",
+    "members",
+    "postings",
+}
+
+
+def test_the_check_tells_scoped_from_unscoped():
+    assert is_scoped("SELECT * FROM members WHERE members.state_code = %(p)s AND id = %(q)s")
+    assert is_scoped("SELECT 1 FROM books JOIN accounts ON accounts.state_code = books.state_code")
+    assert is_scoped("INSERT INTO members (shg_id, state_code, name) VALUES (?, ?, ?)")
+    assert not is_scoped("SELECT * FROM members WHERE members.id = %(id)s")
+    assert not is_scoped("INSERT INTO postings (entry_id, book_id) VALUES (?, ?)")
+    log = StatementLog()
+    log.see("SELECT id FROM api_tokens WHERE token_hash = ?")  # a reference table: not counted
+    log.see("SELECT * FROM members JOIN institutions ON institutions.id = members.shg_id")
+    assert log.unscoped_tables() == {"members", "institutions"}
+
+
+@pytest.fixture
+def world(session, client):
+    fed = make_federation(session)
+    bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
+    bookkeeper = ApiCaller(client, token(session, Role.BOOKKEEPER, fed.clf))
+    partner = ApiCaller(client, token(session, Role.BANK_PARTNER, bank_id=bank.id))
+    book_id = fed.book_id(session, fed.shg)
+    member = fed.members[0]
+    account = fed.account(session, fed.shg, "cash")
+    session.flush()
+    return fed, bank, bookkeeper, partner, book_id, member, account
+
+
+def _representative_requests(world) -> None:
+    _fed, bank, bookkeeper, partner, book_id, member, account = world
+    for path in (
+        f"/api/v1/books/{book_id}",
+        f"/api/v1/books/{book_id}/accounts",
+        f"/api/v1/books/{book_id}/entries",
+        f"/api/v1/books/{book_id}/trial-balance",
+        f"/api/v1/accounts/{account.id}/statement",
+        f"/api/v1/members/{member.id}",
+    ):
+        assert bookkeeper.get(path).status_code == 200, path
+    expires = (today_in_india() + timedelta(days=180)).isoformat()
+    consent = bookkeeper.post(
+        f"/api/v1/members/{member.id}/consents",
+        {"bank_id": bank.id, "purpose": "individual_loan", "expires_on": expires},
+    )
+    assert consent.status_code == 201, consent.json
+    profile = partner.get(f"/api/v1/bank/members/{member.id}/credit-profile")
+    assert profile.status_code == 200, profile.json
+
+
+def test_request_paths_read_no_new_table_without_its_state(connection, world):
+    with logging_statements(connection) as log:
+        _representative_requests(world)
+    if os.environ.get("BAHI_STATE_SCOPE_LOG"):
+        lines = [f"{sorted(tables)}\t{' '.join(sql.split())}" for sql, tables in log.unscoped]
+        Path(os.environ["BAHI_STATE_SCOPE_LOG"]).write_text("\n".join(lines) + "\n")
+    assert log.unscoped, "the listener saw nothing: the check would be blind"
+    assert log.scoped > 0, "no statement named its state: app/state_scope.py is not applied"
+    assert sorted(log.unscoped_tables() - UNSCOPED_TODAY) == [], "read without state_code"
+    assert sorted(UNSCOPED_TODAY - log.unscoped_tables()) == [], "now scoped: strike off"
+
+
+def test_a_session_scoped_to_a_state_reads_only_that_states_rows(connection, session):
+    """The condition app/state_scope.py adds, on its own: a member of Jharkhand is not found by
+    a session scoped to Odisha, and is by one scoped to Jharkhand."""
+    member_id = make_federation(session, state_code="JH").members[0].id
+    session.commit()  # a savepoint: the sessions below see the member
+    for state, found in (("OD", False), ("JH", True)):
+        with Session(bind=connection, info={STATE_KEY: state}) as scoped:
+            install(scoped)
+            assert (scoped.get(Member, member_id) is not None) is found
+            by_id = select(Member.id).where(Member.id == member_id)
+            assert (scoped.scalar(by_id) is not None) is found
