@@ -224,6 +224,7 @@ member_loans: (member_id) to members lacks state_code
 member_loans: primary key (id) lacks state_code
 member_loans: unique (account_id) lacks state_code
 members: primary key (id) lacks state_code
+people: reference table refers to distributed institutions
 postings: (account_id, book_id) to accounts lacks state_code
 postings: (entry_id, book_id) to journal_entries lacks state_code
 postings: no non-null state_code column
