@@ -27,10 +27,12 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from app.auth import count_address_attempt
 from app.errors import handle_http_exception
+from app.i18n import clear_session_keeping_language
 from app.requestdb import db
 from app.services.errors import DomainError
 from app.services.principal import Principal
@@ -62,7 +64,7 @@ def _template_globals() -> dict[str, Any]:
 
 
 def _signed_out(message: str) -> Response:
-    session.clear()
+    clear_session_keeping_language()
     flash(message, "warning")
     back = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("web.sign_in", next=back))
@@ -76,18 +78,23 @@ def _guard() -> Response | None:
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            abort(400, "The form has expired. Go back, reload the page and try again.")
+            abort(400, _("The form has expired. Go back, reload the page and try again."))
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     token_id, seen = session.get("token_id"), session.get("seen", 0)
     if token_id is None:
-        return _signed_out("Please sign in.")
+        return _signed_out(_("Please sign in."))
     timeout = current_app.config["WEB_IDLE_TIMEOUT_SECONDS"]
     if time.time() - seen > timeout:
-        return _signed_out(f"You were signed out after {timeout // 60} minutes without activity.")
+        return _signed_out(
+            _(
+                "You were signed out after %(minutes)d minutes without activity.",
+                minutes=timeout // 60,
+            )
+        )
     principal = principal_of(db(), token_id)
     if principal is None:
-        return _signed_out("Your access was withdrawn or has expired. Please sign in again.")
+        return _signed_out(_("Your access was withdrawn or has expired. Please sign in again."))
     g.principal = principal
     session["seen"] = int(time.time())
     return None
@@ -112,8 +119,8 @@ def _log_bank_reads(response: Response) -> Response:
         # What a bank reads must be in the access log: unlogged, it is not shown.
         page = render_template(
             "web/error.html",
-            title="Service Unavailable",
-            detail="The service cannot record this visit just now. Try again in a minute.",
+            title=_("Service unavailable"),
+            detail=_("The service cannot record this visit just now. Try again in a minute."),
         )
         return Response(page, 503, headers={"Retry-After": "60"})
     return response
@@ -131,7 +138,7 @@ def roles(*allowed: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if web_principal().role not in allowed:
-                abort(403, "This page is not open to your role.")
+                abort(403, _("This page is not open to your role."))
             return view(*args, **kwargs)
 
         return wrapper
@@ -162,8 +169,11 @@ def sign_in() -> Any:
     if refused is not None:
         log_request(429)
         flash(
-            f"Too many sign-in attempts from this connection. Wait {refused.retry_after}"
-            " seconds, then try again.",
+            _(
+                "Too many sign-in attempts from this connection."
+                " Wait %(seconds)d seconds, then try again.",
+                seconds=refused.retry_after,
+            ),
             "error",
         )
         page = render_template("web/sign_in.html", next=_safe_next(request.form.get("next")))
@@ -172,11 +182,15 @@ def sign_in() -> Any:
     principal = authenticate(db(), secret) if secret else None
     if principal is None:
         log_request(401)
-        flash("That access key is not valid, or it was withdrawn. Check it and try again.", "error")
+        flash(
+            _("That access key is not valid, or it was withdrawn. Check it and try again."),
+            "error",
+        )
         return render_template("web/sign_in.html", next=_safe_next(request.form.get("next"))), 401
     g.principal = principal
     log_request(303)
-    session.clear()  # a fresh session: nothing from before signing in carries over
+    # A fresh session: nothing from before signing in carries over but the language chosen.
+    clear_session_keeping_language()
     session.update(token_id=principal.token_id, seen=int(time.time()))
     csrf_token()
     target = _safe_next(request.form.get("next")) or url_for(HOME[principal.role])
@@ -185,8 +199,8 @@ def sign_in() -> Any:
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out() -> Response:
-    session.clear()
-    flash("You have signed out.", "info")
+    clear_session_keeping_language()
+    flash(_("You have signed out."), "info")
     return redirect(url_for("web.sign_in"), 303)
 
 
