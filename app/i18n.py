@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -22,7 +23,10 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
+
+from app.formats import month_year
+from app.words import word
 
 # The languages a page can be shown in, in the order the sign-in page offers them.
 LANGUAGES = ("en", "hi", "or")
@@ -68,6 +72,11 @@ def language_url(code: str) -> str:
     return f"{request.path}?{urlencode(args)}"
 
 
+def page_month_year(day: date) -> str:
+    """The `month_year` filter: a month named in the page's language."""
+    return month_year(day, str(get_locale() or "en"))
+
+
 def compile_catalogs(directory: Path = TRANSLATIONS) -> None:
     """Write each catalog's `.mo` beside its `.po` where missing or older than the `.po`.
 
@@ -90,6 +99,11 @@ def init_app(app: Flask) -> None:
     compile_catalogs()
     Babel(app, locale_selector=choose_locale, default_translation_directories="translations")
     app.before_request(_remember_choice)
+    app.jinja_env.filters["month_year"] = page_month_year
+    app.jinja_env.filters["word"] = word
+    from app.web.plain_problems import plain_problem
+
+    app.jinja_env.globals["plain_problem"] = plain_problem
 
     @app.context_processor
     def _language_globals() -> dict[str, Any]:

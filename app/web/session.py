@@ -28,6 +28,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.auth import count_address_attempt
@@ -38,6 +39,7 @@ from app.services.errors import DomainError
 from app.services.principal import Principal
 from app.services.tokens import authenticate, principal_of
 from app.web.blueprint import bp
+from app.web.plain_problems import plain_problem
 from app.writes import log_on_its_own
 from models.access import Role
 
@@ -209,16 +211,46 @@ def home() -> Response:
     return redirect(url_for(HOME[web_principal().role]))
 
 
+# A refused page's heading, by its status, in her language.
+_TITLES = {
+    400: _l("The request could not be read"),
+    403: _l("Not open to you"),
+    404: _l("Not found"),
+    405: _l("Not allowed"),
+    409: _l("Already done, or not possible now"),
+    413: _l("The file is too large"),
+    422: _l("Please put this right"),
+    429: _l("Too many attempts"),
+}
+# What to do, where the refusal itself is Werkzeug's or the services' English.
+_NEXT_STEPS = {
+    404: _l("There is no page at this address. Go back to your start page."),
+    405: _l("This page cannot be used that way. Go back to your start page."),
+    413: _l("Send a smaller file, or split it into parts."),
+}
+
+
+def _title(status: int, fallback: str) -> str:
+    return str(_TITLES.get(status, fallback))
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    return render_template("web/error.html", title=error.name, detail=error.description), code
+    detail = error.description
+    if detail == type(error).description and code in _NEXT_STEPS:
+        detail = str(_NEXT_STEPS[code])  # Werkzeug's own English words
+    page = render_template("web/error.html", title=_title(code, error.name), detail=detail)
+    return page, code
 
 
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError) -> tuple[str, int]:
     page = render_template(
-        "web/error.html", title=error.title, detail=error.detail, problems=error.problems
+        "web/error.html",
+        title=_title(error.status, error.title),
+        detail=plain_problem("", error.detail),
+        problems=error.problems,
     )
     return page, error.status
 
