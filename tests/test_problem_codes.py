@@ -10,8 +10,8 @@ import pytest
 
 from app.services.errors import FieldProblem, Invalid
 from app.services.problem_codes import GENERIC, problem_code
-from tests.factories import ApiCaller, make_federation, token
 from models import Role
+from tests.factories import ApiCaller, make_federation, token
 
 ROOT = Path(__file__).resolve().parent.parent
 # The calls that write a reason: (the callee's name, the reason's position among its arguments).
