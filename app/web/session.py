@@ -27,6 +27,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -230,6 +231,9 @@ _NEXT_STEPS = {
 }
 
 
+_NOT_OPEN = _l("It is not there, or not in your area. Check the address, or go back.")
+
+
 def _title(status: int, fallback: str) -> str:
     return str(_TITLES.get(status, fallback))
 
@@ -244,12 +248,20 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     return page, code
 
 
+def _domain_detail(error: DomainError) -> str:
+    """The refusal in her words: a plain sentence by its code, or what to do for a page or
+    record she cannot open (in English, the service's own words say which)."""
+    if error.status in (403, 404) and not error.problems and str(get_locale()) != "en":
+        return str(_NOT_OPEN)
+    return plain_problem("", error.detail)
+
+
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError) -> tuple[str, int]:
     page = render_template(
         "web/error.html",
         title=_title(error.status, error.title),
-        detail=plain_problem("", error.detail),
+        detail=_domain_detail(error),
         problems=error.problems,
     )
     return page, error.status
