@@ -230,7 +230,9 @@ def test_csv_upload_reports_a_dry_run_then_posts_once(session, client, fed, book
     report = _text(dry)
     assert "Dry run: june.csv" in report
     assert re.search(
-        r'<td class="n">5</td><td>savings</td><td>Savings: write the amount in rupees', report
+        r'<td class="n">5</td><td translate="no"><code>savings</code></td>'
+        r"<td>Savings: write the amount in rupees",
+        report,
     )
     assert _meetings(session) == 0
 
