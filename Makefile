@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export BAHI_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bahi.sqlite3
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench clean translations
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -44,6 +44,15 @@ lint: $(BIN)/activate
 # seconds. Every scripts/bench_*.py takes --smoke, and `make test` runs each that way.
 bench: $(BIN)/activate
 	$(BIN)/python scripts/bench_ledger.py $(BENCH_ARGS)
+
+# The pages' words: extract every _() of app/ into messages.pot and merge it into the Hindi and
+# Odia catalogs (new words come in untranslated: tests/test_translations.py fails until they
+# are). The .mo files are compiled from the .po when the app starts (app/i18n.py).
+translations: $(BIN)/activate
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+		-o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -31,7 +31,7 @@ def problem(
         "detail": detail,
     }
     if problems:
-        body["errors"] = [{"field": p.field, "reason": p.reason} for p in problems]
+        body["errors"] = [{"field": p.field, "code": p.code, "reason": p.reason} for p in problems]
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
     for name, value in (headers or {}).items():
         response.headers[name] = value

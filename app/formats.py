@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from babel.dates import format_date
+
+# Pages in English read Indian English month names (CLDR's en_IN).
+_BABEL_LOCALES = {"en": "en_IN"}
+
 
 def indian_date(day: date | None) -> str:
-    """25-11-2026; empty for no date."""
+    """25-11-2026, in every language (dd-mm-yyyy, Latin digits); empty for no date."""
     return day.strftime("%d-%m-%Y") if day else ""
+
+
+def month_year(day: date, language: str = "en") -> str:
+    """A month as her language names it, the year in Latin digits: "Nov 2026", "नव॰ 2026",
+    "ନଭେମ୍ବର 2026" (CLDR's abbreviated month names; Odia has no abbreviations)."""
+    return format_date(day, "MMM yyyy", locale=_BABEL_LOCALES.get(language, language))
 
 
 def percent(basis_points: int | None) -> str:

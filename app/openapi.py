@@ -31,6 +31,15 @@ class FieldProblemSchema(Schema):
     field = fields.String(
         required=True, metadata={"description": "the field, e.g. postings[0].amount"}
     )
+    code = fields.String(
+        required=True,
+        metadata={
+            "description": "what is wrong, as a stable code to match on (the words of `reason`"
+            " may change): e.g. amount.not_positive, date.in_closed_period, member.not_in_shg;"
+            " `invalid` when no particular code applies",
+            "example": "amount.not_positive",
+        },
+    )
     reason = fields.String(required=True, metadata={"description": "what is wrong, in words"})
 
 

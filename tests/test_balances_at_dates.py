@@ -94,6 +94,7 @@ def test_an_expense_dated_before_the_money_arrived_is_refused(session, fed, api)
     assert refused.json["errors"] == [
         {
             "field": "amount",
+            "code": "amount.below_zero",
             "reason": "would take Savings bank account below zero on 02-04-2025:"
             " balance that day ₹0.00, change -₹10,000.00",
         }
@@ -128,6 +129,7 @@ def test_a_withdrawal_dated_before_her_first_saving_is_refused(session, fed, api
     assert refused.json["errors"] == [
         {
             "field": "amount",
+            "code": "amount.below_zero",
             "reason": "would take Savings – Member 1 below zero on 01-05-2025:"
             " balance that day ₹0.00, change -₹500.00",
         }

@@ -227,6 +227,7 @@ def test_grants_passed_on_name_their_set_which_reverses_them_in_both_books(setup
     assert ungraded.json["errors"] == [
         {
             "field": "receiver_id",
+            "code": "grant.not_eligible",
             "reason": "Durga SHG has no grading recorded on or before 05-04-2026",
         }
     ]

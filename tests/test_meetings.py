@@ -228,5 +228,9 @@ def test_a_repayment_must_name_one_of_her_own_loans(session, two_meetings):
     )
     assert refused.status_code == 422
     assert refused.json["errors"] == [
-        {"field": "lines[0].repayment.loan_id", "reason": f"she has no loan {loan_of_m2}"}
+        {
+            "field": "lines[0].repayment.loan_id",
+            "code": "loan.not_found",
+            "reason": f"she has no loan {loan_of_m2}",
+        }
     ]

@@ -174,7 +174,11 @@ def test_month_end_close_through_the_api(june, session, client):
     )
     assert late.status_code == 422
     assert late.json["errors"] == [
-        {"field": "value_date", "reason": f"book {book} is closed through 2026-06-30"}
+        {
+            "field": "value_date",
+            "code": "date.in_closed_period",
+            "reason": f"book {book} is closed through 2026-06-30",
+        }
     ]
     reopen = api.post(
         f"/api/v1/books/{book}/periods/reopen", {"month": "2026-06", "reason": "late bill"}

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.services.problem_codes import ProblemCode, problem_code
+
 
 @dataclass(frozen=True)
 class FieldProblem:
     field: str
     reason: str
+
+    @property
+    def code(self) -> str:
+        """The reason's stable code (`amount.not_positive`), for programs and pages to match."""
+        return problem_code(self.reason).code
+
+    @property
+    def coded(self) -> ProblemCode:
+        """The code and the figures the reason carried, for a page's sentence."""
+        return problem_code(self.reason)
 
 
 class DomainError(Exception):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.downloads import attachment
@@ -19,6 +20,7 @@ from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.params import form_date, query_number
 from app.web.session import roles, web_principal
+from app.words import word
 from models.access import Role
 from models.idle import FLAG_STATUSES, IdleRule
 from models.institutions import Institution
@@ -82,7 +84,7 @@ def _flag_page(flag_id: int, problems: list[Any] | None = None, status: int = 20
         "web/flag.html",
         d=found,
         observations=observations,
-        fund=FUND_NAMES[found.flag.fund],
+        fund=word(found.flag.fund),
         moves=idle_flags.next_moves(who, found.flag),
         problems=problems or [],
         form_key=new_form_key(),
@@ -151,7 +153,15 @@ def charts() -> Any:
         label=by_place[0],
         groups=by_place[1],
         trend=[
-            (f"{indian_date(p.run.as_of)} · run {p.run.id} · {p.flags} flags", p.idle_paise)
+            (
+                _(
+                    "%(date)s · run %(run)s · %(flags)s flags",
+                    date=indian_date(p.run.as_of),
+                    run=p.run.id,
+                    flags=p.flags,
+                ),
+                p.idle_paise,
+            )
             for p in idle_exports.trend(session, who, under)
         ],
         places=_places(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.downloads import attachment
 from app.formats import indian_date
@@ -61,7 +62,10 @@ def new_meeting(shg_id: int) -> Any:
 
         def write() -> str:
             try_meeting(session, who, sheet, apply=True)
-            flash(f"The meeting of {indian_date(sheet.meeting_date)} is recorded.", "info")
+            flash(
+                _("The meeting of %(date)s is recorded.", date=indian_date(sheet.meeting_date)),
+                "info",
+            )
             return url_for("web.shg", shg_id=shg.id)
 
         return once(write)
@@ -121,21 +125,25 @@ def import_meetings() -> Any:
     upload = request.files.get("sheet")
     apply = request.form.get("mode") == "apply"
     if upload is None or not upload.filename:
-        flash("Choose the CSV file to check.", "error")
+        flash(_("Choose the CSV file to check."), "error")
         return _import_page(status=422)
     try:
         text = upload.stream.read().decode("utf-8-sig")
     except UnicodeDecodeError:
-        flash("The file must be UTF-8 text: save the sheet as “CSV UTF-8”.", "error")
+        flash(_("The file must be UTF-8 text: save the sheet as “CSV UTF-8”."), "error")
         return _import_page(status=422)
     source = f"csv:{upload.filename}"[:120]
     session, who = db(), web_principal()
     rows = import_jobs.count_rows(text)
     if rows > current_app.config["IMPORT_MAX_ROWS"]:
         flash(
-            f"{upload.filename} has {rows:,} rows; at most"
-            f" {current_app.config['IMPORT_MAX_ROWS']:,} can be uploaded at once."
-            " Split it (by CLF or by week) and upload each part.",
+            _(
+                "%(file)s has %(rows)s rows; at most %(limit)s can be uploaded at once."
+                " Split it (by CLF or by week) and upload each part.",
+                file=upload.filename,
+                rows=f"{rows:,}",
+                limit=f"{current_app.config['IMPORT_MAX_ROWS']:,}",
+            ),
             "error",
         )
         return _import_page(status=413)
@@ -161,7 +169,10 @@ def import_meetings() -> Any:
 
     response = once(write)
     if not applied:  # the same upload sent again: nothing posted twice
-        flash(f"{upload.filename} was already uploaded: nothing was posted again.", "info")
+        flash(
+            _("%(file)s was already uploaded: nothing was posted again.", file=upload.filename),
+            "info",
+        )
         return response
     # The report is shown at once; sending the page again only replays the redirect.
     return _import_page(applied[0], upload.filename)

@@ -28,7 +28,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app import state_scope
@@ -39,6 +41,7 @@ from app.services.errors import DomainError
 from app.services.people import principal_of_person
 from app.services.principal import Principal
 from app.web.blueprint import bp
+from app.web.plain_problems import plain_problem
 from app.writes import log_on_its_own
 from models.access import Role
 
@@ -134,7 +137,7 @@ def _guard() -> Response | None:
     if request.method == "POST":
         sent = request.form.get("csrf_token", "")
         if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-            abort(400, "The form has expired. Go back, reload the page and try again.")
+            abort(400, _("The form has expired. Go back, reload the page and try again."))
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     person_id, seen = session.get("person_id"), session.get("seen", 0)
@@ -178,8 +181,8 @@ def _log_bank_reads(response: Response) -> Response:
         # What a bank reads must be in the access log: unlogged, it is not shown.
         page = render_template(
             "web/error.html",
-            title="Service Unavailable",
-            detail="The service cannot record this visit just now. Try again in a minute.",
+            title=_("Service unavailable"),
+            detail=_("The service cannot record this visit just now. Try again in a minute."),
         )
         return Response(page, 503, headers={"Retry-After": "60"})
     return response
@@ -197,7 +200,7 @@ def roles(*allowed: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if web_principal().role not in allowed:
-                abort(403, "This page is not open to your role.")
+                abort(403, _("This page is not open to your role."))
             return view(*args, **kwargs)
 
         return wrapper
@@ -224,16 +227,57 @@ def home() -> Response:
     return redirect(url_for(HOME[web_principal().role]))
 
 
+# A refused page's heading, by its status, in her language.
+_TITLES = {
+    400: _l("The request could not be read"),
+    403: _l("Not open to you"),
+    404: _l("Not found"),
+    405: _l("Not allowed"),
+    409: _l("Already done, or not possible now"),
+    413: _l("The file is too large"),
+    422: _l("Please put this right"),
+    429: _l("Too many attempts"),
+}
+# What to do, where the refusal itself is Werkzeug's or the services' English.
+_NEXT_STEPS = {
+    404: _l("There is no page at this address. Go back to your start page."),
+    405: _l("This page cannot be used that way. Go back to your start page."),
+    413: _l("Send a smaller file, or split it into parts."),
+}
+
+
+_NOT_OPEN = _l("It is not there, or not in your area. Check the address, or go back.")
+
+
+def _title(status: int, fallback: str) -> str:
+    return str(_TITLES.get(status, fallback))
+
+
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
-    return render_template("web/error.html", title=error.name, detail=error.description), code
+    detail = error.description
+    if detail == type(error).description and code in _NEXT_STEPS:
+        detail = str(_NEXT_STEPS[code])  # Werkzeug's own English words
+    page = render_template("web/error.html", title=_title(code, error.name), detail=detail)
+    return page, code
+
+
+def _domain_detail(error: DomainError) -> str:
+    """The refusal in her words: a plain sentence by its code, or what to do for a page or
+    record she cannot open (in English, the service's own words say which)."""
+    if error.status in (403, 404) and not error.problems and str(get_locale()) != "en":
+        return str(_NOT_OPEN)
+    return plain_problem("", error.detail)
 
 
 @bp.errorhandler(DomainError)
 def _refused(error: DomainError) -> tuple[str, int]:
     page = render_template(
-        "web/error.html", title=error.title, detail=error.detail, problems=error.problems
+        "web/error.html",
+        title=_title(error.status, error.title),
+        detail=_domain_detail(error),
+        problems=error.problems,
     )
     return page, error.status
 
