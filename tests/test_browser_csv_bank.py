@@ -45,5 +45,5 @@ def test_open_reload_and_pdf_of_a_profile_are_one_enquiry(served, browser):
     assert fetched > 1000
     browser.refresh()
     enquiries = browser.find_elements(By.CSS_SELECTOR, "#enquiries li")
-    assert [e.text.split(": ")[1] for e in enquiries] == ["State Bank of India (individual_loan)"]
+    assert [e.text.split(": ")[1] for e in enquiries] == ["State Bank of India (individual loan)"]
     _no_csp_refusals(browser)

@@ -16,6 +16,8 @@ from app.services.shg_pages import RegisterRow
 from app.web.amounts import AmountError, paise_of, rupees_text
 from models.money import format_rupees
 
+NOT_RUPEES = "must be a decimal string of rupees"
+
 ROW_COLUMNS = (
     "savings",
     "fine",
@@ -148,8 +150,10 @@ def sheet_of(read: MeetingForm) -> MeetingSheet | None:
             if values[column]:
                 try:
                     values[column] = rupees_text(values[column])
-                except AmountError as error:
-                    row.problems.setdefault(column, []).append(str(error))
+                except AmountError:
+                    # The services' own reason: the register shows it through its problem
+                    # code, as a sentence in her language (app/web/plain_problems.py).
+                    row.problems.setdefault(column, []).append(NOT_RUPEES)
                     values[column] = ""
         line, problems = read_line(number, values)
         for problem in problems:
