@@ -35,7 +35,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import state_scope
 from app.errors import handle_http_exception
-from app.i18n import LANGUAGES, choose_locale
+from app.i18n import choose_locale
 from app.requestdb import db
 from app.services.errors import DomainError
 from app.services.people import principal_of_person
