@@ -30,7 +30,7 @@ from models.institutions import Bank, Institution, Member
 from models.ledger import Account, EntrySet, JournalEntry
 from models.people import Person
 from tests.factories import ADMIN, funded_shg
-from tests.test_capital import give
+from tests.test_capital import give, lend
 from tests.web_support import field_value, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,6 +192,8 @@ def _month_of_work(session, client, fed):
     }
     assert bookkeeper.post(f"/shgs/{fed.shg.id}/meetings/new", data).status_code == 303
     give(session, None, "cif_corpus", fed.clf, 10_00_000, date(2026, 1, 1))
+    lend(session, "cif", fed.clf, fed.vo, 1_00_000, 6, date(2026, 4, 1))
+    lend(session, "cif", fed.vo, fed.shg, 50_000, 12, date(2026, 4, 10))  # for its repay form
     bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
     today = today_in_india()
     consents.record_consent(
@@ -238,6 +240,8 @@ def _pages_of_each_role(session, client, fed, bank) -> dict[str, str]:
         "/password",
     ):
         pages[path] = bookkeeper.page(path)
+    repay = re.search(r'href="(/facilities/\d+/repay)"', pages[f"{books}/books"])[1]
+    pages[repay] = bookkeeper.page(repay)
     entry = re.search(
         r'href="(/entries/[0-9a-f-]+)"', pages[f"{books}/entries?from=01-04-2026&to=30-06-2026"]
     )[1]
