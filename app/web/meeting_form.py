@@ -40,6 +40,7 @@ TERM_DEFAULTS = {
     "new_loan_fund_source": "own",
 }
 TOTALLED = ("savings", "fine", "repayment", "new_loan_principal")
+NOT_RUPEES = "must be a decimal string of rupees"  # as the services say it
 AMOUNT_COLUMNS = TOTALLED  # read as people type them (`app/web/amounts.py`)
 
 
@@ -148,8 +149,10 @@ def sheet_of(read: MeetingForm) -> MeetingSheet | None:
             if values[column]:
                 try:
                     values[column] = rupees_text(values[column])
-                except AmountError as error:
-                    row.problems.setdefault(column, []).append(str(error))
+                except AmountError:
+                    # A reason the problem codes know (amount.not_rupees), not the sentence
+                    # already in her language: the register says it through plain_problem.
+                    row.problems.setdefault(column, []).append(NOT_RUPEES)
                     values[column] = ""
         line, problems = read_line(number, values)
         for problem in problems:
