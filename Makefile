@@ -49,7 +49,7 @@ bench: $(BIN)/activate
 # Odia catalogs (new words come in untranslated: tests/test_translations.py fails until they
 # are). The .mo files are compiled from the .po when the app starts (app/i18n.py).
 translations: $(BIN)/activate
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
 		--no-fuzzy-matching --ignore-obsolete --width 100

@@ -25,13 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from alembic import command  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from alembic import command
+from werkzeug.serving import make_server
 
-from app import create_app  # noqa: E402
-from app.cli import alembic_config  # noqa: E402
-from app.demo import DEMO_PEOPLE, load_demo  # noqa: E402
-from models.access import Role  # noqa: E402
+from app import create_app
+from app.cli import alembic_config
+from app.demo import DEMO_PEOPLE, load_demo
+from models.access import Role
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SLOW_2G = {"offline": False, "latency": 800, "downloadThroughput": 280_000 / 8,

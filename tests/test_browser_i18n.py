@@ -27,9 +27,9 @@ def test_a_bookkeeper_works_in_hindi_on_a_phone(served, browser):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "hi"
     assert browser.find_element(By.TAG_NAME, "h1").text == "संघ"
     _click_through(browser, browser.find_element(By.LINK_TEXT, "Durga SHG"))
-    # On a phone the table's rows are cards and its head is hidden: read the head's words.
-    head = browser.find_element(By.CSS_SELECTOR, "#members th")
-    assert head.get_attribute("textContent") == "सदस्य"
+    # On a phone the table's head is hidden: each cell shows its column's name (data-label).
+    first_cell = browser.find_element(By.CSS_SELECTOR, "#members td")
+    assert first_cell.get_attribute("data-label") == "सदस्य"
     meta = browser.find_element(By.CSS_SELECTOR, "main > p.meta + h1 + p.meta").text
     assert re.search(r"[0-9]{2}-[0-9]{2}-[0-9]{4} को शेष राशि", meta), meta  # dd-mm-yyyy
     amounts = [

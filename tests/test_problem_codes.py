@@ -116,3 +116,23 @@ def test_the_api_problem_carries_the_code(session, client):
 def test_invalid_field_keeps_its_reason_and_code():
     error = Invalid.field("amount", "must not be negative")
     assert [(p.field, p.code) for p in error.problems] == [("amount", "amount.negative")]
+
+
+@pytest.mark.parametrize(
+    ("secret", "code", "params"),
+    [
+        ("7" * 201, "password.too_long", {"high": "200"}),
+        ("12", "password.too_short", {"pin": "6"}),
+        ("short", "password.too_short", {"high": "10", "pin": "6"}),
+        ("123456", "password.common", {}),
+        ("my9876543210pw", "password.has_mobile", {}),
+    ],
+)
+def test_each_reason_a_password_is_refused_has_its_own_code(secret, code, params):
+    # weakness() returns its reasons rather than raising them, so the scan above misses them;
+    # "a password needs ..." once read as an institution's need (institution.wrong_kind).
+    from app.services.passwords import weakness
+
+    reason = weakness(secret, "9876543210")
+    assert reason is not None
+    assert problem_code(reason) == (code, params)

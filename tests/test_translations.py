@@ -28,8 +28,9 @@ from models.access import ApiToken
 from models.idle import IdleFlag
 from models.institutions import Bank, Institution, Member
 from models.ledger import Account, EntrySet, JournalEntry
+from models.people import Person
 from tests.factories import ADMIN, funded_shg
-from tests.test_capital import give
+from tests.test_capital import give, lend
 from tests.web_support import field_value, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[sd%]")
 LATIN = {
     "SHG", "VO", "CLF", "CIF", "VRF", "RF", "IFSC", "CSV", "UTF", "PDF", "API", "Bahi",
     "English", "bahi_", "per_period", "actual_365", "dd", "mm", "yyyy", "s",
+    "PIN", "KYC", "CKYC", "PAN", "EPIC",
 }  # fmt: skip
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
 CHECKED_ATTRIBUTES = ("title", "aria-label", "placeholder", "data-confirm", "data-label", "alt")
@@ -158,6 +160,7 @@ def _data_texts(session) -> list[str]:
         Account.name,
         JournalEntry.narration,
         EntrySet.narration,
+        JournalEntry.recorded_by,  # who recorded an entry, as the books keep it
         ApiToken.name,
         IdleFlag.reason,
     ):
@@ -166,6 +169,9 @@ def _data_texts(session) -> list[str]:
     # Who wrote what is recorded by her token's label ("token:7 test bookkeeper").
     for token_id, name in session.execute(select(ApiToken.id, ApiToken.name)):
         texts.update((f"token:{token_id} {name}", name.split(" ", 1)[-1]))
+    # A person's label, as her sign-in records it on what she writes ("person:3 Asha (auditor)").
+    for person_id, name, role in session.execute(select(Person.id, Person.name, Person.role)):
+        texts.update((f"person:{person_id} {name} ({role})", f"person:{person_id} {name}", name))
     return sorted(texts, key=len, reverse=True)
 
 
@@ -186,6 +192,8 @@ def _month_of_work(session, client, fed):
     }
     assert bookkeeper.post(f"/shgs/{fed.shg.id}/meetings/new", data).status_code == 303
     give(session, None, "cif_corpus", fed.clf, 10_00_000, date(2026, 1, 1))
+    lend(session, "cif", fed.clf, fed.vo, 1_00_000, 6, date(2026, 4, 1))
+    lend(session, "cif", fed.vo, fed.shg, 50_000, 12, date(2026, 4, 10))  # for its repay form
     bank = banks.create_bank(session, ADMIN, "Jharkhand Rajya Gramin Bank", "JRGB")
     today = today_in_india()
     consents.record_consent(
@@ -213,6 +221,32 @@ def _pages_of_each_role(session, client, fed, bank) -> dict[str, str]:
         pages[path] = bookkeeper.page(path)
     loan = re.search(r'href="(/loans/\d+)"', pages[f"/shgs/{fed.shg.id}"])[1]
     pages[loan] = bookkeeper.page(loan)
+    # The books, reports and entry forms of the SHG, and its members' own forms.
+    books = f"/institutions/{fed.shg.id}"
+    for path in (
+        f"{books}/books",
+        f"{books}/trial-balance",
+        f"{books}/balance-sheet",
+        f"{books}/income-expenditure",
+        f"{books}/ageing",
+        f"{books}/entries?from=01-04-2026&to=30-06-2026",
+        f"{books}/expenses/new",
+        f"{books}/income/new",
+        f"{books}/bank-deposits/new",
+        f"{books}/bank-withdrawals/new",
+        f"/members/{member.id}/withdrawals/new",
+        f"/shgs/{fed.shg.id}/members/new",
+        f"/members/{member.id}/edit",
+        "/password",
+    ):
+        pages[path] = bookkeeper.page(path)
+    repay = re.search(r'href="(/facilities/\d+/repay)"', pages[f"{books}/books"])[1]
+    pages[repay] = bookkeeper.page(repay)
+    entry = re.search(
+        r'href="(/entries/[0-9a-f-]+)"', pages[f"{books}/entries?from=01-04-2026&to=30-06-2026"]
+    )[1]
+    pages[entry] = bookkeeper.page(entry)
+    pages[f"{entry}/reverse"] = bookkeeper.page(f"{entry}/reverse")
     register = pages[f"/shgs/{fed.shg.id}/meetings/new"]
     refused = bookkeeper.post(
         f"/shgs/{fed.shg.id}/meetings/new",
@@ -255,6 +289,11 @@ def _pages_of_each_role(session, client, fed, bank) -> dict[str, str]:
                                           "status": "resolved", "note": ""})  # fmt: skip
     pages["flag refused"] = moved.get_data(as_text=True)
     pages["charts"] = auditor.page("/audit/charts")
+
+    admin = signed_in(session, client, Role.ADMIN)
+    pages["people"] = admin.page("/people")
+    someone = re.search(r'href="(/people/\d+)"', pages["people"])[1]
+    pages[someone] = admin.page(someone)
 
     officer = signed_in(session, client, Role.BANK_PARTNER, bank_id=bank.id)
     pages["bank search"] = officer.page("/bank/members")

@@ -37,7 +37,8 @@ def test_she_signs_in_with_her_mobile_and_password_in_the_language_she_chose(ses
         assert "token_id" not in cookie
     page = user.page("/federation")
     assert '<html lang="hi">' in page
-    assert "Puja Mahto · Bookkeeper" in page  # her name and role, never a token label
+    # Her name and role (in her language), never a token label.
+    assert "Puja Mahto · मुनीम (बुककीपर)" in page
     assert "token:" not in page and "pages:" not in page
     assert session.get(Person, her.person_id).language == "hi"  # remembered for her
 

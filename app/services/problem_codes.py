@@ -26,6 +26,24 @@ class ProblemCode(NamedTuple):
 
 # First match wins: more particular patterns come before the general ones they would match.
 _PATTERNS: tuple[tuple[str, str], ...] = (
+    # People: mobile numbers, passwords and PINs (`app/services/people.py`, `passwords.py`);
+    # first, as "a password needs ..." would otherwise read as a kind of institution's need.
+    ("mobile.not_valid", r"give a 10-digit Indian mobile number.*"),
+    ("text.required", r"give her name"),
+    ("choice.not_allowed", r"one of (?P<choices>.+)"),
+    ("password.wrong_current", r"this is not your current password"),
+    ("password.unchanged", r"choose a password other than the one you have"),
+    ("password.too_long", r"use at most (?P<high>[0-9]+) characters"),
+    ("password.too_short", r"a PIN needs at least (?P<pin>[0-9]+) digits"),
+    (
+        "password.too_short",
+        r"a password needs at least (?P<high>[0-9]+) characters"
+        r" \(or use a PIN of at least (?P<pin>[0-9]+) digits\)",
+    ),
+    ("password.common", r"this (password|PIN) is one of the first that anyone would guess.*"),
+    ("password.has_mobile", r"do not use your mobile number in it"),
+    ("not_found", r"no such person, or she is disabled"),
+    ("institution.wrong_kind", r"a token issued to a person has her role and scope"),
     # Amounts of money.
     ("amount.not_positive", r"must be more than zero"),
     ("amount.negative", r"(amounts )?must not be negative"),

@@ -16,8 +16,6 @@ from app.services.shg_pages import RegisterRow
 from app.web.amounts import AmountError, paise_of, rupees_text
 from models.money import format_rupees
 
-NOT_RUPEES = "must be a decimal string of rupees"
-
 ROW_COLUMNS = (
     "savings",
     "fine",
@@ -42,6 +40,7 @@ TERM_DEFAULTS = {
     "new_loan_fund_source": "own",
 }
 TOTALLED = ("savings", "fine", "repayment", "new_loan_principal")
+NOT_RUPEES = "must be a decimal string of rupees"  # as the services say it
 AMOUNT_COLUMNS = TOTALLED  # read as people type them (`app/web/amounts.py`)
 
 
@@ -151,8 +150,8 @@ def sheet_of(read: MeetingForm) -> MeetingSheet | None:
                 try:
                     values[column] = rupees_text(values[column])
                 except AmountError:
-                    # The services' own reason: the register shows it through its problem
-                    # code, as a sentence in her language (app/web/plain_problems.py).
+                    # A reason the problem codes know (amount.not_rupees), not the sentence
+                    # already in her language: the register says it through plain_problem.
                     row.problems.setdefault(column, []).append(NOT_RUPEES)
                     values[column] = ""
         line, problems = read_line(number, values)

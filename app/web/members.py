@@ -34,6 +34,23 @@ from models.kyc import GENDERS, KEY_PERSON_RELATIONS, MARITAL_STATUSES, OTHER_ID
 WRITERS = (Role.BOOKKEEPER, Role.ADMIN)
 DATES = ("joined_on", "date_of_birth", "age_as_on")
 # Her KYC's fields as the form shows them: (field, label), in the order of a paper form.
+# What her record lacks for the credit bureaus, by the field `kyc.reporting_gaps` names: the
+# service's words are English, the page says them in her language.
+GAP_WORDS = {
+    "full_name": _l("full name"),
+    "date_of_birth_or_age": _l("date of birth, or age and the date it was given"),
+    "gender": _l("gender"),
+    "marital_status": _l("marital status"),
+    "key_person_name": _l("husband's or father's name"),
+    "key_person_relation": _l("relationship of that person"),
+    "address_line": _l("address"),
+    "state_code": _l("state"),
+    "pin_code": _l("PIN code"),
+    "identity_document": _l(
+        "an identity document (voter ID, ration card, other ID or CKYC number)"
+    ),
+}
+
 KYC_LABELS: dict[str, Any] = {
     "full_name": _l("Full name, as on her identity document"),
     "date_of_birth": _l("Date of birth"),
@@ -132,6 +149,7 @@ def _page(
         kyc_labels=KYC_LABELS,
         choices=CHOICES,
         gaps=gaps,
+        gap_words=GAP_WORDS,
         form_key=new_form_key(),
     )
     return page, status

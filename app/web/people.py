@@ -22,6 +22,7 @@ from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.session import roles, web_principal
 from app.web.sign_in import LANGUAGE_NAMES
+from app.words import word
 from models.access import Role
 from models.institutions import Bank, Institution
 
@@ -35,7 +36,7 @@ def _scopes() -> dict[str, str]:
         .where(Institution.kind.in_(SCOPE_KINDS))
         .order_by(Institution.kind, Institution.name)
     )
-    options = {f"institution:{i.id}": f"{i.name} ({i.kind.upper()})" for i in places}
+    options = {f"institution:{i.id}": f"{i.name} ({word(i.kind)})" for i in places}
     for bank in db().scalars(select(Bank).order_by(Bank.name)):
         options[f"bank:{bank.id}"] = bank.name
     return options

@@ -57,6 +57,13 @@ FIELD_LABELS: dict[str, LazyString] = {
     "run_id": _l("Audit run"),
     "after": _l("Page"),
     "name": _l("Name"),
+    "mobile": _l("Mobile number"),
+    "password": _l("Password or PIN"),
+    "current_password": _l("Current password or PIN"),
+    "new_password": _l("New password or PIN"),
+    "language": _l("Language"),
+    "role": _l("Role"),
+    "person_id": _l("Person"),
     "category": _l("Kind of expense or income"),
 }
 THIS_ENTRY = _l("This entry")
@@ -175,6 +182,30 @@ SENTENCES: dict[str, tuple[tuple[tuple[str, ...], LazyString], ...]] = {
                 "The sheet has a column it does not use: %(column)s. Remove it or correct its name."
             ),
         ),
+    ),
+    "mobile.not_valid": (
+        ((), _l("%(label)s: write her 10-digit mobile number; it begins with 6, 7, 8 or 9.")),
+    ),
+    "password.wrong_current": (
+        ((), _l("%(label)s: this is not your current password. Type it again.")),
+    ),
+    "password.unchanged": (
+        ((), _l("%(label)s: choose a new password, not the one you have now.")),
+    ),
+    "password.too_long": ((("high",), _l("%(label)s: use at most %(high)s letters.")),),
+    "password.too_short": (
+        (
+            ("high", "pin"),
+            _l(
+                "%(label)s: a password needs at least %(high)s letters,"
+                " or use a PIN of at least %(pin)s digits."
+            ),
+        ),
+        (("pin",), _l("%(label)s: a PIN needs at least %(pin)s digits.")),
+    ),
+    "password.common": (((), _l("%(label)s: this is too easy to guess. Choose another.")),),
+    "password.has_mobile": (
+        ((), _l("%(label)s: do not put your mobile number in it. Choose another.")),
     ),
 }
 GENERAL = _l("%(label)s: check this entry.")

@@ -35,7 +35,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import state_scope
 from app.errors import handle_http_exception
-from app.i18n import LANGUAGES
+from app.i18n import choose_locale
 from app.requestdb import db
 from app.services.errors import DomainError
 from app.services.people import principal_of_person
@@ -76,10 +76,10 @@ def role_name(role: Role | str) -> str:
 
 
 def page_language() -> str:
-    """The language the page is drawn in (the `<html lang>`): the person's, kept in her
-    session from the sign-in page's choice."""
-    lang = session.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
+    """The language the page is drawn in (the `<html lang>`): the one `choose_locale` draws
+    it in (her choice kept in the session, else her browser's, else English), so the page's
+    words and its `lang` never disagree."""
+    return choose_locale()
 
 
 @bp.app_context_processor

@@ -25,7 +25,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.auth import count_address_attempt
-from app.i18n import LANGUAGES
+from app.i18n import LANGUAGE_NAMES, LANGUAGES, choose_locale
 from app.requestdb import db
 from app.security import security
 from app.services import people
@@ -36,8 +36,6 @@ from app.web.session import HOME, log_request, safe_next, start_session, web_pri
 from models.access import Role
 from models.people import Person
 
-# Each language named in itself, as the sign-in page offers them.
-LANGUAGE_NAMES = {"en": "English", "hi": "हिन्दी", "or": "ଓଡ଼ିଆ"}
 PENDING_SECONDS = 5 * 60  # between the password and the one-time code
 
 
@@ -47,7 +45,7 @@ def _form(status: int = 200, **extra: Any) -> tuple[str, int]:
         "web/sign_in.html",
         next=next_,
         languages=LANGUAGE_NAMES,
-        chosen=session.get("lang", "en"),
+        chosen=choose_locale(),  # her choice, else her browser's language
         mobile=request.form.get("mobile", ""),
         **extra,
     )
