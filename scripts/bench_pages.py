@@ -17,6 +17,7 @@ protocol (`Network.emulateNetworkConditions`).
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import sys
 import tempfile
@@ -76,6 +77,7 @@ def _serve(folder: Path):
         load_demo(session, app.extensions["bahi.security"])
         session.commit()
         session.close()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"

@@ -153,3 +153,19 @@ def test_smoke(benchmark: str, admin_url: str) -> None:
     dropped = re.findall(r"^  dropped database (\S+)$", done.stdout, re.MULTILINE)
     assert dropped and all("_smoke_" in name for name in dropped), done.stdout
     assert existing_databases(admin_url, dropped) == []
+
+
+def test_pages_smoke() -> None:
+    """bench_pages needs Chromium, not PostgreSQL: one page measured on an open connection."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no Chromium here: apt install chromium chromium-driver")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench_pages.py"), "--smoke"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr[-3000:]}"
+    row = re.search(r"^  federation tree +open +(\d+) +(\d+) +(\d+)$", done.stdout, re.MULTILINE)
+    assert row and int(row[1]) > 1000 and int(row[3]) >= 1, done.stdout
