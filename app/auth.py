@@ -7,10 +7,10 @@ from flask import Flask, Response, current_app, g, request, session
 from app import state_scope
 from app.errors import problem
 from app.requestdb import db
-from app.services.idempotency import HEADER, MAX_KEY_LENGTH, WRITE_METHODS
-from app.services.principal import Principal
-from app.services.throttle import Refused, count_attempt
-from app.services.tokens import authenticate, authenticate_write
+from app.services.access.throttle import Refused, count_attempt
+from app.services.access.tokens import authenticate, authenticate_write
+from app.services.shared.idempotency import HEADER, MAX_KEY_LENGTH, WRITE_METHODS
+from app.services.shared.principal import Principal
 
 PUBLIC_PATHS = {
     "/api/v1/openapi.json",

@@ -16,13 +16,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
-from app.services import tokens as token_service
-from app.services.clock import today_in_india
-from app.services.errors import DomainError
-from app.services.journal import readable_book
-from app.services.principal import cli_principal
-from app.services.reports import trial_balance
-from app.services.verify import books_in_scope, verify_books
+from app.services.access import tokens as token_service
+from app.services.ledger.journal import readable_book
+from app.services.ledger.reports import trial_balance
+from app.services.ledger.verify import books_in_scope, verify_books
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import DomainError
+from app.services.shared.principal import cli_principal
 from models.access import Role
 from models.base import utcnow
 from models.money import format_inr
@@ -198,7 +198,7 @@ def ledger_trial_balance(book_id: int) -> None:
 @click.option("--apply", is_flag=True, help="Post the meetings (default: a dry run).")
 def meetings_import(path: str, apply: bool) -> None:
     """Import a meeting-sheet CSV; exit 1 when any row has a problem."""
-    from app.services.meeting_import import import_meetings
+    from app.services.lending.meeting_import import import_meetings
 
     text = Path(path).read_text("utf-8-sig")
     with cli_session() as session:
@@ -232,7 +232,7 @@ def meetings_import(path: str, apply: bool) -> None:
 )
 def bureau_export(bank_id: int, as_of: datetime, out: str | None) -> None:
     """Make and keep a bank's bureau file as of a date, write it, and print its counts."""
-    from app.services import bureau_reports
+    from app.services.credit import bureau_reports
     from models.bureau_settings import load_settings
 
     settings = load_settings(current_app.config["BUREAU_SETTINGS_FILE"])
@@ -299,7 +299,7 @@ def users_create(
 ) -> None:
     """Add a person (the first admin, on a new deployment) with a password typed here."""
     from app.security import security
-    from app.services import people
+    from app.services.access import people
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

@@ -7,24 +7,18 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import (
-    banks,
-    consents,
-    federation_loans,
-    gradings,
-    grants,
-    institutions,
-    members,
-    people,
-    savings,
-)
-from app.services.audit_runs import RunRequest, run_report
-from app.services.books import account_by_role
-from app.services.clock import today_in_india
-from app.services.institutions import NewInstitution
-from app.services.posting import EntryDraft, post_entry
-from app.services.principal import Principal
-from app.services.savings import SavingsMovement
+from app.services.access import people
+from app.services.audit.audit_runs import RunRequest, run_report
+from app.services.capital import gradings, grants
+from app.services.credit import consents
+from app.services.federation import banks, institutions, members
+from app.services.federation.institutions import NewInstitution
+from app.services.ledger.books import account_by_role
+from app.services.ledger.posting import EntryDraft, post_entry
+from app.services.lending import federation_loans, savings
+from app.services.lending.savings import SavingsMovement
+from app.services.shared.clock import today_in_india
+from app.services.shared.principal import Principal
 from app.synthetic import generate
 from models.access import ApiToken, Role
 from models.base import utcnow
@@ -76,7 +70,7 @@ def _shg_books(session: Session, clf: Institution, vo: Institution, start: date)
             for i, n in enumerate(names, start=1)
         ]
         # Books from three months before the weeks below (each member's first saving), graded
-        # A, then the Revolving Fund: the rule in app/services/revolving_fund.py.
+        # A, then the Revolving Fund: the rule in app/services/capital/revolving_fund.py.
         joined = start - timedelta(days=92)
         for member in enrolled:
             savings.deposit(session, DEMO, SavingsMovement(member.id, 10000, joined))

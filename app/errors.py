@@ -11,7 +11,7 @@ from flask_limiter import RateLimitExceeded
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.services.errors import DomainError, FieldProblem
+from app.services.shared.errors import DomainError, FieldProblem
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)

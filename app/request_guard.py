@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from app.services.errors import DomainError, FieldProblem
+from app.services.shared.errors import DomainError, FieldProblem
 
 MAX_JSON_DEPTH = 32
 # Cheap tests on the raw bytes decide whether the parsed body needs a walk at all: a body

@@ -32,14 +32,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services import bureau_reports, import_jobs
-from app.services.audit_runs import AlreadyRun, RunRequest, run_report
-from app.services.clock import today_in_india
-from app.services.errors import Conflict
-from app.services.idempotency import purge_expired as purge_idempotency_records
-from app.services.idle_rules import schedule
-from app.services.principal import Principal
-from app.services.throttle import purge_old_windows
+from app.services.access.throttle import purge_old_windows
+from app.services.audit.audit_runs import AlreadyRun, RunRequest, run_report
+from app.services.audit.idle_rules import schedule
+from app.services.credit import bureau_reports
+from app.services.lending import import_jobs
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import Conflict
+from app.services.shared.idempotency import purge_expired as purge_idempotency_records
+from app.services.shared.principal import Principal
 from models.access import Role
 from models.base import utcnow
 from models.bureau_settings import BureauSettings, previous_cycle

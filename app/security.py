@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from app.services.one_time_codes import fernet_for
-from app.services.passwords import HashCost
-from app.services.people import Security
+from app.services.access.one_time_codes import fernet_for
+from app.services.access.passwords import HashCost
+from app.services.access.people import Security
 from app.web.secret_key import kept_key
 from models.access import Role
 

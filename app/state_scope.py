@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Delete, Select, Update, event, select
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
-from app.services.principal import Principal
+from app.services.shared.principal import Principal
 from models import Base, Institution
 from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN
 

@@ -18,18 +18,18 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.services import institutions, members
-from app.services.books import account_by_role, book_of
-from app.services.institutions import NewInstitution
-from app.services.meetings import (
+from app.services.federation import institutions, members
+from app.services.federation.institutions import NewInstitution
+from app.services.ledger.books import account_by_role, book_of
+from app.services.ledger.posting import EntryDraft, post_entry
+from app.services.lending.meetings import (
     MeetingLine,
     MeetingSheet,
     NewLoanLine,
     RepaymentLine,
     record_meeting,
 )
-from app.services.posting import EntryDraft, post_entry
-from app.services.principal import Principal
+from app.services.shared.principal import Principal
 from models import InstitutionKind, Role
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 

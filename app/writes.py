@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from app.auth import current_principal
 from app.errors import database_unavailable
 from app.requestdb import db
-from app.services.access_log import record_access
-from app.services.errors import Conflict, DomainError, FieldProblem
-from app.services.idempotency import (
+from app.services.access.access_log import record_access
+from app.services.shared.errors import Conflict, DomainError, FieldProblem
+from app.services.shared.idempotency import (
     HEADER,
     MAX_KEY_LENGTH,
     WRITE_METHODS,

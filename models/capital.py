@@ -115,7 +115,7 @@ class Facility(Base):
     rate_bp: Mapped[int] = mapped_column(Integer)
     # Bank loans only: the bank's own rate (its weighted average interest charge or lending
     # rate), per annum. The subvention claim is computed on it, and it is the rate charged on
-    # the balance above the scheme's limit (`app/services/bank_loans.py`).
+    # the balance above the scheme's limit (`app/services/lending/bank_loans.py`).
     bank_rate_bp: Mapped[int | None] = mapped_column(Integer)
     # True for bank loans recorded before the two rates were kept apart (migration 0017): both
     # hold the one rate recorded then, until someone confirms them.

@@ -9,7 +9,7 @@ zero points for that characteristic.
 members, but the odds its scale names (600 at 50:1) are not a probability of default. It is
 shown as an *expert score* with these points (API, web page, PDF profile), never as a
 probability, until a trained model that passed its gates is activated
-(`app/services/scoring_models.py`).
+(`app/services/credit/scoring_models.py`).
 
 Points by characteristic (value bands, lowest first):
 

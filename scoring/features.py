@@ -1,6 +1,6 @@
 """The characteristics a readiness score is built from, what each means in plain words, and
 which way is better. A member's values are computed from her credit history
-(`app/services/readiness.py`); nothing here reads the database.
+(`app/services/credit/readiness.py`); nothing here reads the database.
 
 Caste and religion are never characteristics: they are only used to check scores for fair
 treatment across groups (`scoring.validation.adverse_impact`).

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
-from app.services.bureau_build import build  # noqa: E402
-from app.services.bureau_reports import generate_file, period_start  # noqa: E402
-from app.services.principal import Principal  # noqa: E402
+from app.services.credit.bureau_build import build  # noqa: E402
+from app.services.credit.bureau_reports import generate_file, period_start  # noqa: E402
+from app.services.shared.principal import Principal  # noqa: E402
 from models import Bank, Facility, Role  # noqa: E402
 from models.bureau_format import write  # noqa: E402
 from models.bureau_settings import load_settings  # noqa: E402

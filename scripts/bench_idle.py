@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
-from app.services import institutions  # noqa: E402
-from app.services.audit_runs import RunRequest, run_report  # noqa: E402
-from app.services.institutions import NewInstitution  # noqa: E402
-from app.services.principal import Principal  # noqa: E402
+from app.services.audit.audit_runs import RunRequest, run_report  # noqa: E402
+from app.services.federation import institutions  # noqa: E402
+from app.services.federation.institutions import NewInstitution  # noqa: E402
+from app.services.shared.principal import Principal  # noqa: E402
 from models import InstitutionKind, Role  # noqa: E402
 from models.idle import IdleFlag  # noqa: E402
 from scripts.bench_common import (  # noqa: E402

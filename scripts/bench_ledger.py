@@ -40,12 +40,13 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
-from app.services import institutions, tokens  # noqa: E402
-from app.services.balances import statement  # noqa: E402
-from app.services.books import account_by_role, book_of  # noqa: E402
-from app.services.institutions import NewInstitution  # noqa: E402
-from app.services.posting import EntryDraft, PostingDraft, post_entry  # noqa: E402
-from app.services.principal import Principal  # noqa: E402
+from app.services.access import tokens  # noqa: E402
+from app.services.federation import institutions  # noqa: E402
+from app.services.federation.institutions import NewInstitution  # noqa: E402
+from app.services.ledger.balances import statement  # noqa: E402
+from app.services.ledger.books import account_by_role, book_of  # noqa: E402
+from app.services.ledger.posting import EntryDraft, PostingDraft, post_entry  # noqa: E402
+from app.services.shared.principal import Principal  # noqa: E402
 from models import Account, InstitutionKind, Role, Side  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
     admin_url,

@@ -53,9 +53,9 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
-from app.services.arrears import BUCKETS, ageing_rows  # noqa: E402
-from app.services.meeting_import import import_meetings  # noqa: E402
-from app.services.principal import Principal  # noqa: E402
+from app.services.lending.arrears import BUCKETS, ageing_rows  # noqa: E402
+from app.services.lending.meeting_import import import_meetings  # noqa: E402
+from app.services.shared.principal import Principal  # noqa: E402
 from models import Member, Posting, Role  # noqa: E402
 from scripts.bench_common import (  # noqa: E402
     admin_url,

@@ -35,10 +35,10 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
-from app.services.batch_features import features_for_scope  # noqa: E402
-from app.services.credit_history import credit_history  # noqa: E402
-from app.services.readiness import readiness  # noqa: E402
-from app.services.scoring_models import SPEC  # noqa: E402
+from app.services.credit.batch_features import features_for_scope  # noqa: E402
+from app.services.credit.credit_history import credit_history  # noqa: E402
+from app.services.credit.readiness import readiness  # noqa: E402
+from app.services.credit.scoring_models import SPEC  # noqa: E402
 from models.institutions import Member  # noqa: E402
 from models.loans import MemberLoan  # noqa: E402
 from scoring.expert import expert_score  # noqa: E402

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from app.services.principal import cli_principal  # noqa: E402
-from app.services.scoring_models import labelled_rows, train  # noqa: E402
+from app.services.credit.scoring_models import labelled_rows, train  # noqa: E402
+from app.services.shared.principal import cli_principal  # noqa: E402
 from scoring.synthetic import synthetic_members  # noqa: E402
 from scoring.validation import GroupMinimum  # noqa: E402
 

@@ -38,8 +38,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.services import bank_loans, banks, institutions, loans, members
-from app.services.institutions import NewInstitution
+from app.services.federation import banks, institutions, members
+from app.services.federation.institutions import NewInstitution
+from app.services.lending import bank_loans, loans
 from models import Bank, BankBranch, Institution, InstitutionKind, Member, MemberKyc
 from models.loans import MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis

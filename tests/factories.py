@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.services import banks, institutions, members, tokens
-from app.services.books import account_by_role, book_of
-from app.services.institutions import NewInstitution
-from app.services.posting import EntryDraft, post_entry
-from app.services.principal import Principal
+from app.services.access import tokens
+from app.services.federation import banks, institutions, members
+from app.services.federation.institutions import NewInstitution
+from app.services.ledger.books import account_by_role, book_of
+from app.services.ledger.posting import EntryDraft, post_entry
+from app.services.shared.principal import Principal
 from models import Account, BankBranch, Institution, InstitutionKind, Member, Role
 
 ADMIN = Principal(role=Role.ADMIN, label="test:admin")

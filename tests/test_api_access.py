@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.services import banks
+from app.services.federation import banks
 from models import AccessLogEntry, Role
 from tests.conftest import make_test_app
 from tests.factories import ADMIN, ApiCaller, make_federation, token
@@ -36,7 +36,7 @@ def test_no_token_or_a_bad_token_is_401_problem(client, world):
 def test_revoked_and_expired_tokens_stop_working(session, client, world):
     from datetime import timedelta
 
-    from app.services.tokens import issue_token, revoke_token
+    from app.services.access.tokens import issue_token, revoke_token
     from models.base import utcnow
 
     issued = issue_token(session, ADMIN, name="t", role=Role.ADMIN)

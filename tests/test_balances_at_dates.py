@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.errors import Invalid
-from app.services.posting import EntryDraft, post_entries, post_entry, post_linked_set
-from app.services.reports import balance_sheet
-from app.services.reversals import reverse_entry
+from app.services.ledger.posting import EntryDraft, post_entries, post_entry, post_linked_set
+from app.services.ledger.reports import balance_sheet
+from app.services.lending.reversals import reverse_entry
+from app.services.shared.errors import Invalid
 from models import Account, Book, Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token, transfer
 

@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from app.services import bank_loans
-from app.services.bank_classification import class_on
-from app.services.errors import Conflict, Invalid
-from app.services.facilities import movements, schedule_of
-from app.services.reversals import reverse_entry
+from app.services.lending import bank_loans
+from app.services.lending.bank_classification import class_on
+from app.services.lending.facilities import movements, schedule_of
+from app.services.lending.reversals import reverse_entry
+from app.services.shared.errors import Conflict, Invalid
 from tests.factories import ADMIN, Federation, bank_ready_federation
 
 LATER = date(2030, 1, 1)

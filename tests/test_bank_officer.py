@@ -7,8 +7,8 @@ import csv
 import io
 from datetime import date, timedelta
 
-from app.services import consents
-from app.services.clock import today_in_india
+from app.services.credit import consents
+from app.services.shared.clock import today_in_india
 from models import Role
 from tests.factories import ApiCaller, token
 from tests.test_credit import consent, ledger, partner  # noqa: F401 - the fixture

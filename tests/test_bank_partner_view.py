@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.services.clock import today_in_india
+from app.services.shared.clock import today_in_india
 from models import Role
 from tests.factories import ADMIN, ApiCaller, bank_ready_federation, token
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import savings
-from app.services.batch_features import features_for_scope
-from app.services.credit_history import credit_history
-from app.services.meetings import MeetingLine, MeetingSheet, record_meeting
-from app.services.readiness import features_of
+from app.services.credit.batch_features import features_for_scope
+from app.services.credit.credit_history import credit_history
+from app.services.credit.readiness import features_of
+from app.services.lending import savings
+from app.services.lending.meetings import MeetingLine, MeetingSheet, record_meeting
 from tests.factories import ADMIN
 from tests.test_credit import LATER, ledger  # noqa: F401 - the fixture
 
@@ -34,8 +34,8 @@ def test_a_scope_in_one_pass_matches_each_member_alone(session, ledger):  # noqa
 
 
 def test_the_in_memory_rule_gives_the_sql_rules_days_past_due(session, ledger):  # noqa: F811
-    from app.services.arrears import days_past_due
-    from app.services.loan_months import loan_months
+    from app.services.lending.arrears import days_past_due
+    from app.services.lending.loan_months import loan_months
     from models.loans import MemberLoan
 
     _, member, loan, _, _ = ledger

@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 
 from app.cli import alembic_config
 from app.demo import DEMO_PEOPLE, load_demo
-from app.services.clock import today_in_india
+from app.services.shared.clock import today_in_india
 from models.institutions import Institution
 from models.meetings import Meeting
 from tests.browser_support import _browser_or_skip, _click_through, _no_csp_refusals, _submit

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.services import bureau_reports, loans
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.principal import Principal
+from app.services.credit import bureau_reports
+from app.services.lending import loans
+from app.services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.shared.principal import Principal
 from models import Role
 from models.bureau_format import format_spec, parse, validate
 from models.bureau_settings import load_settings

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from app.services import federation_loans, gradings, grants, savings, utilisation
-from app.services.errors import Conflict, Invalid
-from app.services.journal import readable_entry
-from app.services.reversals import reverse_set
+from app.services.capital import gradings, grants, utilisation
+from app.services.ledger.journal import readable_entry
+from app.services.lending import federation_loans, savings
+from app.services.lending.reversals import reverse_set
+from app.services.shared.errors import Conflict, Invalid
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, Federation, make_federation
 

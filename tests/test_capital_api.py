@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from app.services import banks
+from app.services.federation import banks
 from models import Role
 from tests.factories import ADMIN, ApiCaller, bank_ready_federation, make_federation, token
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select, text
 
-from app.services import people
+from app.services.access import people
 from models import ApiToken, Institution, Person, Role
 from tests.conftest import make_test_app
 from tests.factories import make_federation, transfer

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from app.services.balances import balance_as_of
-from app.services.errors import DomainError
-from app.services.reversals import reverse_entry
-from app.services.verify import verify_books
+from app.services.ledger.balances import balance_as_of
+from app.services.ledger.verify import verify_books
+from app.services.lending.reversals import reverse_entry
+from app.services.shared.errors import DomainError
 from models import Account, Book, Role
 from tests.conftest import make_test_app
 from tests.factories import ADMIN, make_federation, token, transfer

@@ -9,11 +9,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from app.services import banks, consents, loans, members, savings
-from app.services.clock import today_in_india
-from app.services.credit_history import credit_history, month_ends
-from app.services.errors import Forbidden, Invalid, NotFound
-from app.services.principal import Principal
+from app.services.credit import consents
+from app.services.credit.credit_history import credit_history, month_ends
+from app.services.federation import banks, members
+from app.services.lending import loans, savings
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import Forbidden, Invalid, NotFound
+from app.services.shared.principal import Principal
 from models import Role
 from models.credit import Consent, CreditEnquiry
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
@@ -228,7 +230,7 @@ def test_the_database_keeps_consent_terms_and_enquiries(session, connection, led
 
 
 def test_a_thin_file_says_what_is_missing_instead_of_a_score(session, ledger):
-    from app.services.readiness import readiness
+    from app.services.credit.readiness import readiness
 
     _, member, _, _, _ = ledger
     result = readiness(session, credit_history(session, member, date(2026, 5, 31)), "test")
@@ -251,7 +253,7 @@ def test_fewer_than_six_instalments_due_is_insufficient_history(session, ledger)
     """Twelve months of record on 31 May 2026, but only four instalments of her loan have
     fallen due: too few repayments to judge. (Before, the instalment rule only counted with
     under 6 months of record, so she was scored: 570.)"""
-    from app.services.readiness import readiness
+    from app.services.credit.readiness import readiness
 
     _, member, _, _, _ = ledger
     _save_from_june_2025(session, member)
@@ -264,7 +266,7 @@ def test_fewer_than_six_instalments_due_is_insufficient_history(session, ledger)
 
 
 def test_a_scored_member_gets_reasons_eligibility_and_a_stored_score(session, ledger):
-    from app.services.readiness import readiness
+    from app.services.credit.readiness import readiness
     from models.credit import CreditScore
 
     _, member, _, _, _ = ledger

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.services import banks
-from app.services.clock import today_in_india
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from models import AccessLogEntry, Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token
 
@@ -110,9 +110,10 @@ def test_refusals_name_the_field_and_the_role(world):
 def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, session, client):
     """Eight months of saving, no loan: scored by the expert scorecard. The API, the web page
     and the PDF call it an expert score and give its points; none gives a probability."""
-    from app.services import consents, savings
-    from app.services.profile_pdf import points_line
-    from app.services.readiness import readiness
+    from app.services.credit import consents
+    from app.services.credit.profile_pdf import points_line
+    from app.services.credit.readiness import readiness
+    from app.services.lending import savings
     from tests.web_support import WebUser, person
 
     fed, bank, _, partner, _ = world
@@ -148,7 +149,7 @@ def test_an_expert_score_is_shown_with_its_points_never_as_a_probability(world, 
     assert "Expert score" in page and 'id="points"' in page
     assert "not a probability of default" in page and "chance of" not in page
 
-    from app.services.credit_history import credit_history
+    from app.services.credit.credit_history import credit_history
 
     result = readiness(session, credit_history(session, member, today), "test")
     line = points_line(result)

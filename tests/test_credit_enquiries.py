@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from app.services import consents
-from app.services.clock import today_in_india
-from app.services.credit_history import credit_history
+from app.services.credit import consents
+from app.services.credit.credit_history import credit_history
+from app.services.shared.clock import today_in_india
 from models.credit import CreditEnquiry
 from tests.test_credit import consent, ledger, partner  # noqa: F401 - the fixture
 

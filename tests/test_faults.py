@@ -257,7 +257,7 @@ def test_a_bank_read_that_cannot_be_logged_is_not_served(sqlite_db, own_app):
     database turned read-only under it), the bank gets a 503, not the data."""
     url, _fed, _ = sqlite_db
     engine = create_engine(url, poolclass=NullPool)
-    from app.services import banks
+    from app.services.federation import banks
     from tests.factories import ADMIN
 
     with sessionmaker(bind=engine)() as session:

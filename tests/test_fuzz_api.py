@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from schemathesis import checks
 from schemathesis.core.failures import FailureGroup
 
-from app.services import banks, consents
-from app.services.clock import today_in_india
+from app.services.credit import consents
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from models import Role
 from tests.factories import ADMIN, make_federation, token, transfer
 

@@ -115,7 +115,7 @@ def test_an_expired_record_no_longer_replays_and_is_purged(session, client, app)
 
     from sqlalchemy import update
 
-    from app.services.idempotency import purge_expired
+    from app.services.shared.idempotency import purge_expired
     from models import IdempotencyRecord
     from models.base import utcnow
 
@@ -144,7 +144,7 @@ def test_an_expired_record_no_longer_replays_and_is_purged(session, client, app)
 def test_records_within_retention_are_not_purged(session, setup):
     from datetime import timedelta
 
-    from app.services.idempotency import purge_expired
+    from app.services.shared.idempotency import purge_expired
     from models import IdempotencyRecord
     from models.base import utcnow
 

@@ -12,11 +12,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.services import audit_runs, idle_flags, idle_rules
-from app.services.audit_runs import RunRequest, run_report
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.idle_flags import FlagFilter
-from app.services.principal import Principal
+from app.services.audit import audit_runs, idle_flags, idle_rules
+from app.services.audit.audit_runs import RunRequest, run_report
+from app.services.audit.idle_flags import FlagFilter
+from app.services.shared.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.shared.principal import Principal
 from models import Role
 from models.idle import IdleFlag, IdleObservation, IdleRule
 from tests.factories import ADMIN, make_federation
@@ -223,7 +223,7 @@ def test_only_an_admin_edits_rules_and_bad_rules_are_named(session):
 
 
 def test_own_funds_are_cash_and_bank_beyond_the_capital_funds_idle(session):
-    from app.services import savings
+    from app.services.lending import savings
 
     fed = make_federation(session)
     for member in fed.members:
@@ -350,7 +350,7 @@ def test_own_funds_small_expenses_and_cash_banked_do_not_reset_the_clock(session
     bank (money moved between cash and bank, not out). On 5 April the SHG's own funds have
     been idle 90 days, since the first money in. (Counting every payment out of cash, the
     banking on 15 March reset the clock: 21 days, no flag.)"""
-    from app.services import cash_book, savings
+    from app.services.lending import cash_book, savings
 
     fed = make_federation(session)
     for member in fed.members:

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from app.services import banks, import_jobs
+from app.services.federation import banks
+from app.services.lending import import_jobs
 from models import ImportJob, Role
 from models.base import utcnow
 from tests.conftest import make_test_app
@@ -150,7 +151,7 @@ def test_a_job_is_visible_only_to_its_owner_scope_and_admins(session, shg):
 
 
 def test_a_job_whose_token_was_revoked_fails_and_posts_nothing(session, connection, shg):
-    from app.services.tokens import revoke_token
+    from app.services.access.tokens import revoke_token
 
     fed, api, _ = shg
     queued = upload(api, HEADER + sheet_rows(fed, 2), "apply")

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from app.services import periods
-from app.services.errors import Conflict, Forbidden, Invalid
-from app.services.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
-from app.services.principal import Principal
-from app.services.reversals import reverse_entry, reverse_set
+from app.services.ledger import periods
+from app.services.ledger.posting import EntryDraft, PostingDraft, post_entry, post_linked_set
+from app.services.lending.reversals import reverse_entry, reverse_set
+from app.services.shared.errors import Conflict, Forbidden, Invalid
+from app.services.shared.principal import Principal
 from models import Account, JournalEntry, Posting, Role, Side
 from tests.factories import ADMIN, make_federation, transfer
 

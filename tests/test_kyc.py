@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from app.services import banks, kyc, members
-from app.services.aadhaar import could_be_aadhaar, mask_aadhaar, verhoeff_valid
-from app.services.clock import today_in_india
-from app.services.errors import Invalid
-from app.services.kyc_rules import FORMATS
+from app.services.federation import banks, kyc, members
+from app.services.federation.kyc_rules import FORMATS
+from app.services.shared.aadhaar import could_be_aadhaar, mask_aadhaar, verhoeff_valid
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import Invalid
 from models import Role
 from models.kyc import MemberKyc
 from tests.factories import ADMIN, ApiCaller, make_federation, token

@@ -1,5 +1,5 @@
 """Livelihood income and Lakhpati Didi status, worked by hand (the rule is in
-app/services/livelihood.py's docstring: the 12 months ending on her latest record, every
+app/services/lending/livelihood.py's docstring: the 12 months ending on her latest record, every
 activity added, at least four seasons or business cycles, no day uncovered)."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from app.services import livelihood
-from app.services.errors import Invalid
+from app.services.lending import livelihood
+from app.services.shared.errors import Invalid
 from models import Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
-from app.services import bank_loans, loans
-from app.services.errors import Invalid
-from app.services.loan_funding import bank_loans_running
-from app.services.meeting_csv import locate, parse_sheets
-from app.services.meetings import MeetingLine, MeetingSheet, NewLoanLine, record_meeting
+from app.services.lending import bank_loans, loans
+from app.services.lending.loan_funding import bank_loans_running
+from app.services.lending.meeting_csv import locate, parse_sheets
+from app.services.lending.meetings import MeetingLine, MeetingSheet, NewLoanLine, record_meeting
+from app.services.shared.errors import Invalid
 from models import Role
 from models.loans import MemberLoan
 from tests.bureau_example import flat

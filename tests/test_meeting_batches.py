@@ -23,25 +23,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.services import (
-    bank_loans,
-    banks,
-    institutions,
-    loans,
-    meeting_import,
-    meeting_loans,
-    members,
-    periods,
-)
-from app.services.bulk import among, insert_rows
-from app.services.errors import DomainError, FieldProblem
-from app.services.institutions import NewInstitution
-from app.services.loans import Paid, compute_dues
-from app.services.meeting_csv import RowProblem, locate, parse_sheets
-from app.services.meeting_repayments import read_loan_book
-from app.services.meetings import kept_if, record_meeting
-from app.services.principal import Principal
-from app.services.verify import books_in_scope, verify_books
+from app.services.federation import banks, institutions, members
+from app.services.federation.institutions import NewInstitution
+from app.services.ledger import periods
+from app.services.ledger.bulk import among, insert_rows
+from app.services.ledger.verify import books_in_scope, verify_books
+from app.services.lending import bank_loans, loans, meeting_import, meeting_loans
+from app.services.lending.loans import Paid, compute_dues
+from app.services.lending.meeting_csv import RowProblem, locate, parse_sheets
+from app.services.lending.meeting_repayments import read_loan_book
+from app.services.lending.meetings import kept_if, record_meeting
+from app.services.shared.errors import DomainError, FieldProblem
+from app.services.shared.principal import Principal
 from models import Account, Book, Institution, InstitutionKind, Meeting, MeetingAttendance, Role
 from models.base import utcnow
 from models.interest import InterestBasis

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from app.services import loans
+from app.services.lending import loans
 from models import Role
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, ApiCaller, funded_shg, make_federation, token

@@ -40,8 +40,9 @@ from fractions import Fraction
 
 import pytest
 
-from app.services import arrears, credit_history, loan_months
-from app.services.meeting_csv import parse_sheets
+from app.services.credit import credit_history
+from app.services.lending import arrears, loan_months
+from app.services.lending.meeting_csv import parse_sheets
 from models import Role
 from models.interest import InterestBasis, InterestTerms, periods_elapsed
 from models.loans import MemberLoan

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 import models
 from app.cli import alembic_config
-from app.services import loans
+from app.services.lending import loans
 from models.interest import InterestBasis
 from models.loans import LoanInstalment, MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis

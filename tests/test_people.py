@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select, text
 
 from app.security import build_security
-from app.services import people, tokens
-from app.services.errors import Conflict, Forbidden, Invalid
-from app.services.passwords import HashCost, weakness
-from app.services.people import Locked, SignInRefused
+from app.services.access import people, tokens
+from app.services.access.passwords import HashCost, weakness
+from app.services.access.people import Locked, SignInRefused
+from app.services.shared.errors import Conflict, Forbidden, Invalid
 from models import AccessLogEntry, IdempotencyRecord, Role
 from models.base import utcnow
 from models.people import Person

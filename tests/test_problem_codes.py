@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services.errors import FieldProblem, Invalid
-from app.services.problem_codes import GENERIC, problem_code
+from app.services.shared.errors import FieldProblem, Invalid
+from app.services.shared.problem_codes import GENERIC, problem_code
 from models import Role
 from tests.factories import ApiCaller, make_federation, token
 
@@ -131,7 +131,7 @@ def test_invalid_field_keeps_its_reason_and_code():
 def test_each_reason_a_password_is_refused_has_its_own_code(secret, code, params):
     # weakness() returns its reasons rather than raising them, so the scan above misses them;
     # "a password needs ..." once read as an institution's need (institution.wrong_kind).
-    from app.services.passwords import weakness
+    from app.services.access.passwords import weakness
 
     reason = weakness(secret, "9876543210")
     assert reason is not None

@@ -14,12 +14,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.services import periods
-from app.services.errors import DomainError
-from app.services.posting import EntryDraft, PostingDraft, post_entry
-from app.services.reports import trial_balance
-from app.services.reversals import reverse_entry
-from app.services.verify import verify_books
+from app.services.ledger import periods
+from app.services.ledger.posting import EntryDraft, PostingDraft, post_entry
+from app.services.ledger.reports import trial_balance
+from app.services.ledger.verify import verify_books
+from app.services.lending.reversals import reverse_entry
+from app.services.shared.errors import DomainError
 from models import Account, Book, Posting, Side
 from tests.factories import ADMIN, make_federation
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.throttle import count_attempt
+from app.services.access.throttle import count_attempt
 from models import Role
 from tests.conftest import make_test_app
 from tests.factories import make_federation, token

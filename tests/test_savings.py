@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.savings import share_by_weight
+from app.services.lending.savings import share_by_weight
 from models import Role
 from tests.factories import ApiCaller, make_federation, token
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import sessionmaker
 
 from app import scheduler
-from app.services import idle_rules
+from app.services.audit import idle_rules
 from models import Role
 from models.idle import AuditRun, AuditSchedule
 from tests.factories import ADMIN, make_federation
@@ -141,7 +141,7 @@ def test_apscheduler_keeps_the_job_in_the_database_on_the_admins_schedule(sessio
 def test_the_daily_purge_drops_expired_records_and_old_counters(sessions):
     from datetime import timedelta
 
-    from app.services.throttle import count_attempt
+    from app.services.access.throttle import count_attempt
     from models import ApiToken, IdempotencyRecord, ThrottleWindow
     from models.base import utcnow
     from tests.factories import token

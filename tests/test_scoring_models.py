@@ -7,11 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.services import loans, savings, scoring_models
-from app.services.credit_history import credit_history
-from app.services.errors import Conflict, Forbidden
-from app.services.principal import Principal
-from app.services.readiness import readiness
+from app.services.credit import scoring_models
+from app.services.credit.credit_history import credit_history
+from app.services.credit.readiness import readiness
+from app.services.lending import loans, savings
+from app.services.shared.errors import Conflict, Forbidden
+from app.services.shared.principal import Principal
 from models import Role
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from scoring.features import FEATURE_NAMES

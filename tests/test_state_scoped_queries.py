@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services import banks
-from app.services.clock import today_in_india
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from app.state_scope import STATE_KEY, install
 from models import Member, Role
 from tests.factories import ADMIN, ApiCaller, make_federation, token

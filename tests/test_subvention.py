@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from app.services import bank_loans, banks, subvention
-from app.services.errors import Conflict, Invalid
-from app.services.facilities import schedule_of
-from app.services.reversals import reverse_entry
+from app.services.capital import subvention
+from app.services.federation import banks
+from app.services.lending import bank_loans
+from app.services.lending.facilities import schedule_of
+from app.services.lending.reversals import reverse_entry
+from app.services.shared.errors import Conflict, Invalid
 from models import subvention as scheme_files
 from models.subvention import financial_year_of, scheme_year
 from tests.factories import ADMIN, Federation, bank_ready_federation, make_federation, transfer

@@ -21,8 +21,9 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from app.services import banks, consents
-from app.services.clock import today_in_india
+from app.services.credit import consents
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from models import Role
 from models.access import ApiToken
 from models.idle import IdleFlag

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from app.services.verify import verify_books
+from app.services.ledger.verify import verify_books
 from models import Book
 from tests.factories import make_federation, transfer
 

@@ -13,8 +13,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from app.services import banks, consents, people
-from app.services.clock import today_in_india
+from app.services.access import people
+from app.services.credit import consents
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from models import Role
 from models.access import AccessLogEntry
 from models.credit import CreditEnquiry
@@ -390,7 +392,7 @@ def test_a_large_csv_upload_runs_in_the_background_and_its_page_follows_it(
 ):
     from sqlalchemy.orm import sessionmaker
 
-    from app.services import import_jobs
+    from app.services.lending import import_jobs
     from tests.conftest import make_test_app
 
     app = make_test_app(DATABASE_CONNECTION=connection, IMPORT_INLINE_ROWS=2)

@@ -9,7 +9,7 @@ import pyotp
 import pytest
 from sqlalchemy import select, text
 
-from app.services import people
+from app.services.access import people
 from models import AccessLogEntry, Role
 from models.people import Person
 from tests.factories import ADMIN, funded_shg, make_federation

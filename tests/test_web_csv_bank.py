@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.services import banks, consents
-from app.services.clock import today_in_india
+from app.services.credit import consents
+from app.services.federation import banks
+from app.services.shared.clock import today_in_india
 from models import Role
 from models.credit import CreditEnquiry
 from tests.factories import ADMIN, funded_shg

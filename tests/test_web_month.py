@@ -20,7 +20,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services import savings
+from app.services.lending import savings
 from models import Role
 from models.ledger import JournalEntry
 from tests.factories import ADMIN, ApiCaller, funded_shg, make_federation, token
@@ -267,7 +267,7 @@ def test_repaying_cif_to_the_vo_posts_in_both_books(session, client):
 
 
 def test_repaying_the_bank_loan_refuses_more_than_is_owed(session, client):
-    from app.services import bank_loans
+    from app.services.lending import bank_loans
     from tests.factories import bank_ready_federation
     from tests.test_bank_loans import sanction
 
@@ -375,7 +375,7 @@ def test_the_register_reads_amounts_as_people_type_them(session, fed, keeper):
 
 
 def test_a_member_is_enrolled_then_her_kyc_recorded_without_her_full_aadhaar(session, fed, keeper):
-    from app.services import kyc
+    from app.services.federation import kyc
     from models.institutions import Member
 
     path = f"/shgs/{fed.shg.id}/members/new"

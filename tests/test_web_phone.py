@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.formats import DPD_BANDS, NOT_RUNNING
-from app.services import banks
+from app.services.federation import banks
 from models import Role
 from models.meetings import Meeting
 from models.money import format_inr, parse_rupees
@@ -179,7 +179,7 @@ def test_paid_as_due_is_a_figure_she_confirms_not_a_grey_hint(session, fed, book
     page = bookkeeper.page(f"{path}?date=10-07-2026")
     assert "placeholder" not in re.search(rf'name="m{first.id}-repayment"[^>]*>', page)[0]
     tick = rf'name="m{first.id}-paid_as_due" value="yes" data-paid-as-due data-due="([\d.]+)"'
-    due = re.search(tick, page)[1]  # the register's own figure (app/services/shg_pages.py)
+    due = re.search(tick, page)[1]  # the register's own figure (app/services/lending/shg_pages.py)
     assert f"Paid as due: {format_inr(parse_rupees(due))} of ₹2,000.00 owed" in page
     checked = bookkeeper.post(
         path,

@@ -41,9 +41,11 @@ from datetime import date
 
 import pytest
 
-from app.services import arrears, bank_loans, banks, federation_loans, grants, loans, meetings
-from app.services.books import book_of
-from app.services.reports import trial_balance
+from app.services.capital import grants
+from app.services.federation import banks
+from app.services.ledger.books import book_of
+from app.services.ledger.reports import trial_balance
+from app.services.lending import arrears, bank_loans, federation_loans, loans, meetings
 from models import Account
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, make_federation

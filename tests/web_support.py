@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.services import people
-from app.services.one_time_codes import fernet_for
-from app.services.passwords import HashCost
+from app.services.access import people
+from app.services.access.one_time_codes import fernet_for
+from app.services.access.passwords import HashCost
 from models import Role
 from models.institutions import Institution
 from tests.factories import ADMIN

@@ -12,8 +12,8 @@ from marshmallow import Schema
 
 from app.auth import current_principal
 from app.requestdb import db
-from app.services.journal import posted_one
-from app.services.paging import Page
+from app.services.ledger.journal import posted_one
+from app.services.shared.paging import Page
 from models.access import Role
 
 

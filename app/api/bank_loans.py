@@ -29,11 +29,12 @@ from app.schemas.capital import (
     SuggestedDrawingPowerSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import bank_loans, facilities, subvention
-from app.services.books import book_of
-from app.services.clock import today_in_india
-from app.services.errors import NotFound
-from app.services.institutions import readable_institution
+from app.services.capital import subvention
+from app.services.federation.institutions import readable_institution
+from app.services.ledger.books import book_of
+from app.services.lending import bank_loans, facilities
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import NotFound
 from app.writes import HEADER_DOC, idempotent
 from models.capital import Facility
 from models.schedule import Frequency

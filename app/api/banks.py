@@ -18,7 +18,7 @@ from app.schemas.banks import (
     PartnerBankPageSchema,
     PartnerBankSchema,
 )
-from app.services import banks as service
+from app.services.federation import banks as service
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("banks", __name__, url_prefix="/api/v1/banks", description="Banks and branches")

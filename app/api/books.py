@@ -25,8 +25,8 @@ from app.schemas.books import (
 )
 from app.schemas.journal import EntryPageSchema, EntryQueryArgsSchema
 from app.schemas.members import AccountListSchema
-from app.services import balances, journal, periods, reports, verify
-from app.services.clock import today_in_india
+from app.services.ledger import balances, journal, periods, reports, verify
+from app.services.shared.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("books", __name__, url_prefix="/api/v1", description="Books, accounts and reports")

@@ -23,7 +23,7 @@ from app.schemas.bureau import (
     RejectArgsSchema,
     RejectListSchema,
 )
-from app.services import bureau_reports
+from app.services.credit import bureau_reports
 from app.writes import HEADER_DOC, idempotent
 from models.bureau_settings import BureauSettings, load_settings
 

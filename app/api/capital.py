@@ -25,9 +25,10 @@ from app.schemas.capital import (
     UtilisationSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import facilities, federation_loans, gradings, grants, utilisation
-from app.services.clock import today_in_india
-from app.services.errors import NotFound
+from app.services.capital import gradings, grants, utilisation
+from app.services.lending import facilities, federation_loans
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import NotFound
 from app.writes import HEADER_DOC, idempotent
 from models.capital import Facility
 

@@ -16,7 +16,7 @@ from app.schemas.cash_book import (
     OtherIncomeCreateSchema,
 )
 from app.schemas.journal import EntryDetailSchema
-from app.services import cash_book
+from app.services.lending import cash_book
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint(

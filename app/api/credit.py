@@ -28,11 +28,12 @@ from app.schemas.credit import (
     ScoringModelSchema,
 )
 from app.schemas.loans import AsOfSchema
-from app.services import bank_lists, consents, credit_history, livelihood, scoring_models
-from app.services.clock import today_in_india
-from app.services.errors import Forbidden
-from app.services.members import readable_member
-from app.services.profile_pdf import profile_pdf
+from app.services.credit import bank_lists, consents, credit_history, scoring_models
+from app.services.credit.profile_pdf import profile_pdf
+from app.services.federation.members import readable_member
+from app.services.lending import livelihood
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import Forbidden
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("credit", __name__, url_prefix="/api/v1", description="Consent and credit")

@@ -29,7 +29,7 @@ from app.schemas.idle import (
     RunSchema,
     ScheduleSchema,
 )
-from app.services import audit_runs, idle_exports, idle_flags, idle_rules
+from app.services.audit import audit_runs, idle_exports, idle_flags, idle_rules
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("idle", __name__, url_prefix="/api/v1/idle", description="Idle funds and audits")

@@ -15,12 +15,12 @@ from app.schemas.imports import (
     ImportReportSchema,
     MeetingSheetArgsSchema,
 )
-from app.services import import_jobs
-from app.services.clock import today_in_india
-from app.services.errors import FieldProblem, Invalid
-from app.services.institutions import writable_institution
-from app.services.meeting_import import import_meetings
-from app.services.sheet_prefill import prefilled_sheet
+from app.services.federation.institutions import writable_institution
+from app.services.lending import import_jobs
+from app.services.lending.meeting_import import import_meetings
+from app.services.lending.sheet_prefill import prefilled_sheet
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import FieldProblem, Invalid
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="Bulk imports")

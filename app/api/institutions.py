@@ -14,7 +14,7 @@ from app.schemas.institutions import (
     InstitutionSchema,
     InstitutionUpdateSchema,
 )
-from app.services import institutions as service
+from app.services.federation import institutions as service
 from app.writes import HEADER_DOC, idempotent
 from models.institutions import InstitutionKind, Status
 

@@ -16,8 +16,9 @@ from app.schemas.journal import (
     EntrySetSchema,
     ReverseSchema,
 )
-from app.services import journal, journal_batch, posting, reversals
-from app.services.errors import DomainError
+from app.services.ledger import journal, journal_batch, posting
+from app.services.lending import reversals
+from app.services.shared.errors import DomainError
 from app.writes import HEADER_DOC, idempotent
 from models.ledger import Side
 

@@ -11,7 +11,7 @@ from app.api import page_body
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.kyc import KycChangeSchema, KycHistoryArgsSchema, KycHistorySchema, KycSchema
-from app.services import kyc as service
+from app.services.federation import kyc as service
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint(

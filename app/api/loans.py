@@ -20,8 +20,9 @@ from app.schemas.loans import (
     WriteOffCreateSchema,
     WriteOffSchema,
 )
-from app.services import arrears, journal, loans, member_loans
-from app.services.clock import today_in_india
+from app.services.ledger import journal
+from app.services.lending import arrears, loans, member_loans
+from app.services.shared.clock import today_in_india
 from app.writes import HEADER_DOC, idempotent
 from models.interest import InterestBasis
 from models.loans import MemberLoan

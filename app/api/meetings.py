@@ -8,7 +8,7 @@ from app.api.loans import to_terms
 from app.auth import current_principal as who
 from app.requestdb import db
 from app.schemas.meetings import MeetingCreateSchema, MeetingReverseSchema, MeetingSchema
-from app.services import meeting_records, meetings
+from app.services.lending import meeting_records, meetings
 from app.writes import HEADER_DOC, idempotent
 from models.interest import InterestBasis
 from models.meetings import Meeting

@@ -17,8 +17,8 @@ from app.schemas.members import (
     MemberReadSchema,
     MemberUpdateSchema,
 )
-from app.services import kyc
-from app.services import members as service
+from app.services.federation import kyc
+from app.services.federation import members as service
 from app.writes import HEADER_DOC, idempotent
 from models.institutions import Status
 

@@ -17,8 +17,8 @@ from app.schemas.people import (
 )
 from app.schemas.tokens import IssuedTokenSchema, without_secret
 from app.security import security
-from app.services import people as service
-from app.services.errors import Forbidden
+from app.services.access import people as service
+from app.services.shared.errors import Forbidden
 from app.writes import HEADER_DOC, idempotent
 from models.access import Role
 

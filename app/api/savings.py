@@ -15,7 +15,8 @@ from app.schemas.savings import (
     SavingsInterestSchema,
     SavingsMovementSchema,
 )
-from app.services import passbook, savings
+from app.services.credit import passbook
+from app.services.lending import savings
 from app.writes import HEADER_DOC, idempotent
 
 blp = Blueprint(

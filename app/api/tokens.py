@@ -13,8 +13,8 @@ from app.schemas.tokens import (
     TokenSchema,
     without_secret,
 )
-from app.services import tokens as service
-from app.services.errors import Forbidden
+from app.services.access import tokens as service
+from app.services.shared.errors import Forbidden
 from app.writes import HEADER_DOC, idempotent
 from models.access import Role
 

@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import Schema, fields, pre_dump
 
 from app.schemas.fields import Enum, SafeDate, Text
-from app.services.import_jobs import report_of
+from app.services.lending.import_jobs import report_of
 
 
 class ImportArgsSchema(Schema):

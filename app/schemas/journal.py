@@ -6,9 +6,9 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.errors import flatten_messages
 from app.schemas.fields import Enum, Id, Limit, QueryId, Rupees, SafeDate, Text
-from app.services.errors import FieldProblem, Invalid
-from app.services.journal_batch import MAX_ENTRIES_PER_BATCH
-from app.services.posting import MAX_ENTRIES_PER_SET, MAX_POSTINGS_PER_ENTRY
+from app.services.ledger.journal_batch import MAX_ENTRIES_PER_BATCH
+from app.services.ledger.posting import MAX_ENTRIES_PER_SET, MAX_POSTINGS_PER_ENTRY
+from app.services.shared.errors import FieldProblem, Invalid
 
 
 class PostingCreateSchema(Schema):

@@ -1,6 +1,6 @@
 """A member's KYC: the change a bookkeeper sends (any fields; null clears one), and the
 record as it stands, with what it lacks for credit reporting. The patterns and messages are
-`app/services/kyc_rules.py`'s, so the document and the service refuse the same values."""
+`app/services/federation/kyc_rules.py`'s, so the document and the service refuse the same values."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from app.schemas.fields import ChangeSchema, Enum, Limit, QueryId, SafeDate
-from app.services.kyc_rules import (
+from app.services.federation.kyc_rules import (
     FORMATS,
     MAX_AGE,
     MIN_AGE,

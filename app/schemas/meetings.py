@@ -6,7 +6,7 @@ from app.schemas.fields import Id, Rupees, SafeDate
 from app.schemas.journal import EntryDetailSchema
 from app.schemas.loans import MemberLoanTermsSchema
 from app.schemas.via import Via
-from app.services.meetings import MAX_LINES
+from app.services.lending.meetings import MAX_LINES
 
 
 class RepaymentLineSchema(Schema):

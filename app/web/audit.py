@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app.downloads import attachment
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import audit_runs, idle_exports, idle_flags
-from app.services.errors import DomainError, FieldProblem
-from app.services.idle_detection import FUND_NAMES
-from app.services.principal import within_scope
+from app.services.audit import audit_runs, idle_exports, idle_flags
+from app.services.audit.idle_detection import FUND_NAMES
+from app.services.shared.errors import DomainError, FieldProblem
+from app.services.shared.principal import within_scope
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.params import form_date, query_number

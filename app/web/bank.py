@@ -11,9 +11,9 @@ from flask import Response, render_template, request
 from app.downloads import attachment
 from app.formats import DPD_BANDS, NOT_RUNNING, dpd_class
 from app.requestdb import db
-from app.services import bank_lists, consents
-from app.services.clock import today_in_india
-from app.services.profile_pdf import profile_pdf
+from app.services.credit import bank_lists, consents
+from app.services.credit.profile_pdf import profile_pdf
+from app.services.shared.clock import today_in_india
 from app.web.blueprint import bp
 from app.web.params import query_number
 from app.web.session import roles, web_principal

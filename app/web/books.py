@@ -8,9 +8,9 @@ from flask import render_template, request, url_for
 
 from app.formats import percent
 from app.requestdb import db
-from app.services import loans, meetings, shg_pages
-from app.services import passbook as passbooks
-from app.services.clock import today_in_india
+from app.services.credit import passbook as passbooks
+from app.services.lending import loans, meetings, shg_pages
+from app.services.shared.clock import today_in_india
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.params import query_date

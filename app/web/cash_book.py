@@ -1,6 +1,6 @@
 """The cash book on the pages, for an SHG, VO or CLF: cash taken to the bank and drawn from it,
 expenses and other income; and a member's savings withdrawal. Each calls the service the API
-calls (`app/services/cash_book.py`, `savings.py`) and posts once."""
+calls (`app/services/lending/cash_book.py`, `savings.py`) and posts once."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 
 from app.requestdb import db
-from app.services import cash_book, savings
-from app.services.institutions import writable_institution
-from app.services.members import writable_member
+from app.services.federation.institutions import writable_institution
+from app.services.federation.members import writable_member
+from app.services.lending import cash_book, savings
 from app.web.blueprint import bp
 from app.web.entry_form import EntryForm, Page, draw, record
 from app.web.session import roles, web_principal

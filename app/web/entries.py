@@ -1,6 +1,6 @@
 """An entry as recorded, and undoing it: a confirmation page (which works without JavaScript)
 shows the entry and asks why; posting it records the reversal, and both entries link to
-each other. Reversal is the service the API calls (`app/services/reversals.py`)."""
+each other. Reversal is the service the API calls (`app/services/lending/reversals.py`)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import journal, reversals
-from app.services.errors import DomainError
+from app.services.ledger import journal
+from app.services.lending import reversals
+from app.services.shared.errors import DomainError
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.plain import problems_of

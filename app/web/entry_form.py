@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 
 from app.formats import indian_date
 from app.requestdb import db
-from app.services.clock import today_in_india
-from app.services.errors import DomainError
-from app.services.meeting_csv import parse_day
+from app.services.lending.meeting_csv import parse_day
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import DomainError
 from app.web.amounts import AmountError, paise_of
 from app.web.forms import new_form_key, once
 from app.web.plain import problems_of

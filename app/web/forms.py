@@ -17,8 +17,8 @@ from flask import Response, g, redirect, request, session
 from sqlalchemy.exc import IntegrityError
 
 from app.requestdb import db
-from app.services.errors import Conflict, DomainError, Invalid
-from app.services.idempotency import MAX_KEY_LENGTH, remember
+from app.services.shared.errors import Conflict, DomainError, Invalid
+from app.services.shared.idempotency import MAX_KEY_LENGTH, remember
 from app.web.blueprint import bp
 from app.web.session import log_request, web_principal
 from app.writes import live_record, log_access

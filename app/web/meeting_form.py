@@ -9,10 +9,10 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from app.formats import indian_date
-from app.services.errors import DomainError
-from app.services.meeting_csv import locate, parse_day, read_line
-from app.services.meetings import MeetingLine, MeetingSheet
-from app.services.shg_pages import RegisterRow
+from app.services.lending.meeting_csv import locate, parse_day, read_line
+from app.services.lending.meetings import MeetingLine, MeetingSheet
+from app.services.lending.shg_pages import RegisterRow
+from app.services.shared.errors import DomainError
 from app.web.amounts import AmountError, paise_of, rupees_text
 from models.money import format_rupees
 

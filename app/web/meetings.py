@@ -10,15 +10,16 @@ from flask_babel import gettext as _
 from app.downloads import attachment
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import import_jobs, institutions, shg_pages
-from app.services.clock import today_in_india
-from app.services.errors import DomainError
-from app.services.institutions import writable_institution
-from app.services.meeting_csv import parse_day
-from app.services.meeting_import import ImportReport
-from app.services.meeting_import import import_meetings as run_import
-from app.services.meetings import try_meeting
-from app.services.sheet_prefill import prefilled_sheet
+from app.services.federation import institutions
+from app.services.federation.institutions import writable_institution
+from app.services.lending import import_jobs, shg_pages
+from app.services.lending.meeting_csv import parse_day
+from app.services.lending.meeting_import import ImportReport
+from app.services.lending.meeting_import import import_meetings as run_import
+from app.services.lending.meetings import try_meeting
+from app.services.lending.sheet_prefill import prefilled_sheet
+from app.services.shared.clock import today_in_india
+from app.services.shared.errors import DomainError
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.meeting_form import blank_form, read_form, sheet_of

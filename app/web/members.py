@@ -1,5 +1,5 @@
 """Enrolling a member into an SHG and keeping her record: her name, and her KYC for the credit
-bureaus (`app/services/kyc.py`, the service the API calls; each change is a new version).
+bureaus (`app/services/federation/kyc.py`, the service the API calls; each change is a new version).
 
 Her Aadhaar number is never taken whole: the form has a box for its last four digits only,
 and a full number typed anywhere is refused by the service and never shown back on the page.
@@ -18,11 +18,12 @@ from werkzeug.datastructures import MultiDict
 
 from app.formats import indian_date
 from app.requestdb import db
-from app.services import kyc, members, shg_pages
-from app.services.aadhaar import TWELVE_DIGITS
-from app.services.errors import DomainError
-from app.services.institutions import writable_institution
-from app.services.meeting_csv import parse_day
+from app.services.federation import kyc, members
+from app.services.federation.institutions import writable_institution
+from app.services.lending import shg_pages
+from app.services.lending.meeting_csv import parse_day
+from app.services.shared.aadhaar import TWELVE_DIGITS
+from app.services.shared.errors import DomainError
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.plain import problems_of

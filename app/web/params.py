@@ -7,8 +7,8 @@ from datetime import date
 
 from flask import request
 
-from app.services.errors import Invalid
-from app.services.meeting_csv import parse_day
+from app.services.lending.meeting_csv import parse_day
+from app.services.shared.errors import Invalid
 
 
 def _day(name: str, raw: str) -> date | None:

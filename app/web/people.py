@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from app.requestdb import db
 from app.security import security
-from app.services import people as service
-from app.services.errors import DomainError, FieldProblem, Invalid
+from app.services.access import people as service
+from app.services.shared.errors import DomainError, FieldProblem, Invalid
 from app.web.blueprint import bp
 from app.web.forms import new_form_key, once
 from app.web.session import roles, web_principal

@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from app.formats import indian_date
-from app.services.errors import DomainError
+from app.services.shared.errors import DomainError
 
 
 def _day(iso: str) -> str:

@@ -1,6 +1,6 @@
 """A refusal as a plain sentence in her language, saying what to change.
 
-The services and the API speak English with stable codes (`app/services/problem_codes.py`);
+The services and the API speak English with stable codes (`app/services/shared/problem_codes.py`);
 a page never shows a field's name (`value_date`) or the API's words ("decimal string"). Use:
 
     plain_problem(field, reason) -> str        # a FieldProblem's or a CSV RowProblem's pair
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.services.problem_codes import problem_code
+from app.services.shared.problem_codes import problem_code
 from app.words import word
 
 # What each field is called on the pages. Keys are the last readable part of a field's name.

@@ -12,9 +12,9 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from app.requestdb import db
-from app.services import bank_loans, facilities, federation_loans
-from app.services.clock import today_in_india
-from app.services.institutions import writable_institution
+from app.services.federation.institutions import writable_institution
+from app.services.lending import bank_loans, facilities, federation_loans
+from app.services.shared.clock import today_in_india
 from app.web.blueprint import bp
 from app.web.cash_book import VIAS, WRITERS
 from app.web.entry_form import EntryForm, Page, draw, record

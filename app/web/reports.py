@@ -1,7 +1,7 @@
 """An SHG's, VO's or CLF's books on the pages: what she can record there, and the reports she
 files (trial balance, balance sheet, income and expenditure, arrears and ageing), printable.
 
-The figures are the services' own (`app/services/reports.py`, `arrears.py`), the ones the
+The figures are the services' own (`app/services/ledger/reports.py`, `arrears.py`), the ones the
 API returns for the same book and dates.
 """
 
@@ -12,10 +12,11 @@ from typing import Any
 from flask import abort, render_template
 
 from app.requestdb import db
-from app.services import arrears, facilities, journal, reports
-from app.services.books import book_of
-from app.services.clock import today_in_india
-from app.services.institutions import readable_institution
+from app.services.federation.institutions import readable_institution
+from app.services.ledger import journal, reports
+from app.services.ledger.books import book_of
+from app.services.lending import arrears, facilities
+from app.services.shared.clock import today_in_india
 from app.web.blueprint import bp
 from app.web.params import query_date, query_number
 from app.web.session import roles, web_principal

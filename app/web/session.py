@@ -37,9 +37,9 @@ from app import state_scope
 from app.errors import handle_http_exception
 from app.i18n import choose_locale
 from app.requestdb import db
-from app.services.errors import DomainError
-from app.services.people import principal_of_person
-from app.services.principal import Principal
+from app.services.access.people import principal_of_person
+from app.services.shared.errors import DomainError
+from app.services.shared.principal import Principal
 from app.web.blueprint import bp
 from app.web.plain_problems import plain_problem
 from app.writes import log_on_its_own

@@ -2,7 +2,7 @@
 required (enrolling her authenticator app the first time); changing one's own password.
 
 Every attempt counts against the per-address limit every worker shares; wrong passwords and
-codes also count against the account (`app/services/people.py`, lock-out). The language
+codes also count against the account (`app/services/access/people.py`, lock-out). The language
 chosen here is saved on the person and kept in her session for every page.
 """
 
@@ -28,9 +28,9 @@ from app.auth import count_address_attempt
 from app.i18n import LANGUAGE_NAMES, LANGUAGES, choose_locale
 from app.requestdb import db
 from app.security import security
-from app.services import people
-from app.services.errors import Invalid
-from app.services.people import Locked, SignInRefused
+from app.services.access import people
+from app.services.access.people import Locked, SignInRefused
+from app.services.shared.errors import Invalid
 from app.web.blueprint import bp
 from app.web.session import HOME, log_request, safe_next, start_session, web_principal
 from models.access import Role

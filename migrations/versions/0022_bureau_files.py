@@ -4,7 +4,7 @@
 `fund_source = 'bank_loan'` lent; the bank reports the loan to the credit bureaus as the
 member's share of its loan. Existing rows: a bank-funded loan is linked where exactly one bank
 loan of its SHG was running on the day it was lent (the service's rule in
-`app/services/loan_funding.py`: a cash credit from its sanction on; a term loan from its
+`app/services/lending/loan_funding.py`: a cash credit from its sanction on; a term loan from its
 sanction while drawn and until what is owed on it is back to zero, the day of the last
 repayment included); a loan whose SHG had none or several running then stays null, and every
 bureau file's reconciliation lists it as unattributed until someone names its bank loan.
