@@ -16,6 +16,8 @@ from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 from app.services.shared.clock import today_in_india
 from tests import test_browser_offline
 from tests.browser_support import _click_through, _no_csp_refusals, _sign_in, _submit
@@ -41,6 +43,12 @@ def _catalogue() -> dict[str, str]:
 def _hi(msgid: str, **values: str) -> str:
     """The Hindi she reads for an English message id, with its placeholders filled."""
     return _catalogue()[msgid] % values if values else _catalogue()[msgid]
+
+
+def _hi_pattern(msgid: str) -> re.Pattern[str]:
+    """The Hindi for a message id whose placeholders she sees filled with any text."""
+    parts = re.split(r"%\(\w+\)s", _hi(msgid))
+    return re.compile(".+?".join(re.escape(part) for part in parts))
 
 
 def _in_hindi(browser) -> None:
@@ -104,21 +112,21 @@ def test_a_register_interrupted_by_the_timeout_is_given_back_in_hindi(service, b
     finally:
         config["WEB_IDLE_TIMEOUT_SECONDS"] = 15 * 60
     assert "/sign-in" in browser.current_url
-    timed_out = _hi("You were signed out after %(minutes)s minutes without activity.", minutes="")
-    assert timed_out.strip() in _flash(browser)
+    timed_out = _hi_pattern("You were signed out after %(minutes)s minutes without activity.")
+    assert timed_out.search(_flash(browser)), _flash(browser)
     _in_hindi(browser)
 
     _sign_in_with(browser, service["keys"]["bookkeeper"])
     assert browser.current_url == register, "back on the register, not the federation page"
     assert browser.find_element(By.CSS_SELECTOR, SAVINGS).get_attribute("value") == "1250.50"
-    restored = _hi("Restored what you typed on %(time)s.", time="").split("  ")[-1]
-    assert restored.strip() in browser.find_element(By.CSS_SELECTOR, ".kept").text
+    kept = browser.find_element(By.CSS_SELECTOR, ".kept").text
+    assert _hi_pattern("Restored what you typed on %(time)s.").search(kept), kept
     _in_hindi(browser)
 
     before = _meetings_of_durga(service["app"])
     _submit(browser, "#post")
-    recorded = _hi("The meeting of %(date)s is recorded.", date="").strip()
-    assert recorded in _flash(browser)
+    recorded = _hi_pattern("The meeting of %(date)s is recorded.")
+    assert recorded.search(_flash(browser)), _flash(browser)
     assert _meetings_of_durga(service["app"]) == before + 1
     _in_hindi(browser)
 
@@ -141,6 +149,7 @@ def test_a_register_filled_offline_is_posted_once_in_hindi(service, browser):
     meeting = _hi("%(shg)s, meeting of %(date)s", shg="Durga SHG", date=day)
     assert browser.find_element(By.CSS_SELECTOR, "#outbox li").text.startswith(meeting)
     assert _hi("Waiting to be sent") in browser.find_element(By.ID, "outbox").text
+    queued = browser.execute_script("return localStorage.getItem('bahi.outbox')")
     assert _meetings_of_durga(service["app"]) == before
 
     _network(browser, service, offline=False)  # the "online" event sends it
@@ -148,8 +157,12 @@ def test_a_register_filled_offline_is_posted_once_in_hindi(service, browser):
     assert _meetings_of_durga(service["app"]) == before + 1
     sent = _hi("Sent: %(what)s.", what=meeting)
     assert sent in browser.find_element(By.CSS_SELECTOR, "main").text
+    # Sent again (as if the first answer had been lost on the way): recorded once all the same.
+    browser.execute_script("localStorage.setItem('bahi.outbox', arguments[0])", queued)
     browser.refresh()
-    assert _meetings_of_durga(service["app"]) == before + 1  # once, not again on reload
+    _wait(browser, lambda b: not b.find_element(By.ID, "outbox").is_displayed())
+    browser.refresh()
+    assert _meetings_of_durga(service["app"]) == before + 1
     _in_hindi(browser)
 
 
@@ -226,7 +239,8 @@ def test_the_trial_balance_in_hindi(served, browser):
     _in_hindi(browser)
 
 
-def test_a_sheet_with_an_unquoted_thousands_comma_is_refused_in_hindi(served, browser, tmp_path):
+def _refusal_of_a_sheet_with_1_500(browser, served, tmp_path) -> str:
+    """Row 2's problem, as she reads it, for a meeting sheet with an unquoted `1,500`."""
     from selenium.webdriver.common.by import By
 
     base, keys = served
@@ -237,11 +251,28 @@ def test_a_sheet_with_an_unquoted_thousands_comma_is_refused_in_hindi(served, br
     sheet.write_text("shg_id,meeting_date,member_id,savings,fine\n1,05/06/2026,1,1,500,\n")
     browser.find_element(By.ID, "sheet").send_keys(str(sheet))
     _submit(browser, "#upload button[type=submit]")
-    problem = browser.find_element(By.CSS_SELECTOR, "#problems tbody tr").text
-    assert problem.startswith("2 "), problem  # the row she has to put right
-    assert DEVANAGARI.search(problem), f"the problem is not in Hindi: {problem}"
     assert _hi("No problems found.") not in browser.page_source
     _in_hindi(browser)
+    row, problem = browser.find_element(By.CSS_SELECTOR, "#problems tbody tr").text.split(" ", 1)
+    assert row == "2"  # the row she has to put right
+    return problem
+
+
+def test_a_sheet_with_an_unquoted_thousands_comma_is_refused_in_hindi(served, browser, tmp_path):
+    problem = _refusal_of_a_sheet_with_1_500(browser, served, tmp_path)
+    assert DEVANAGARI.search(problem), f"the problem is not in Hindi: {problem}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 gap: meeting_csv.TOO_MANY_VALUES has no problem code or Hindi sentence,"
+    " so a Hindi page shows the general 'This could not be done. Check the entries and try"
+    " again.' instead of saying to write amounts without commas (English pages say so)",
+)
+def test_the_refused_sheet_says_in_hindi_to_write_amounts_without_commas(served, browser, tmp_path):
+    problem = _refusal_of_a_sheet_with_1_500(browser, served, tmp_path)
+    assert problem != _hi("This could not be done. Check the entries and try again.")
+    assert "कॉमा" in problem, problem  # as the page's help says: "राशि बिना कॉमा के लिखें"
 
 
 def test_three_views_of_a_profile_are_one_enquiry_in_hindi(served, browser):
