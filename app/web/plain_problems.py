@@ -70,6 +70,15 @@ THIS_ENTRY = _l("This entry")
 
 # (the figures a sentence needs, the sentence): the first whose figures the reason gave.
 SENTENCES: dict[str, tuple[tuple[tuple[str, ...], LazyString], ...]] = {
+    "csv.too_many_values": (
+        (
+            ("row",),
+            _l(
+                "Row %(row)s has more values than the header: write amounts without commas"
+                " (1500), or put them in quotes."
+            ),
+        ),
+    ),
     "amount.not_positive": (((), _l("%(label)s: write an amount more than zero.")),),
     "amount.negative": (((), _l("%(label)s: the amount cannot be below zero.")),),
     "amount.not_rupees": (

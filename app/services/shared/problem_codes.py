@@ -74,6 +74,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("text.not_valid", r"must be valid text.*|has a key that is not valid text|is nested .*"),
     ("reason.required", r"say why the flag is (?P<status>.+)|a reason is required.*"),
     # Dates.
+    # A meeting sheet's row split by an unquoted "1,500" (`lending/meeting_csv.py`).
+    ("csv.too_many_values", r"Row (?P<row>[0-9]+) has more values than the header.*"),
     ("date.not_valid", r"must be a date( such as .*)?"),
     ("date.not_valid", r"must look like \"2026-10\"|must be a month from .*"),
     ("date.in_future", r"is in the future|is after today.*|(?P<month>.+) has not ended yet"),
