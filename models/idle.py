@@ -28,7 +28,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Float,
+    Float,  # not money: the scheduler's timestamps (below)
     ForeignKey,
     Index,
     Integer,
@@ -221,6 +221,6 @@ scheduler_jobs = Table(
     "scheduler_jobs",
     Base.metadata,
     Column("id", Unicode(191), primary_key=True),
-    Column("next_run_time", Float(25), index=True),
+    Column("next_run_time", Float(25), index=True),  # not money: APScheduler's timestamp
     Column("job_state", LargeBinary, nullable=False),
 )

@@ -125,12 +125,12 @@ def characteristics(
     saved, on_record, streak = saving
     return {
         "on_time_share": _share(sum(1 for c in recent if c == 0), len(recent)),
-        "worst_days_past_due": float(max(recent)) if recent else None,
+        "worst_days_past_due": float(max(recent)) if recent else None,  # not money: days
         "savings_regularity": _share(saved, on_record),
-        "savings_streak": float(streak),
+        "savings_streak": float(streak),  # not money: a count of months
         "attendance_share": _share(*attendance),
         "shg_overdue_share": _share(*group_loans),
-        "months_of_history": float(on_record),
+        "months_of_history": float(on_record),  # not money: a count of months
     }
 
 
