@@ -30,6 +30,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -76,6 +77,7 @@ class Facility(Base):
 
     __tablename__ = "facilities"
     __table_args__ = (
+        UniqueConstraint("id", "state_code"),
         CheckConstraint(one_of("fund", FACILITY_FUNDS), name="fund"),
         CheckConstraint(one_of("kind", FACILITY_KINDS), name="kind"),
         CheckConstraint(

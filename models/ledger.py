@@ -87,6 +87,7 @@ class Account(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "code"),
         UniqueConstraint("id", "book_id"),
+        UniqueConstraint("id", "state_code"),
         UniqueConstraint("book_id", "role"),
         ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
         CheckConstraint("type IN ('asset','liability','fund','income','expense')", name="type"),
@@ -138,6 +139,7 @@ class JournalEntry(Base):
     __table_args__ = (
         UniqueConstraint("book_id", "seq"),
         UniqueConstraint("id", "book_id"),
+        UniqueConstraint("id", "state_code"),
         ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
         ForeignKeyConstraint(["set_id", "state_code"], ["entry_sets.id", "entry_sets.state_code"]),
         Index("ix_journal_entries_book_date", "book_id", "value_date", "seq"),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -33,6 +34,7 @@ DEFAULT_ALLOCATION = "penalty,interest,principal"
 class MemberLoan(Base):
     __tablename__ = "member_loans"
     __table_args__ = (
+        UniqueConstraint("id", "state_code"),
         ForeignKeyConstraint(
             ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
         ),

@@ -25,6 +25,8 @@ Create Date: 2026-12-05 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.guards import set_aside
+
 revision = "0016"
 down_revision = "0015"
 branch_labels = None
@@ -64,7 +66,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if _sqlite():
-        op.execute("ALTER TABLE member_loans DROP COLUMN interest_basis")
+        # A copy (foreign keys are off for migrations now, migrations/env.py): a later
+        # migration's copy of member_loans (0029) made the column's check a table constraint,
+        # which SQLite's own DROP COLUMN refuses to leave behind.
+        with set_aside("member_loans"), op.batch_alter_table("member_loans") as batch_op:
+            batch_op.drop_constraint(op.f("ck_member_loans_interest_basis"), type_="check")
+            batch_op.drop_column("interest_basis")
         return
     op.drop_constraint(op.f("ck_member_loans_interest_basis"), "member_loans", type_="check")
     op.drop_column("member_loans", "interest_basis")

@@ -20,7 +20,7 @@ Create Date: 2026-12-14 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.guards import append_only
+from migrations.guards import append_only, set_aside
 from models.base import UtcDateTime
 
 revision = "0022"
@@ -214,7 +214,12 @@ def downgrade() -> None:
     op.drop_table("bureau_files")
     op.drop_index("ix_member_loans_facility", table_name="member_loans")
     if _sqlite():
-        op.execute("ALTER TABLE member_loans DROP COLUMN facility_id")
+        # A copy, not SQLite's own DROP COLUMN: a later migration's copy of member_loans
+        # (0029) wrote the column's foreign key as a table constraint, which DROP COLUMN
+        # refuses to leave behind.
+        with set_aside("member_loans"), op.batch_alter_table("member_loans") as batch_op:
+            batch_op.drop_constraint(op.f("ck_member_loans_facility"), type_="check")
+            batch_op.drop_column("facility_id")
         return
     op.drop_constraint(op.f("ck_member_loans_facility"), "member_loans", type_="check")
     op.drop_constraint("fk_member_loans_facility_id_facilities", "member_loans", type_="foreignkey")

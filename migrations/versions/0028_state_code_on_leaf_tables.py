@@ -14,11 +14,10 @@ Revises: 0022
 Create Date: 2026-12-03 17:30:00
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from migrations.guards import set_aside
 
 revision = "0028"
 down_revision = "0025"
@@ -33,29 +32,9 @@ CHILDREN = (
 )
 
 
-@contextmanager
-def _guards_set_aside(table: str) -> Iterator[None]:
-    """The append-only triggers off while the table is filled and, on SQLite, copied."""
-    bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        yield
-        op.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-        return
-    triggers = bind.execute(
-        sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
-        {"t": table},
-    ).all()
-    for name, _ in triggers:
-        op.execute(f"DROP TRIGGER {name}")
-    yield
-    for _, sql in triggers:
-        op.execute(sql)
-
-
 def upgrade() -> None:
     for table, column, parent in CHILDREN:
-        with _guards_set_aside(table):
+        with set_aside(table):
             op.add_column(table, sa.Column("state_code", sa.String(length=4), nullable=True))
             op.execute(
                 f"UPDATE {table} SET state_code ="
@@ -76,7 +55,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table, column, parent in reversed(CHILDREN):
-        with _guards_set_aside(table):
+        with set_aside(table):
             with op.batch_alter_table(table, schema=None) as batch_op:
                 batch_op.drop_constraint(
                     f"fk_{table}_{column}_state_code_{parent}", type_="foreignkey"
