@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         requestdb,
         security,
         state_scope,
+        static_versions,
         web,
         writes,
     )
@@ -83,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     i18n.init_app(app)
     web.init_app(app)
+    static_versions.init_app(app)
     security.init_app(app)  # after the secret key: production names that one first
     return app
 

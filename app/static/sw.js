@@ -30,6 +30,9 @@ self.addEventListener("fetch", function (event) {
     }
     return response;
   }, function () {
-    return caches.match(request).then(function (kept) { return kept || Response.error(); });
+    // A page kept offline names its static files by version (?v=); the copy kept at install
+    // has none, and is the same file until the next version installs a new worker.
+    var options = store === SHELL ? { ignoreSearch: true } : undefined;
+    return caches.match(request, options).then(function (kept) { return kept || Response.error(); });
   }));
 });
