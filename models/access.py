@@ -56,7 +56,9 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     role: Mapped[str] = mapped_column(String(12))
-    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    # No foreign key: tokens are national (a reference table when distributed by state) and
+    # may not refer to institutions, which are distributed; tokens.check_scope checks it.
+    institution_id: Mapped[int | None] = mapped_column(BigId)
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120))

@@ -5,10 +5,11 @@ A state's books never touch another state's, so the state is the shard. Each tab
 - **distributed** by `state_code`, all in one co-location group (the state's SHGs, their books,
   loans, meetings, flags and files sit on one node, so a request joins them locally);
 - **reference**: national, small and read far more than written (banks and their branches,
-  rules, scoring models, tokens and people): copied to every node, so distributed rows may
-  refer to them;
+  rules, audit runs, scoring models, tokens and people): copied to every node, so distributed
+  rows may refer to them;
 - **local**: kept on the coordinator only, never joined with a state's rows (the migration
-  stamp, the scheduler's job store, per-token rate and idempotency counters, the access log).
+  stamp, the scheduler's job store, per-token rate and idempotency counters, the access log,
+  the queue of import jobs).
 
 Citus accepts a distributed table only if its primary key and every unique key include the
 distribution column, and a foreign key between distributed tables only if it includes it on
@@ -59,7 +60,6 @@ DISTRIBUTED: dict[str, str] = {
     "drawing_powers": "one facility's drawing power",
     "subvention_receipts": "subvention credited on one facility",
     # audit of idle funds
-    "audit_runs": "a run over one state's institutions (the scheduler runs one per state)",
     "idle_flags": "an idle fund of one institution",
     "idle_flag_events": "a step of one flag's workflow",
     "idle_observations": "one flag seen by one run",
@@ -72,8 +72,6 @@ DISTRIBUTED: dict[str, str] = {
     "bureau_files": "a bank's bureau file for the SHGs of one state",
     "bureau_file_shgs": "an SHG in one state's file",
     "bureau_file_members": "a member in one state's file",
-    # imports
-    "import_jobs": "a file imported for institutions of one state",
 }
 
 # table -> why it is national
@@ -82,6 +80,10 @@ REFERENCE: dict[str, str] = {
     "bank_branches": "a national directory (IFSC unique across India) that facilities refer to",
     "idle_rules": "the idle-fund rules, one set for the country",
     "audit_schedule": "when the idle-fund report runs, one setting",
+    "audit_runs": (
+        "a national record of one slot, a row a day or so, read with the flags on every node"
+        " (idle flags refer to the runs that opened, saw and closed them)"
+    ),
     "scoring_models": "readiness scoring models, trained and activated nationally",
     "api_tokens": "checked on every request before its state is known",
     "people": "people who sign in, checked before their state is known (issue 16)",
@@ -94,6 +96,10 @@ LOCAL: dict[str, str] = {
     "throttle_windows": "rate-limit counters per token, written on every request",
     "idempotency_records": "replies kept per token and key, written on every write",
     "access_log": "one row per request, append-only, read by national admins",
+    "import_jobs": (
+        "a queue of uploaded files and their outcomes, claimed by the import worker; it refers"
+        " only to api_tokens and nothing refers to it (the import's writes name their states)"
+    ),
 }
 
 

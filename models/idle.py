@@ -30,6 +30,7 @@ from sqlalchemy import (
     Date,
     Float,  # not money: the scheduler's timestamps (below)
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -37,6 +38,7 @@ from sqlalchemy import (
     Table,
     Text,
     Unicode,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -148,12 +150,18 @@ class AuditRun(Base):
 class IdleFlag(Base):
     __tablename__ = "idle_flags"
     __table_args__ = (
+        UniqueConstraint("id", "state_code"),
+        ForeignKeyConstraint(
+            ["institution_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
         CheckConstraint(one_of("fund", IDLE_FUNDS), name="fund"),
         CheckConstraint(one_of("status", FLAG_STATUSES), name="status"),
-        # One episode going on per institution, fund and rule.
+        # One episode going on per institution, fund and rule (the state in the key because a
+        # table distributed by state has it in every unique key; the same rows).
         Index(
             "uq_idle_flags_ongoing",
             "institution_id",
+            "state_code",
             "fund",
             "rule_id",
             unique=True,
@@ -164,7 +172,8 @@ class IdleFlag(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    institution_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the institution's, for distribution
     path: Mapped[str] = mapped_column(String(400))  # the institution's, for scope filters
     fund: Mapped[str] = mapped_column(String(20))
     rule_id: Mapped[int] = mapped_column(ForeignKey("idle_rules.id"))
@@ -189,9 +198,13 @@ class IdleObservation(Base):
     """What one run saw of one flag: the run's export is these rows."""
 
     __tablename__ = "idle_observations"
+    __table_args__ = (
+        ForeignKeyConstraint(["flag_id", "state_code"], ["idle_flags.id", "idle_flags.state_code"]),
+    )
 
     run_id: Mapped[int] = mapped_column(ForeignKey("audit_runs.id"), primary_key=True)
-    flag_id: Mapped[int] = mapped_column(ForeignKey("idle_flags.id"), primary_key=True)
+    flag_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the flag's
     balance_paise: Mapped[int] = mapped_column(BigInteger)
     days_idle: Mapped[int] = mapped_column(Integer)
     utilisation_bp: Mapped[int | None] = mapped_column(Integer)
@@ -202,10 +215,14 @@ class IdleFlagEvent(Base):
     """A step in a flag's history: opened, closed by a run, or moved on by a person."""
 
     __tablename__ = "idle_flag_events"
-    __table_args__ = (Index("ix_idle_flag_events_flag", "flag_id", "id"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["flag_id", "state_code"], ["idle_flags.id", "idle_flags.state_code"]),
+        Index("ix_idle_flag_events_flag", "flag_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    flag_id: Mapped[int] = mapped_column(ForeignKey("idle_flags.id"))
+    flag_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the flag's, for distribution
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     by: Mapped[str] = mapped_column(String(120))
     event: Mapped[str] = mapped_column(String(20))  # opened, closed, or the new status

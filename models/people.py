@@ -45,7 +45,9 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(120))
     mobile: Mapped[str] = mapped_column(String(10), unique=True)  # 10 digits, no +91
     role: Mapped[str] = mapped_column(String(12))
-    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    # No foreign key, as api_tokens': people are national, institutions distributed by state;
+    # people.create_person checks it (tokens.check_scope).
+    institution_id: Mapped[int | None] = mapped_column(BigId)
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id"))
     password_hash: Mapped[str] = mapped_column(String(200))  # argon2id, PHC string
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)

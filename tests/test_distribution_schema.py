@@ -121,10 +121,6 @@ accounts: primary key (id) lacks state_code
 accounts: unique (book_id, code) lacks state_code
 accounts: unique (book_id, role) lacks state_code
 accounts: unique (id, book_id) lacks state_code
-api_tokens: reference table refers to distributed institutions
-audit_runs: no non-null state_code column
-audit_runs: primary key (id) lacks state_code
-audit_runs: unique (slot) lacks state_code
 books: unique (institution_id) lacks state_code
 bureau_file_members: (file_id) to bureau_files lacks state_code
 bureau_file_members: (member_id) to members lacks state_code
@@ -164,21 +160,6 @@ facility_movements: primary key (entry_id) lacks state_code
 grants: (entry_id) to journal_entries lacks state_code
 grants: (giver_id) to institutions lacks state_code
 grants: (receiver_id) to institutions lacks state_code
-idle_flag_events: (flag_id) to idle_flags lacks state_code
-idle_flag_events: no non-null state_code column
-idle_flag_events: primary key (id) lacks state_code
-idle_flags: (closed_run_id) to audit_runs lacks state_code
-idle_flags: (institution_id) to institutions lacks state_code
-idle_flags: (last_run_id) to audit_runs lacks state_code
-idle_flags: (opened_run_id) to audit_runs lacks state_code
-idle_flags: no non-null state_code column
-idle_flags: primary key (id) lacks state_code
-idle_observations: (flag_id) to idle_flags lacks state_code
-idle_observations: (run_id) to audit_runs lacks state_code
-idle_observations: no non-null state_code column
-idle_observations: primary key (run_id, flag_id) lacks state_code
-import_jobs: no non-null state_code column
-import_jobs: primary key (id) lacks state_code
 institutions: primary key (id) lacks state_code
 journal_entries: (reverses_entry_id) to journal_entries lacks state_code
 journal_entries: primary key (id) lacks state_code
@@ -224,7 +205,6 @@ member_loans: (member_id) to members lacks state_code
 member_loans: primary key (id) lacks state_code
 member_loans: unique (account_id) lacks state_code
 members: primary key (id) lacks state_code
-people: reference table refers to distributed institutions
 postings: (account_id, book_id) to accounts lacks state_code
 postings: (entry_id, book_id) to journal_entries lacks state_code
 postings: no non-null state_code column

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 
 import models
 from app.cli import alembic_config
+from app.services.audit.audit_runs import RunRequest, run_report
 from app.services.lending import loans
 from models.interest import InterestBasis
 from models.loans import LoanInstalment, MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
-from tests.factories import ADMIN, funded_shg
+from tests.factories import ADMIN, funded_shg, make_federation
+from tests.test_capital import give
 
 
 def test_upgrade_then_downgrade_then_upgrade(databases):
@@ -66,6 +68,34 @@ def test_loans_recorded_before_0016_run_per_period(databases, template_url):
     assert instalments == 8
     with engine.connect() as conn, pytest.raises(IntegrityError):
         conn.execute(text("UPDATE member_loans SET interest_basis = 'daily'"))
+
+
+def test_idle_flags_recorded_before_0033_take_their_institutions_state(databases, template_url):
+    """Migration 0033 gives every idle flag its institution's state, and every event and
+    observation its flag's. Made here by flagging the idle CIF of a Jharkhand CLF and of an
+    Odisha one, taking the schema back to before 0033 (no state on flags) and up again."""
+    url = databases.clone(template_url)
+    engine = databases.engine(url)
+    with Session(engine) as session:
+        for state in ("JH", "OD"):
+            fed = make_federation(session, state, members_count=0)
+            give(session, None, "cif_corpus", fed.clf, 10_00_000, date(2026, 1, 1))
+        run_report(session, ADMIN, RunRequest("on_demand", date(2026, 4, 1), "/"))
+        session.commit()
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0033-1")
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as conn:
+        states = conn.execute(
+            text(
+                "SELECT i.state_code, f.state_code, e.state_code, o.state_code"
+                " FROM idle_flags f JOIN institutions i ON i.id = f.institution_id"
+                " JOIN idle_flag_events e ON e.flag_id = f.id"
+                " JOIN idle_observations o ON o.flag_id = f.id"
+            )
+        ).all()
+    assert sorted({row[0] for row in states}) == ["JH", "OD"]
+    assert all(len(set(row)) == 1 for row in states), states
 
 
 def test_0020_carries_idle_rules_forward(databases):

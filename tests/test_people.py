@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from app.security import build_security
 from app.services.access import people, tokens
 from app.services.access.passwords import HashCost, weakness
 from app.services.access.people import Locked, SignInRefused
 from app.services.shared.errors import Conflict, Forbidden, Invalid
-from models import AccessLogEntry, IdempotencyRecord, Role
+from models import AccessLogEntry, ApiToken, IdempotencyRecord, Institution, Role
 from models.base import utcnow
 from models.people import Person
 from tests.conftest import make_test_app
@@ -217,6 +217,28 @@ def test_people_api_is_for_admins_and_never_keeps_a_password(session, client, fe
     assert issued.status_code == 201 and issued.get_json()["person_id"] == pid
     assert issued.get_json()["role"] == "bookkeeper"
     assert issued.get_json()["institution_id"] == fed.clf.id
+
+
+def test_an_institution_that_does_not_exist_is_refused_by_name_not_by_the_database(
+    session, client, fed
+):
+    """Tokens and people are national tables with no foreign key to institutions (issue 18: a
+    reference table may not refer to one distributed by state), so the services check the
+    institution: an unknown one is a 422 problem naming the field, never a 500 or a row."""
+    admin = ApiCaller(client, token(session, Role.ADMIN))
+    nowhere = session.scalar(select(func.max(Institution.id))) + 1
+    person_body = {"name": "Nobody", "mobile": "9812345670", "role": "auditor"}
+    for path, body in (
+        ("/api/v1/tokens", {"name": "nowhere", "role": "bookkeeper"}),
+        ("/api/v1/people", person_body),
+    ):
+        refused = admin.post(path, {**body, "institution_id": nowhere})
+        assert refused.status_code == 422, (path, refused.get_json())
+        assert refused.mimetype == "application/problem+json"
+        assert [e["field"] for e in refused.get_json()["errors"]] == ["institution_id"]
+    for table in (ApiToken, Person):
+        rows = select(func.count()).where(table.institution_id == nowhere)
+        assert session.scalar(rows) == 0
 
 
 def test_the_access_log_names_the_person_behind_a_token(session, client, fed):

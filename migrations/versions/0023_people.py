@@ -16,6 +16,7 @@ Create Date: 2026-12-03 17:30:00
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.guards import set_aside
 from models.base import UtcDateTime
 from models.people import SCOPE_MATCHES_ROLE
 
@@ -114,8 +115,13 @@ def downgrade() -> None:
     op.drop_index("ix_api_tokens_person_id", table_name="api_tokens")
     if _sqlite():
         op.execute("ALTER TABLE access_log DROP COLUMN person_id")
-        op.execute("ALTER TABLE api_tokens DROP COLUMN for_pages")
-        op.execute("ALTER TABLE api_tokens DROP COLUMN person_id")
+        # A copy, not SQLite's own DROP COLUMN: a later migration's copy of api_tokens (0033)
+        # made the columns' check and foreign key table constraints, which DROP COLUMN refuses
+        # to leave behind.
+        with set_aside("api_tokens"), op.batch_alter_table("api_tokens") as batch_op:
+            batch_op.drop_constraint(op.f("ck_api_tokens_page_token_person"), type_="check")
+            batch_op.drop_column("for_pages")
+            batch_op.drop_column("person_id")
     else:
         op.drop_constraint("fk_access_log_person_id_people", "access_log", type_="foreignkey")
         op.drop_column("access_log", "person_id")

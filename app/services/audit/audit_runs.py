@@ -85,6 +85,7 @@ def _figures(finding: Finding) -> dict[str, object]:
 def _new_flag(run: AuditRun, finding: Finding) -> IdleFlag:
     return IdleFlag(
         institution_id=finding.institution_id,
+        state_code=finding.state_code,
         path=finding.path,
         fund=finding.fund,
         rule_id=finding.rule.id,
@@ -114,6 +115,7 @@ def _close(session: Session, flag: IdleFlag, run: AuditRun) -> None:
     session.add(
         IdleFlagEvent(
             flag_id=flag.id,
+            state_code=flag.state_code,
             by=run.started_by,
             event="closed",
             note=f"no longer idle on {indian_date(run.as_of)}: the funds moved",
@@ -149,12 +151,17 @@ def _apply(session: Session, run: AuditRun, findings: list[Finding], rules: list
     session.flush()  # one batch of inserts gives the new flags their ids
     session.add_all(
         IdleFlagEvent(
-            flag_id=flag.id, by=run.started_by, event="opened", to_status="open", note=f.reason
+            flag_id=flag.id,
+            state_code=flag.state_code,
+            by=run.started_by,
+            event="opened",
+            to_status="open",
+            note=f.reason,
         )
         for flag, f in opened
     )
     session.add_all(
-        IdleObservation(run_id=run.id, flag_id=flag.id, **_figures(f))
+        IdleObservation(run_id=run.id, flag_id=flag.id, state_code=flag.state_code, **_figures(f))
         for flag, f in (*opened, *seen)
     )
     run.flags_opened, run.flags_continued = len(opened), len(seen)

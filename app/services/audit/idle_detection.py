@@ -63,6 +63,7 @@ class Finding:
     rule: IdleRule
     institution_id: int
     path: str
+    state_code: str  # the institution's: its flag is kept in its state
     fund: str
     balance_paise: int
     days_idle: int
@@ -225,7 +226,7 @@ def find_idle(
     for level in sorted({r.level for r in rules}):
         now_states = states(level, as_of)
         scanned += len(now_states)
-        paths = _paths(session, {i for i, _ in now_states})
+        places = _places(session, {i for i, _ in now_states})
         at_level = [r for r in rules if r.level == level]
         outflows = outflow_days(session, _paid_out(at_level, now_states), as_of)
         for rule in at_level:
@@ -246,7 +247,7 @@ def find_idle(
                     Finding(
                         rule,
                         institution_id,
-                        paths[institution_id],
+                        *places[institution_id],
                         fund,
                         now.balance_paise,
                         days,
@@ -273,12 +274,13 @@ def _paid_out(
     }
 
 
-def _paths(session: Session, ids: set[int]) -> dict[int, str]:
-    found: dict[int, str] = {}
+def _places(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    """Each institution's path and state."""
+    found: dict[int, tuple[str, str]] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 5000):  # keeps each IN list a sane size
-        query = select(Institution.id, Institution.path).where(
+        query = select(Institution.id, Institution.path, Institution.state_code).where(
             Institution.id.in_(ordered[start : start + 5000])
         )
-        found |= {i: path for i, path in session.execute(query)}
+        found |= {i: (path, state) for i, path, state in session.execute(query)}
     return found

@@ -157,6 +157,7 @@ def move(
     session.add(
         IdleFlagEvent(
             flag_id=flag.id,
+            state_code=flag.state_code,
             by=who.label,
             event=status,
             from_status=flag.status,
