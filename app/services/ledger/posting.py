@@ -317,6 +317,7 @@ class _Rows:
             {
                 "entry_id": entry_id,
                 "book_id": book.id,
+                "state_code": book.state_code,
                 "account_id": p.account_id,
                 "line_no": p.line_no,
                 "value_date": draft.value_date,
