@@ -38,17 +38,21 @@ depends_on = None
 STATE = "state_code"
 
 
+def _keyed(columns: tuple[str, ...], with_state: bool) -> list[str]:
+    """The key's columns, with the state last or without it."""
+    return [*columns, STATE] if with_state else list(columns)
+
+
 @dataclass(frozen=True)
 class Unique:
     table: str
     columns: tuple[str, ...]
 
     def name(self, with_state: bool) -> str:
-        columns = (*self.columns, STATE) if with_state else self.columns
-        return f"uq_{self.table}_{'_'.join(columns)}"
+        return f"uq_{self.table}_{'_'.join(_keyed(self.columns, with_state))}"
 
     def keyed(self, with_state: bool) -> list[str]:
-        return [*self.columns, STATE] if with_state else list(self.columns)
+        return _keyed(self.columns, with_state)
 
 
 @dataclass(frozen=True)
@@ -60,22 +64,21 @@ class Reference:
     deferred: bool = False
 
     def name(self, with_state: bool) -> str:
-        columns = (*self.columns, STATE) if with_state else self.columns
-        return f"fk_{self.table}_{'_'.join(columns)}_{self.parent}"
+        return f"fk_{self.table}_{'_'.join(_keyed(self.columns, with_state))}_{self.parent}"
 
     def create(self, batch_op: BatchOperations, with_state: bool) -> None:
-        extra = [STATE] if with_state else []
         batch_op.create_foreign_key(
             self.name(with_state),
             self.parent,
-            [*self.columns, *extra],
-            [*self.parent_columns, *extra],
+            _keyed(self.columns, with_state),
+            _keyed(self.parent_columns, with_state),
+            # A posting is written before its entry, which seals it (migration 0001).
             **({"deferrable": True, "initially": "DEFERRED"} if self.deferred else {}),
         )
 
 
-# Each parent table: its unique keys and references that gain the state.
-PARENTS: dict[str, tuple[tuple[Unique, ...], tuple[Reference, ...]]] = {
+# The ledger's tables but postings: the unique keys and references of each that gain the state.
+TABLES: dict[str, tuple[tuple[Unique, ...], tuple[Reference, ...]]] = {
     "books": ((Unique("books", ("institution_id",)),), ()),
     "entry_sets": (
         (Unique("entry_sets", ("reverses_set_id",)),),
@@ -117,7 +120,7 @@ def _postgresql() -> bool:
 
 def _rekey(table: str, with_state: bool) -> None:
     """Swap the table's keys: to the ones with the state (`with_state`) or back."""
-    uniques, references = PARENTS[table]
+    uniques, references = TABLES[table]
     with set_aside(table), op.batch_alter_table(table, schema=None) as batch_op:
         for reference in references:
             batch_op.drop_constraint(reference.name(not with_state), type_="foreignkey")
@@ -144,7 +147,7 @@ def upgrade() -> None:
             " (SELECT b.state_code FROM books b WHERE b.id = postings.book_id)"
         )
     _drop_postings_references_on_postgresql(with_state=False)
-    for table in PARENTS:
+    for table in TABLES:
         _rekey(table, with_state=True)
     with set_aside("postings"), op.batch_alter_table("postings", schema=None) as batch_op:
         batch_op.alter_column(STATE, existing_type=sa.String(length=4), nullable=False)
@@ -159,7 +162,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_postings_references_on_postgresql(with_state=True)
-    for table in reversed(PARENTS):
+    for table in reversed(TABLES):
         _rekey(table, with_state=False)
     with set_aside("postings"), op.batch_alter_table("postings", schema=None) as batch_op:
         if not _postgresql():
