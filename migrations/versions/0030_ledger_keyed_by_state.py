@@ -17,6 +17,11 @@ guards are set aside while they are filled or copied (on SQLite every key change
 table). On PostgreSQL the postings' foreign keys are dropped before the parents' keys they
 depend on, and made again after.
 
+PostgreSQL's seal functions (migration 0001: a posting into a sealed entry is refused; an entry
+row seals its postings) read the entry, its postings and its book by their state too: a
+statement that names the state is one state's, from a trigger as from a request. SQLite's
+triggers are left as they are: SQLite is never distributed.
+
 Revision ID: 0030
 Revises: 0029
 Create Date: 2026-12-03 20:30:00
@@ -139,6 +144,60 @@ def _drop_postings_references_on_postgresql(with_state: bool) -> None:
             op.drop_constraint(reference.name(with_state), "postings", type_="foreignkey")
 
 
+# PostgreSQL's seal functions as migration 0001 made them, where {state} is "", and reading
+# by the state, where it is BY_STATE.
+BY_STATE = " AND state_code = NEW.state_code"
+SEAL_FUNCTIONS = (
+    """
+    CREATE OR REPLACE FUNCTION bahi_refuse_posting_into_sealed_entry() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      IF EXISTS (SELECT 1 FROM journal_entries WHERE id = NEW.entry_id{state}) THEN
+        RAISE EXCEPTION 'bahi: entry % is already posted; postings cannot be added', NEW.entry_id
+          USING ERRCODE = 'restrict_violation';
+      END IF;
+      RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE OR REPLACE FUNCTION bahi_seal_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      n integer; total bigint; other_dates integer; closed date;
+    BEGIN
+      SELECT count(*), coalesce(sum(delta_paise), 0),
+             count(*) FILTER (WHERE value_date <> NEW.value_date)
+        INTO n, total, other_dates
+        FROM postings WHERE entry_id = NEW.id{state};
+      IF n < 2 THEN
+        RAISE EXCEPTION 'bahi: entry % has % postings; at least two are needed', NEW.id, n
+          USING ERRCODE = 'check_violation';
+      END IF;
+      IF total <> 0 THEN
+        RAISE EXCEPTION 'bahi: entry % is unbalanced: debits exceed credits by % paise',
+          NEW.id, total
+          USING ERRCODE = 'check_violation';
+      END IF;
+      IF n <> NEW.posting_count OR other_dates > 0 THEN
+        RAISE EXCEPTION 'bahi: entry % does not match its postings', NEW.id
+          USING ERRCODE = 'check_violation';
+      END IF;
+      SELECT closed_through INTO closed FROM books WHERE id = NEW.book_id{state};
+      IF closed IS NOT NULL AND NEW.value_date <= closed THEN
+        RAISE EXCEPTION 'bahi: book % is closed through %', NEW.book_id, closed
+          USING ERRCODE = 'check_violation';
+      END IF;
+      RETURN NEW;
+    END $$
+    """,
+)
+
+
+def _seal_functions(by_state: bool) -> None:
+    if _postgresql():
+        for function in SEAL_FUNCTIONS:
+            op.execute(function.format(state=BY_STATE if by_state else ""))
+
+
 def upgrade() -> None:
     with set_aside("postings"):
         op.add_column("postings", sa.Column(STATE, sa.String(length=4), nullable=True))
@@ -158,9 +217,11 @@ def upgrade() -> None:
         batch_op.create_unique_constraint(POSTINGS_UNIQUE.name(True), POSTINGS_UNIQUE.keyed(True))
         for reference in POSTINGS_REFERENCES:
             reference.create(batch_op, with_state=True)
+    _seal_functions(by_state=True)
 
 
 def downgrade() -> None:
+    _seal_functions(by_state=False)
     _drop_postings_references_on_postgresql(with_state=True)
     for table in reversed(TABLES):
         _rekey(table, with_state=False)
