@@ -100,10 +100,12 @@ class Institution(Audited, Base):
     formed_on: Mapped[date | None] = mapped_column(Date)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
+    # Joined on the state too, so that loading it names the state (issue 18).
     book: Mapped[Book | None] = relationship(
         "Book",
-        primaryjoin="Book.institution_id == Institution.id",
-        foreign_keys="Book.institution_id",
+        primaryjoin="and_(Book.institution_id == Institution.id,"
+        " Book.state_code == Institution.state_code)",
+        foreign_keys="[Book.institution_id, Book.state_code]",
         viewonly=True,
         uselist=False,
     )
@@ -139,10 +141,11 @@ class Member(Audited, Base):
     # Only to check that scores treat groups fairly; never an input to any score.
     social_category: Mapped[str | None] = mapped_column(String(12))
 
+    # Joined on the state too, so that loading them names the state (issue 18).
     accounts: Mapped[list[Account]] = relationship(
         "Account",
-        primaryjoin="Account.member_id == Member.id",
-        foreign_keys="Account.member_id",
+        primaryjoin="and_(Account.member_id == Member.id, Account.state_code == Member.state_code)",
+        foreign_keys="[Account.member_id, Account.state_code]",
         viewonly=True,
         order_by="Account.id",
     )

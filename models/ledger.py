@@ -22,7 +22,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -66,13 +65,14 @@ class Book(Base):
     __tablename__ = "books"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
+        UniqueConstraint("institution_id", "state_code"),
         ForeignKeyConstraint(
             ["institution_id", "state_code"], ["institutions.id", "institutions.state_code"]
         ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    institution_id: Mapped[int] = mapped_column(BigId, unique=True)
+    institution_id: Mapped[int] = mapped_column(BigId)
     state_code: Mapped[str] = mapped_column(String(4))
     chart: Mapped[str] = mapped_column(String(40))
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -85,11 +85,15 @@ class Book(Base):
 class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (
-        UniqueConstraint("book_id", "code"),
-        UniqueConstraint("id", "book_id"),
+        # Unique keys end with the state (issue 18): the same rows, as a book is in one state,
+        # and the index keeps the prefix the queries use.
+        UniqueConstraint("book_id", "code", "state_code"),
+        UniqueConstraint("id", "book_id", "state_code"),
         UniqueConstraint("id", "state_code"),
-        UniqueConstraint("book_id", "role"),
+        UniqueConstraint("book_id", "role", "state_code"),
         ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
+        ForeignKeyConstraint(["parent_id", "state_code"], ["accounts.id", "accounts.state_code"]),
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
         CheckConstraint("type IN ('asset','liability','fund','income','expense')", name="type"),
         CheckConstraint("normal_side IN ('D','C')", name="normal_side"),
         CheckConstraint("allow_negative OR balance_paise >= 0", name="not_negative"),
@@ -109,8 +113,8 @@ class Account(Base):
     allow_negative: Mapped[bool] = mapped_column(Boolean, default=True)
     # Control accounts (member savings, loans to members) only sum their sub-accounts.
     postable: Mapped[bool] = mapped_column(Boolean, default=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    parent_id: Mapped[int | None] = mapped_column(BigId)
+    member_id: Mapped[int | None] = mapped_column(BigId)
     # Balance on the account's normal side, maintained with every posting.
     balance_paise: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(6), default="open")
@@ -122,14 +126,18 @@ class EntrySet(Base):
     """Entries recorded by one request across books (both sides of a CIF disbursal)."""
 
     __tablename__ = "entry_sets"
-    __table_args__ = (UniqueConstraint("id", "state_code"),)
+    __table_args__ = (
+        UniqueConstraint("id", "state_code"),
+        UniqueConstraint("reverses_set_id", "state_code"),
+        ForeignKeyConstraint(
+            ["reverses_set_id", "state_code"], ["entry_sets.id", "entry_sets.state_code"]
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     state_code: Mapped[str] = mapped_column(String(4))
     narration: Mapped[str] = mapped_column(String(500))
-    reverses_set_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("entry_sets.id"), unique=True
-    )
+    reverses_set_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(String(120))
 
@@ -137,11 +145,16 @@ class EntrySet(Base):
 class JournalEntry(Base):
     __tablename__ = "journal_entries"
     __table_args__ = (
-        UniqueConstraint("book_id", "seq"),
-        UniqueConstraint("id", "book_id"),
+        UniqueConstraint("book_id", "seq", "state_code"),
+        UniqueConstraint("id", "book_id", "state_code"),
         UniqueConstraint("id", "state_code"),
+        UniqueConstraint("reverses_entry_id", "state_code"),
         ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
         ForeignKeyConstraint(["set_id", "state_code"], ["entry_sets.id", "entry_sets.state_code"]),
+        ForeignKeyConstraint(
+            ["reverses_entry_id", "state_code"],
+            ["journal_entries.id", "journal_entries.state_code"],
+        ),
         Index("ix_journal_entries_book_date", "book_id", "value_date", "seq"),
     )
 
@@ -153,9 +166,7 @@ class JournalEntry(Base):
     narration: Mapped[str] = mapped_column(String(500))
     set_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     # An entry can be reversed once; the reversal points at it, the original is never touched.
-    reverses_entry_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("journal_entries.id"), unique=True
-    )
+    reverses_entry_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     posting_count: Mapped[int] = mapped_column(SmallInteger)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_by: Mapped[str] = mapped_column(String(120))
@@ -166,20 +177,24 @@ class JournalEntry(Base):
 class Posting(Base):
     __tablename__ = "postings"
     __table_args__ = (
+        # The entry's and the account's book are the posting's (and so is their state).
         ForeignKeyConstraint(
-            ["entry_id", "book_id"],
-            ["journal_entries.id", "journal_entries.book_id"],
+            ["entry_id", "book_id", "state_code"],
+            ["journal_entries.id", "journal_entries.book_id", "journal_entries.state_code"],
             deferrable=True,
             initially="DEFERRED",
         ),
-        ForeignKeyConstraint(["account_id", "book_id"], ["accounts.id", "accounts.book_id"]),
+        ForeignKeyConstraint(
+            ["account_id", "book_id", "state_code"],
+            ["accounts.id", "accounts.book_id", "accounts.state_code"],
+        ),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint(
             "(side = 'D' AND delta_paise = amount_paise)"
             " OR (side = 'C' AND delta_paise = -amount_paise)",
             name="delta_matches_side",
         ),
-        UniqueConstraint("entry_id", "line_no"),
+        UniqueConstraint("entry_id", "line_no", "state_code"),
         # Covering on PostgreSQL: balance-as-of and statement sums are index-only scans.
         Index(
             "ix_postings_account_date",
@@ -193,6 +208,7 @@ class Posting(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     book_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the book's, for distribution
     account_id: Mapped[int] = mapped_column(BigId)
     line_no: Mapped[int] = mapped_column(Integer)
     value_date: Mapped[date] = mapped_column(Date)

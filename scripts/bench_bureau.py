@@ -133,17 +133,17 @@ WHERE i.loan_id IN (SELECT id FROM member_loans WHERE created_by = 'bench')
 INSERT INTO loan_write_offs (entry_id, loan_id, value_date, principal_paise, reason)
 SELECT gen_random_uuid(), l.id, DATE '2026-11-20', l.principal_paise * 2 / 3, 'bench'
 FROM member_loans AS l WHERE l.created_by = 'bench' AND {H.format("l.id")} % 50 = 7;
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT l.disbursement_entry_id, l.shg_id, l.account_id, 1, l.disbursed_on, 'D',
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT l.disbursement_entry_id, l.shg_id, 'BI', l.account_id, 1, l.disbursed_on, 'D',
     l.principal_paise, l.principal_paise
 FROM member_loans AS l WHERE l.created_by = 'bench'
 UNION ALL
-SELECT r.entry_id, l.shg_id, l.account_id, 1, r.value_date, 'C', r.principal_paise,
+SELECT r.entry_id, l.shg_id, 'BI', l.account_id, 1, r.value_date, 'C', r.principal_paise,
     -r.principal_paise
 FROM loan_repayments AS r JOIN member_loans AS l ON l.id = r.loan_id
 UNION ALL
-SELECT w.entry_id, l.shg_id, l.account_id, 1, w.value_date, 'C', w.principal_paise,
+SELECT w.entry_id, l.shg_id, 'BI', l.account_id, 1, w.value_date, 'C', w.principal_paise,
     -w.principal_paise
 FROM loan_write_offs AS w JOIN member_loans AS l ON l.id = w.loan_id;
 """

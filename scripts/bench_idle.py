@@ -147,9 +147,9 @@ WHERE r.n % 100 = 0;
 
 # One posting in three pays money out, except in one institution in ten since June 2026.
 POSTINGS = """
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT gen_random_uuid(), a / 2, a, 1, d, CASE WHEN out THEN 'C' ELSE 'D' END, 50000,
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT gen_random_uuid(), a / 2, 'BI', a, 1, d, CASE WHEN out THEN 'C' ELSE 'D' END, 50000,
     CASE WHEN out THEN -50000 ELSE 50000 END
 FROM (SELECT 2 * (:base + 1 + g % :books) + g % 2 AS a,
              DATE '2025-04-01' + ((g::bigint * 7919) % 580)::int AS d, g

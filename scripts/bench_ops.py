@@ -126,31 +126,31 @@ SELECT md5(s.id || '/' || q)::uuid, s.id, 'BI', q, DATE '2026-04-01' + 7 * great
     now(), 'bench', '', ''
 FROM institutions AS s CROSS JOIN generate_series(1, :weeks + 2) AS q
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT md5(s.id || '/1')::uuid, s.id, a.id, a.line, DATE '2026-04-01', a.side, 1000000000,
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT md5(s.id || '/1')::uuid, s.id, 'BI', a.id, a.line, DATE '2026-04-01', a.side, 1000000000,
     CASE a.side WHEN 'D' THEN 1000000000 ELSE -1000000000 END
 FROM institutions AS s, LATERAL (VALUES (2 * s.id, 1, 'D'), ({CHART} + s.id * 10 + 4, 2, 'C'))
     AS a(id, line, side)
 WHERE s.kind = 'shg' AND s.id > :base
 UNION ALL
-SELECT md5(l.shg_id || '/2')::uuid, l.shg_id, l.account_id, l.id % 100, l.disbursed_on,
+SELECT md5(l.shg_id || '/2')::uuid, l.shg_id, 'BI', l.account_id, l.id % 100, l.disbursed_on,
     'D', 1000000, 1000000
 FROM member_loans AS l WHERE l.created_by = 'bench'
 UNION ALL
-SELECT md5(s.id || '/2')::uuid, s.id, 2 * s.id, :members + 1, DATE '2026-04-01', 'C',
+SELECT md5(s.id || '/2')::uuid, s.id, 'BI', 2 * s.id, :members + 1, DATE '2026-04-01', 'C',
     1000000 * :members, -1000000 * :members
 FROM institutions AS s WHERE s.kind = 'shg' AND s.id > :base
 UNION ALL
-SELECT md5(m.shg_id || '/' || (w + 2))::uuid, m.shg_id, a.id, a.line, DATE '2026-04-01' + 7 * w,
-    'C', a.amount, -a.amount
+SELECT md5(m.shg_id || '/' || (w + 2))::uuid, m.shg_id, 'BI', a.id, a.line,
+    DATE '2026-04-01' + 7 * w, 'C', a.amount, -a.amount
 FROM members AS m CROSS JOIN generate_series(1, :weeks) AS w,
 LATERAL (VALUES ({SAVINGS} + m.id, m.id % 100, 10000),
                 ({LOANS} + m.id, :members + m.id % 100, 20400)) AS a(id, line, amount)
 WHERE m.created_by = 'bench'
 UNION ALL
-SELECT md5(s.id || '/' || (w + 2))::uuid, s.id, a.id, a.line, DATE '2026-04-01' + 7 * w, a.side,
-    a.amount, CASE a.side WHEN 'D' THEN a.amount ELSE -a.amount END
+SELECT md5(s.id || '/' || (w + 2))::uuid, s.id, 'BI', a.id, a.line, DATE '2026-04-01' + 7 * w,
+    a.side, a.amount, CASE a.side WHEN 'D' THEN a.amount ELSE -a.amount END
 FROM institutions AS s CROSS JOIN generate_series(1, :weeks) AS w,
 LATERAL (VALUES (2 * s.id, 2 * :members + 1, 'D', 35000 * :members),
                 ({CHART} + s.id * 10 + 5, 2 * :members + 2, 'C', 4600 * :members))
@@ -316,12 +316,12 @@ FROM member_loans AS l CROSS JOIN generate_series(1, 12) AS k
 WHERE l.created_by = 'bench-ageing'
 """
 _SYNTHETIC_POSTINGS = """
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT gen_random_uuid(), 0, l.id, 1, l.disbursed_on, 'D', 1200000, 1200000
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT gen_random_uuid(), 0, 'BI', l.id, 1, l.disbursed_on, 'D', 1200000, 1200000
 FROM member_loans AS l WHERE l.created_by = 'bench-ageing'
 UNION ALL
-SELECT gen_random_uuid(), 0, i.loan_id, 1, i.due_on, 'C', 100000, -100000
+SELECT gen_random_uuid(), 0, 'BI', i.loan_id, 1, i.due_on, 'C', 100000, -100000
 FROM loan_instalments AS i JOIN member_loans AS l ON l.id = i.loan_id
 WHERE l.created_by = 'bench-ageing' AND i.due_on <= :as_of AND CASE
     WHEN l.id % 10 = 9 THEN i.number <= 3

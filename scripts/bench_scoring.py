@@ -78,9 +78,9 @@ INSERT INTO accounts (id, book_id, state_code, code, name, type, normal_side, al
 SELECT {SAVINGS} + m.id, m.shg_id, 'BI', '2100-' || m.id, 'Savings', 'liability', 'C', false,
     true, {CONTROL} + m.shg_id, m.id, 0, 'open', now(), 'bench'
 FROM members AS m WHERE m.created_by = 'bench';
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT gen_random_uuid(), m.shg_id, {SAVINGS} + m.id, 1, d, 'C', 10000, -10000
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT gen_random_uuid(), m.shg_id, 'BI', {SAVINGS} + m.id, 1, d, 'C', 10000, -10000
 FROM members AS m CROSS JOIN generate_series(0, 35) AS g,
 LATERAL (SELECT (DATE '2023-12-05' + make_interval(months => g))::date AS d) AS day
 WHERE m.created_by = 'bench' AND d BETWEEN m.joined_on AND :as_of
@@ -104,12 +104,12 @@ INSERT INTO loan_instalments (loan_id, number, due_on, principal_paise, interest
     principal_through_paise)
 SELECT l.id, k, (l.disbursed_on + make_interval(months => k))::date, 100000, 0, 100000 * k
 FROM member_loans AS l CROSS JOIN generate_series(1, 12) AS k WHERE l.created_by = 'bench';
-INSERT INTO postings (entry_id, book_id, account_id, line_no, value_date, side, amount_paise,
-    delta_paise)
-SELECT gen_random_uuid(), l.shg_id, l.account_id, 1, l.disbursed_on, 'D', 1200000, 1200000
+INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
+    amount_paise, delta_paise)
+SELECT gen_random_uuid(), l.shg_id, 'BI', l.account_id, 1, l.disbursed_on, 'D', 1200000, 1200000
 FROM member_loans AS l WHERE l.created_by = 'bench'
 UNION ALL
-SELECT gen_random_uuid(), l.shg_id, l.account_id, 1,
+SELECT gen_random_uuid(), l.shg_id, 'BI', l.account_id, 1,
     i.due_on + CASE WHEN l.id % 10 = 5 THEN 40 ELSE 0 END, 'C', 100000, -100000
 FROM loan_instalments AS i JOIN member_loans AS l ON l.id = i.loan_id
 WHERE l.created_by = 'bench' AND NOT (l.id % 10 = 6 AND i.number > 3)

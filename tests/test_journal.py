@@ -163,6 +163,7 @@ class TestDatabaseGuards:
                 Posting(
                     entry_id=entry_id,
                     book_id=book,
+                    state_code=account.state_code,
                     account_id=account.id,
                     line_no=line,
                     value_date=DAY,
@@ -207,6 +208,7 @@ class TestDatabaseGuards:
                 Posting(
                     entry_id=entry_id,
                     book_id=cash.book_id,
+                    state_code=cash.state_code,
                     account_id=cash.id,
                     line_no=3,
                     value_date=DAY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 import pytest
@@ -17,9 +18,10 @@ from app.cli import alembic_config
 from app.services.audit.audit_runs import RunRequest, run_report
 from app.services.lending import loans
 from models.interest import InterestBasis
+from models.ledger import Account, Posting
 from models.loans import LoanInstalment, MemberLoan
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
-from tests.factories import ADMIN, funded_shg, make_federation
+from tests.factories import ADMIN, funded_shg, make_federation, transfer
 from tests.test_capital import give
 
 
@@ -151,3 +153,54 @@ def test_constraint_names_follow_the_naming_convention_once(shared_engine):
             named = inspector.get_check_constraints(table) + inspector.get_unique_constraints(table)
             doubled += [c["name"] for c in named if c["name"] and c["name"].count(f"_{table}_") > 1]
     assert doubled == []
+
+
+def test_postings_recorded_before_0030_take_their_books_state(databases, template_url):
+    """Migration 0030 gives every posting already recorded its book's state, in each state,
+    and from then on the database refuses a posting whose state is not its book's. Made here
+    by posting in Jharkhand and Odisha, taking the schema back to 0029 (postings have no state
+    there) and up again."""
+    url = databases.clone(template_url)
+    engine = databases.engine(url)
+    with Session(engine) as session:
+        for state in ("JH", "OD"):
+            fed = make_federation(session, state_code=state)
+            cash = fed.account(session, fed.shg, "cash")
+            rf = fed.account(session, fed.shg, "revolving_fund")
+            transfer(session, cash.book_id, cash.id, rf.id, 15_000_00, date(2026, 4, 1))
+        session.commit()
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0029")
+    with engine.connect() as conn:
+        assert "state_code" not in {c["name"] for c in inspect(conn).get_columns("postings")}
+    command.upgrade(alembic_config(url), "head")
+    by_state = text(
+        "SELECT b.state_code, p.state_code, count(*) FROM postings p"
+        " JOIN books b ON b.id = p.book_id GROUP BY b.state_code, p.state_code ORDER BY 1"
+    )
+    with engine.connect() as conn:
+        assert conn.execute(by_state).all() == [("JH", "JH", 2), ("OD", "OD", 2)]
+    with Session(engine) as session:
+        jharkhand = select(Account).where(Account.state_code == "JH").order_by(Account.id)
+        account = session.scalars(jharkhand).first()
+        assert account is not None
+        session.add(_posting(account, "JH"))
+        session.flush()  # its book's state: accepted (its entry is checked at commit)
+        session.rollback()
+        session.add(_posting(account, "OD"))
+        with pytest.raises(IntegrityError):
+            session.flush()
+
+
+def _posting(account: Account, state: str) -> Posting:
+    return Posting(
+        entry_id=uuid.uuid4(),
+        book_id=account.book_id,
+        state_code=state,
+        account_id=account.id,
+        line_no=1,
+        value_date=date(2026, 4, 2),
+        side="D",
+        amount_paise=1,
+        delta_paise=1,
+    )

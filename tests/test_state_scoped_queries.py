@@ -118,3 +118,34 @@ def test_a_session_scoped_to_a_state_reads_only_that_states_rows(connection, ses
             assert (scoped.get(Member, member_id) is not None) is found
             by_id = select(Member.id).where(Member.id == member_id)
             assert (scoped.scalar(by_id) is not None) is found
+
+
+LEDGER = {"books", "accounts", "entry_sets", "journal_entries", "postings", "members"}
+
+
+def test_a_bookkeepers_ledger_requests_name_their_state(connection, session, world):
+    """A bookkeeper reading her books and posting entries, one and a batch, names the state in
+    every statement on the ledger's tables: the ORM's through app/state_scope.py, and the
+    posting path's Core statements (entries and postings written, books' heads and accounts'
+    balances moved) and relationship loads (a member's accounts) themselves. The tables stay in
+    UNSCOPED_TODAY for a bank's credit profile, which spans states."""
+    fed, _bank, bookkeeper, _partner, book_id, member, account = world
+    revolving_fund = fed.account(session, fed.shg, "revolving_fund")
+    entry = {
+        "book_id": book_id,
+        "value_date": today_in_india().isoformat(),
+        "narration": "Revolving Fund received",
+        "postings": [
+            {"account_id": account.id, "side": "debit", "amount": "15000"},
+            {"account_id": revolving_fund.id, "side": "credit", "amount": "15000"},
+        ],
+    }
+    with logging_statements(connection) as log:
+        for path in (f"/api/v1/books/{book_id}/entries", f"/api/v1/members/{member.id}"):
+            assert bookkeeper.get(path).status_code == 200, path
+        posted = bookkeeper.post("/api/v1/journal-entries", entry)
+        assert posted.status_code == 201, posted.json
+        batch = bookkeeper.post("/api/v1/journal-entries/batch", {"entries": [entry, entry]})
+        assert batch.status_code == 200, batch.json
+    assert log.scoped > 0
+    assert sorted(log.unscoped_tables() & LEDGER) == []

@@ -12,6 +12,7 @@ adapter examines every element and measured several times slower, most of a batc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 
@@ -99,15 +100,32 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, obje
     session.connection().execute(text(statement), _arrays(session, table, names, rows))
 
 
-def add_to_column(session: Session, table: Table, target: str, deltas: Mapping[int, int]) -> None:
-    """`target += delta` for each row by id, in id order (the order rows are locked in)."""
-    if not deltas:
-        return
-    rows = [{"id": key, target: deltas[key]} for key in sorted(deltas)]
+def add_to_column(
+    session: Session,
+    table: Table,
+    target: str,
+    deltas: Mapping[int, int],
+    states: Mapping[int, str],
+) -> None:
+    """`target += delta` for each row by id, in id order within a state (the rows are locked).
+    `states` gives each row's `state_code`: one statement per state names it as a constant, so
+    that on a deployment distributed by state each goes to one node (issue 18); a batch is of
+    one state in practice (a meeting sheet, a linked set)."""
+    by_state: dict[str, list[int]] = defaultdict(list)
+    for key in sorted(deltas):
+        by_state[states[key]].append(key)
+    for state, keys in sorted(by_state.items()):
+        _add_in_state(session, table, target, {key: deltas[key] for key in keys}, state)
+
+
+def _add_in_state(
+    session: Session, table: Table, target: str, deltas: Mapping[int, int], state: str
+) -> None:
+    rows = [{"id": key, target: delta} for key, delta in deltas.items()]
     if not _on_postgresql(session):
         session.connection().execute(
             update(table)
-            .where(table.c.id == bindparam("moved_id"))
+            .where(table.c.id == bindparam("moved_id"), table.c.state_code == state)
             .values({target: table.c[target] + bindparam("delta", type_=table.c[target].type)}),
             [{"moved_id": row["id"], "delta": row[target]} for row in rows],
         )
@@ -115,6 +133,7 @@ def add_to_column(session: Session, table: Table, target: str, deltas: Mapping[i
     statement = (
         f"UPDATE {table.name} SET {target} = {table.name}.{target} + moved.{target}"  # noqa: S608
         f" FROM unnest({_unnest(session, table, ['id', target])}) AS moved (id, {target})"
-        f" WHERE {table.name}.id = moved.id"
+        f" WHERE {table.name}.id = moved.id AND {table.name}.state_code = :moved_state"
     )
-    session.connection().execute(text(statement), _arrays(session, table, ["id", target], rows))
+    parameters = {**_arrays(session, table, ["id", target], rows), "moved_state": state}
+    session.connection().execute(text(statement), parameters)

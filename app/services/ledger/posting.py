@@ -167,9 +167,14 @@ def _lock(session: Session, who: Principal, drafts: Sequence[EntryDraft]) -> _Lo
         else:
             locked.books[book.id] = book
     account_ids = sorted({p.account_id for d in drafts for p in d.postings})
+    states = sorted({book.state_code for book in locked.books.values()})
     accounts = session.scalars(
         select(Account)
-        .where(among(session, Account.id, account_ids), Account.book_id.in_(list(locked.books)))
+        .where(
+            among(session, Account.id, account_ids),
+            Account.book_id.in_(list(locked.books)),
+            Account.state_code.in_(states),
+        )
         .order_by(Account.id)
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -317,6 +322,7 @@ class _Rows:
             {
                 "entry_id": entry_id,
                 "book_id": book.id,
+                "state_code": book.state_code,
                 "account_id": p.account_id,
                 "line_no": p.line_no,
                 "value_date": draft.value_date,
@@ -357,10 +363,10 @@ class _Rows:
         books = Book.__table__
         session.connection().execute(
             update(books)
-            .where(books.c.id == bindparam("head_id"))
+            .where(books.c.id == bindparam("head_id"), books.c.state_code == bindparam("state"))
             .values(last_seq=bindparam("seq"), head_hash=bindparam("digest")),
             [
-                {"head_id": b.id, "seq": b.last_seq, "digest": b.head_hash}
+                {"head_id": b.id, "state": b.state_code, "seq": b.last_seq, "digest": b.head_hash}
                 for b in self.heads.values()
             ],
         )
@@ -403,7 +409,8 @@ def _post(
 def _move_balances(session: Session, change: dict[int, int], locked: _Locked) -> None:
     """One UPDATE for every account the drafts touch. (An UPDATE per account, even
     pipelined, measured several times slower for a batch of meetings.)"""
-    add_to_column(session, Account.__table__, "balance_paise", change)
+    states = {account_id: locked.accounts[account_id].state_code for account_id in change}
+    add_to_column(session, Account.__table__, "balance_paise", change, states)
     for account_id, delta in change.items():
         account = locked.accounts[account_id]
         set_committed_value(account, "balance_paise", account.balance_paise + delta)
