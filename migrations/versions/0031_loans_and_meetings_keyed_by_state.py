@@ -97,8 +97,10 @@ MEETING_DAY_IN_STATE = ["shg_id", "state_code", "meeting_date", "revision"]
 
 
 def _fk(table: str, column: str, parent: str, composite: bool) -> str:
+    """The convention's name (models/base.py), which PostgreSQL's 63-character limit cuts as
+    the models' metadata does: `op.f` marks it as already made by the convention."""
     middle = f"{column}_state_code" if composite else column
-    return f"fk_{table}_{middle}_{parent}"
+    return op.f(f"fk_{table}_{middle}_{parent}")
 
 
 def _to_composite(batch_op, table: str, keys: Sequence[tuple[str, str]]) -> None:
