@@ -522,8 +522,14 @@ def meeting_entries(session: Session, meeting: Meeting) -> list[JournalEntry]:
     return list(
         session.scalars(
             select(JournalEntry)
-            .join(MeetingEntry, MeetingEntry.entry_id == JournalEntry.id)
-            .where(MeetingEntry.meeting_id == meeting.id)
+            .join(
+                MeetingEntry,
+                (MeetingEntry.entry_id == JournalEntry.id)
+                & (MeetingEntry.state_code == JournalEntry.state_code),
+            )
+            .where(
+                MeetingEntry.meeting_id == meeting.id, MeetingEntry.state_code == meeting.state_code
+            )
             .order_by(JournalEntry.seq)
         )
     )
