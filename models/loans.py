@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -35,8 +34,18 @@ class MemberLoan(Base):
     __tablename__ = "member_loans"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
+        UniqueConstraint("account_id", "state_code"),
         ForeignKeyConstraint(
             ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        ForeignKeyConstraint(["account_id", "state_code"], ["accounts.id", "accounts.state_code"]),
+        ForeignKeyConstraint(
+            ["disbursement_entry_id", "state_code"],
+            ["journal_entries.id", "journal_entries.state_code"],
+        ),
+        ForeignKeyConstraint(
+            ["facility_id", "state_code"], ["facilities.id", "facilities.state_code"]
         ),
         CheckConstraint("principal_paise > 0", name="principal_positive"),
         CheckConstraint("rate_bp >= 0", name="rate_not_negative"),
@@ -55,8 +64,8 @@ class MemberLoan(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     shg_id: Mapped[int] = mapped_column(BigId)
     state_code: Mapped[str] = mapped_column(String(4))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(BigId)
+    account_id: Mapped[int] = mapped_column(BigId)
     principal_paise: Mapped[int] = mapped_column(BigInteger)
     rate_bp: Mapped[int] = mapped_column(Integer)
     rate_basis: Mapped[str] = mapped_column(String(10))
@@ -77,10 +86,10 @@ class MemberLoan(Base):
     # The SHG's bank loan (a facility) that funded a loan from "bank_loan" funds: her share of
     # that bank loan, which the bank reports to the credit bureaus. Null for other sources,
     # and for bank-funded loans whose bank loan could not be told (migration 0022).
-    facility_id: Mapped[int | None] = mapped_column(ForeignKey("facilities.id"))
+    facility_id: Mapped[int | None] = mapped_column(BigId)
     purpose: Mapped[str | None] = mapped_column(String(200))
     allocation_order: Mapped[str] = mapped_column(String(40), default=DEFAULT_ALLOCATION)
-    disbursement_entry_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("journal_entries.id"))
+    disbursement_entry_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120))
 
@@ -88,11 +97,16 @@ class MemberLoan(Base):
 class LoanInstalment(Base):
     __tablename__ = "loan_instalments"
     __table_args__ = (
+        ForeignKeyConstraint(
+            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
+        ),
         CheckConstraint("principal_paise >= 0 AND interest_paise >= 0", name="amounts"),
         Index("ix_loan_instalments_due", "due_on"),
     )
 
-    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"), primary_key=True)
+    # The key's order (loan, state, number) keeps its index serving a loan's schedule.
+    loan_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the loan's
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     due_on: Mapped[date] = mapped_column(Date)
     principal_paise: Mapped[int] = mapped_column(BigInteger)
@@ -113,13 +127,18 @@ class LoanRepayment(Base):
             name="amounts",
         ),
         Index("ix_loan_repayments_loan", "loan_id", "value_date"),
+        ForeignKeyConstraint(
+            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
+        ),
+        ForeignKeyConstraint(
+            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
+        ),
     )
 
     # One meeting's entry can carry repayments of several loans: one row per loan.
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("journal_entries.id"), primary_key=True
-    )
-    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"), primary_key=True)
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the loan's
+    loan_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     value_date: Mapped[date] = mapped_column(Date)
     penalty_paise: Mapped[int] = mapped_column(BigInteger)
     interest_paise: Mapped[int] = mapped_column(BigInteger)
@@ -135,12 +154,19 @@ class LoanWriteOff(Base):
     """A loan's outstanding principal written off. Ignored once its entry is reversed."""
 
     __tablename__ = "loan_write_offs"
-    __table_args__ = (CheckConstraint("principal_paise > 0", name="principal_positive"),)
-
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("journal_entries.id"), primary_key=True
+    __table_args__ = (
+        CheckConstraint("principal_paise > 0", name="principal_positive"),
+        ForeignKeyConstraint(
+            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
+        ),
+        ForeignKeyConstraint(
+            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
+        ),
     )
-    loan_id: Mapped[int] = mapped_column(ForeignKey("member_loans.id"), index=True)
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the loan's
+    loan_id: Mapped[int] = mapped_column(BigId, index=True)
     value_date: Mapped[date] = mapped_column(Date)
     principal_paise: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(String(500))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, ForeignKeyConstraint, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, utcnow
@@ -18,10 +18,17 @@ from models.base import Base, BigId, UtcDateTime, utcnow
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("shg_id", "meeting_date", "revision"),)
+    __table_args__ = (
+        UniqueConstraint("shg_id", "state_code", "meeting_date", "revision"),
+        UniqueConstraint("id", "state_code"),
+        ForeignKeyConstraint(
+            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    shg_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    shg_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the SHG's, for distribution
     meeting_date: Mapped[date] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     members_present: Mapped[int] = mapped_column(Integer)
@@ -36,16 +43,26 @@ class Meeting(Base):
 
 class MeetingAttendance(Base):
     __tablename__ = "meeting_attendance"
+    __table_args__ = (
+        ForeignKeyConstraint(["meeting_id", "state_code"], ["meetings.id", "meetings.state_code"]),
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+    )
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the meeting's
+    member_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     present: Mapped[bool] = mapped_column(Boolean)
 
 
 class MeetingEntry(Base):
     __tablename__ = "meeting_entries"
-
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("journal_entries.id"), primary_key=True
+    __table_args__ = (
+        ForeignKeyConstraint(["meeting_id", "state_code"], ["meetings.id", "meetings.state_code"]),
+        ForeignKeyConstraint(
+            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
+        ),
     )
+
+    meeting_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the meeting's
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -115,23 +115,25 @@ INSERT INTO accounts (id, book_id, state_code, code, name, type, normal_side, al
 SELECT l.account_id, l.shg_id, 'BI', '1310-' || l.id, 'Loan', 'asset', 'D', false, true,
     l.member_id, 0, 'open', now(), 'bench'
 FROM member_loans AS l WHERE l.created_by = 'bench';
-INSERT INTO loan_instalments (loan_id, number, due_on, principal_paise, interest_paise,
-    principal_through_paise)
-SELECT l.id, k, (l.disbursed_on + make_interval(months => k))::date,
+INSERT INTO loan_instalments (loan_id, state_code, number, due_on, principal_paise,
+    interest_paise, principal_through_paise)
+SELECT l.id, l.state_code, k, (l.disbursed_on + make_interval(months => k))::date,
     l.principal_paise / l.instalments, 12000, l.principal_paise / l.instalments * k
 FROM member_loans AS l CROSS JOIN generate_series(1, 12) AS k
 WHERE l.created_by = 'bench' AND k <= l.instalments;
-INSERT INTO loan_repayments (entry_id, loan_id, value_date, penalty_paise, interest_paise,
-    principal_paise, interest_through, penalty_unpaid_paise, interest_unpaid_paise)
-SELECT gen_random_uuid(), i.loan_id, p.day, 0, i.interest_paise, i.principal_paise, p.day, 0, 0
+INSERT INTO loan_repayments (entry_id, loan_id, state_code, value_date, penalty_paise,
+    interest_paise, principal_paise, interest_through, penalty_unpaid_paise,
+    interest_unpaid_paise)
+SELECT gen_random_uuid(), i.loan_id, i.state_code, p.day, 0, i.interest_paise, i.principal_paise,
+    p.day, 0, 0
 FROM loan_instalments AS i,
 LATERAL (SELECT {H.format("i.loan_id")} AS h) AS r,
 LATERAL (SELECT i.due_on + CASE WHEN r.h % 10 = 5 THEN 40 ELSE 0 END AS day) AS p
 WHERE i.loan_id IN (SELECT id FROM member_loans WHERE created_by = 'bench')
   AND NOT (r.h % 10 = 6 AND i.number > 3) AND NOT (r.h % 50 = 7 AND i.number > 4)
   AND p.day <= :as_of;
-INSERT INTO loan_write_offs (entry_id, loan_id, value_date, principal_paise, reason)
-SELECT gen_random_uuid(), l.id, DATE '2026-11-20', l.principal_paise * 2 / 3, 'bench'
+INSERT INTO loan_write_offs (entry_id, loan_id, state_code, value_date, principal_paise, reason)
+SELECT gen_random_uuid(), l.id, l.state_code, DATE '2026-11-20', l.principal_paise * 2 / 3, 'bench'
 FROM member_loans AS l WHERE l.created_by = 'bench' AND {H.format("l.id")} % 50 = 7;
 INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
     amount_paise, delta_paise)

@@ -130,10 +130,11 @@ SELECT 3 * s.id + k, s.id, 'BI', 1, 3 * s.id + k, 2000000, 200, 'per_month', 'de
     gen_random_uuid(), now(), 'bench'
 FROM institutions AS s CROSS JOIN generate_series(0, 2) AS k
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO loan_repayments (entry_id, loan_id, value_date, penalty_paise, interest_paise,
-    principal_paise, interest_through, penalty_unpaid_paise, interest_unpaid_paise)
-SELECT gen_random_uuid(), l.id, (l.disbursed_on + make_interval(months => m))::date, 0, 40000,
-    200000, (l.disbursed_on + make_interval(months => m))::date, 0, 0
+INSERT INTO loan_repayments (entry_id, loan_id, state_code, value_date, penalty_paise,
+    interest_paise, principal_paise, interest_through, penalty_unpaid_paise,
+    interest_unpaid_paise)
+SELECT gen_random_uuid(), l.id, l.state_code, (l.disbursed_on + make_interval(months => m))::date,
+    0, 40000, 200000, (l.disbursed_on + make_interval(months => m))::date, 0, 0
 FROM member_loans AS l CROSS JOIN generate_series(1, 6) AS m
 WHERE l.created_by = 'bench' AND (l.disbursed_on + make_interval(months => m))::date <= :as_of;
 INSERT INTO journal_entries (id, book_id, state_code, seq, value_date, narration,

@@ -115,9 +115,10 @@ SELECT m.id, m.shg_id, 'BI', m.id, {LOANS} + m.id, 1000000, 200, 'per_month', 'd
     'monthly', 10, 0, DATE '2026-04-01', 'own', 'penalty,interest,principal',
     md5(m.shg_id || '/2')::uuid, now(), 'bench'
 FROM members AS m WHERE m.created_by = 'bench';
-INSERT INTO loan_instalments (loan_id, number, due_on, principal_paise, interest_paise,
-    principal_through_paise)
-SELECT l.id, k, (l.disbursed_on + make_interval(months => k))::date, 100000, 20000, 100000 * k
+INSERT INTO loan_instalments (loan_id, state_code, number, due_on, principal_paise,
+    interest_paise, principal_through_paise)
+SELECT l.id, l.state_code, k, (l.disbursed_on + make_interval(months => k))::date, 100000,
+    20000, 100000 * k
 FROM member_loans AS l CROSS JOIN generate_series(1, 10) AS k WHERE l.created_by = 'bench';
 INSERT INTO journal_entries (id, book_id, state_code, seq, value_date, narration,
     reverses_entry_id, posting_count, recorded_at, recorded_by, prev_hash, hash)
@@ -156,21 +157,23 @@ LATERAL (VALUES (2 * s.id, 2 * :members + 1, 'D', 35000 * :members),
                 ({CHART} + s.id * 10 + 5, 2 * :members + 2, 'C', 4600 * :members))
     AS a(id, line, side, amount)
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO loan_repayments (entry_id, loan_id, value_date, penalty_paise, interest_paise,
-    principal_paise, interest_through, penalty_unpaid_paise, interest_unpaid_paise)
-SELECT md5(l.shg_id || '/' || (w + 2))::uuid, l.id, DATE '2026-04-01' + 7 * w, 0, 4600, 20400,
-    DATE '2026-04-01' + 7 * w, 0, 0
+INSERT INTO loan_repayments (entry_id, loan_id, state_code, value_date, penalty_paise,
+    interest_paise, principal_paise, interest_through, penalty_unpaid_paise,
+    interest_unpaid_paise)
+SELECT md5(l.shg_id || '/' || (w + 2))::uuid, l.id, l.state_code, DATE '2026-04-01' + 7 * w, 0,
+    4600, 20400, DATE '2026-04-01' + 7 * w, 0, 0
 FROM member_loans AS l CROSS JOIN generate_series(1, :weeks) AS w WHERE l.created_by = 'bench';
-INSERT INTO meetings (id, shg_id, meeting_date, revision, members_present, members_total,
-    recorded_at, recorded_by)
-SELECT s.id * 100 + w, s.id, DATE '2026-04-01' + 7 * w, 0, :members, :members, now(), 'bench'
+INSERT INTO meetings (id, shg_id, state_code, meeting_date, revision, members_present,
+    members_total, recorded_at, recorded_by)
+SELECT s.id * 100 + w, s.id, s.state_code, DATE '2026-04-01' + 7 * w, 0, :members, :members,
+    now(), 'bench'
 FROM institutions AS s CROSS JOIN generate_series(1, :weeks) AS w
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO meeting_attendance (meeting_id, member_id, present)
-SELECT t.id, m.id, true
+INSERT INTO meeting_attendance (meeting_id, state_code, member_id, present)
+SELECT t.id, t.state_code, m.id, true
 FROM meetings AS t JOIN members AS m ON m.shg_id = t.shg_id WHERE t.recorded_by = 'bench';
-INSERT INTO meeting_entries (meeting_id, entry_id)
-SELECT t.id, md5(t.shg_id || '/' || (t.id % 100 + 2))::uuid
+INSERT INTO meeting_entries (meeting_id, state_code, entry_id)
+SELECT t.id, t.state_code, md5(t.shg_id || '/' || (t.id % 100 + 2))::uuid
 FROM meetings AS t WHERE t.recorded_by = 'bench';
 -- ids the services make from here on start above every loaded one
 SELECT setval(pg_get_serial_sequence(t, 'id'), (SELECT max(id) FROM accounts)) FROM (VALUES
@@ -309,9 +312,10 @@ SELECT :base + g, (:shgs)[1 + g % :n], 'BI', (:members)[1 + g % :n], :base + g, 
 FROM generate_series(1, :loans) AS g
 """
 _SYNTHETIC_INSTALMENTS = """
-INSERT INTO loan_instalments (loan_id, number, due_on, principal_paise, interest_paise,
-    principal_through_paise)
-SELECT l.id, k, (l.disbursed_on + make_interval(months => k))::date, 100000, 2000, 100000 * k
+INSERT INTO loan_instalments (loan_id, state_code, number, due_on, principal_paise,
+    interest_paise, principal_through_paise)
+SELECT l.id, l.state_code, k, (l.disbursed_on + make_interval(months => k))::date, 100000,
+    2000, 100000 * k
 FROM member_loans AS l CROSS JOIN generate_series(1, 12) AS k
 WHERE l.created_by = 'bench-ageing'
 """

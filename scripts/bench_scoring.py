@@ -100,9 +100,10 @@ INSERT INTO accounts (id, book_id, state_code, code, name, type, normal_side, al
 SELECT {LOAN} + l.member_id, l.shg_id, 'BI', '1310-' || l.member_id, 'Loan', 'asset', 'D', false,
     true, l.member_id, 0, 'open', now(), 'bench'
 FROM member_loans AS l WHERE l.created_by = 'bench';
-INSERT INTO loan_instalments (loan_id, number, due_on, principal_paise, interest_paise,
-    principal_through_paise)
-SELECT l.id, k, (l.disbursed_on + make_interval(months => k))::date, 100000, 0, 100000 * k
+INSERT INTO loan_instalments (loan_id, state_code, number, due_on, principal_paise,
+    interest_paise, principal_through_paise)
+SELECT l.id, l.state_code, k, (l.disbursed_on + make_interval(months => k))::date, 100000, 0,
+    100000 * k
 FROM member_loans AS l CROSS JOIN generate_series(1, 12) AS k WHERE l.created_by = 'bench';
 INSERT INTO postings (entry_id, book_id, state_code, account_id, line_no, value_date, side,
     amount_paise, delta_paise)
@@ -117,14 +118,14 @@ WHERE l.created_by = 'bench' AND NOT (l.id % 10 = 6 AND i.number > 3)
 """
 
 MEETINGS = """
-INSERT INTO meetings (id, shg_id, meeting_date, revision, members_present, members_total,
-    recorded_at, recorded_by)
-SELECT s.id * 100 + g, s.id, (DATE '2025-11-20' + make_interval(months => g))::date, 0,
-    :members, :members, now(), 'bench'
+INSERT INTO meetings (id, shg_id, state_code, meeting_date, revision, members_present,
+    members_total, recorded_at, recorded_by)
+SELECT s.id * 100 + g, s.id, s.state_code,
+    (DATE '2025-11-20' + make_interval(months => g))::date, 0, :members, :members, now(), 'bench'
 FROM institutions AS s CROSS JOIN generate_series(0, 11) AS g
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO meeting_attendance (meeting_id, member_id, present)
-SELECT t.id, m.id, (m.id + t.id) % 5 <> 0
+INSERT INTO meeting_attendance (meeting_id, state_code, member_id, present)
+SELECT t.id, t.state_code, m.id, (m.id + t.id) % 5 <> 0
 FROM meetings AS t JOIN members AS m ON m.shg_id = t.shg_id WHERE t.recorded_by = 'bench';
 """
 

@@ -158,39 +158,10 @@ livelihood_incomes: (replaces_id) to livelihood_incomes lacks state_code
 livelihood_incomes: no non-null state_code column
 livelihood_incomes: primary key (id) lacks state_code
 livelihood_incomes: unique (replaces_id) lacks state_code
-loan_instalments: (loan_id) to member_loans lacks state_code
-loan_instalments: no non-null state_code column
-loan_instalments: primary key (loan_id, number) lacks state_code
-loan_repayments: (entry_id) to journal_entries lacks state_code
-loan_repayments: (loan_id) to member_loans lacks state_code
-loan_repayments: no non-null state_code column
-loan_repayments: primary key (entry_id, loan_id) lacks state_code
-loan_write_offs: (entry_id) to journal_entries lacks state_code
-loan_write_offs: (loan_id) to member_loans lacks state_code
-loan_write_offs: no non-null state_code column
-loan_write_offs: primary key (entry_id) lacks state_code
-meeting_attendance: (meeting_id) to meetings lacks state_code
-meeting_attendance: (member_id) to members lacks state_code
-meeting_attendance: no non-null state_code column
-meeting_attendance: primary key (meeting_id, member_id) lacks state_code
-meeting_entries: (entry_id) to journal_entries lacks state_code
-meeting_entries: (meeting_id) to meetings lacks state_code
-meeting_entries: no non-null state_code column
-meeting_entries: primary key (meeting_id, entry_id) lacks state_code
-meetings: (shg_id) to institutions lacks state_code
-meetings: no non-null state_code column
-meetings: primary key (id) lacks state_code
-meetings: unique (shg_id, meeting_date, revision) lacks state_code
 member_kyc: (member_id) to members lacks state_code
 member_kyc: no non-null state_code column
 member_kyc: primary key (id) lacks state_code
 member_kyc: unique (member_id, version) lacks state_code
-member_loans: (account_id) to accounts lacks state_code
-member_loans: (disbursement_entry_id) to journal_entries lacks state_code
-member_loans: (facility_id) to facilities lacks state_code
-member_loans: (member_id) to members lacks state_code
-member_loans: primary key (id) lacks state_code
-member_loans: unique (account_id) lacks state_code
 members: primary key (id) lacks state_code
 subvention_receipts: (entry_id) to journal_entries lacks state_code
 subvention_receipts: (facility_id) to facilities lacks state_code

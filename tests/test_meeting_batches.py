@@ -308,6 +308,7 @@ def test_bulk_rows_keep_every_value_as_it_was(session):
     rows = [
         {
             "shg_id": fed.shg.id,
+            "state_code": fed.shg.state_code,
             "meeting_date": date(2026, 5, 1) + timedelta(days=i),
             "revision": 0,
             "members_present": i,

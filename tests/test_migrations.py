@@ -17,6 +17,7 @@ import models
 from app.cli import alembic_config
 from app.services.audit.audit_runs import RunRequest, run_report
 from app.services.lending import loans
+from app.services.lending.meetings import MeetingLine, MeetingSheet, RepaymentLine, record_meeting
 from models.interest import InterestBasis
 from models.ledger import Account, Posting
 from models.loans import LoanInstalment, MemberLoan
@@ -98,6 +99,69 @@ def test_idle_flags_recorded_before_0033_take_their_institutions_state(databases
         ).all()
     assert sorted({row[0] for row in states}) == ["JH", "OD"]
     assert all(len(set(row)) == 1 for row in states), states
+LOAN_AND_MEETING_ROWS = (
+    "loan_instalments",
+    "loan_repayments",
+    "loan_write_offs",
+    "meetings",
+    "meeting_attendance",
+    "meeting_entries",
+)
+
+
+def test_0031_gives_loan_and_meeting_rows_their_parents_state(databases, template_url):
+    """Migration 0031 gives a loan's schedule, repayments and write-off the loan's state, and a
+    meeting with its attendance and entries the SHG's; the composite keys then refuse a row
+    whose state is not its parent's. Made here by recording them, taking the schema back to
+    0029 (no state on these rows) and up again."""
+    url = databases.clone(template_url)
+    engine = databases.engine(url)
+    terms = LoanTerms(1_000_00, 200, RateBasis.PER_MONTH, Method.FLAT, 4, Frequency.MONTHLY)
+    lent_on, met_on = date(2026, 4, 1), date(2026, 5, 1)
+    with Session(engine) as session:
+        fed = funded_shg(session, members_count=2)
+        her, other = fed.members
+        for member in fed.members:
+            loans.disburse_loan(session, ADMIN, loans.NewLoan(member.id, terms, lent_on), lent_on)
+        sheet = MeetingSheet(
+            fed.shg.id,
+            met_on,
+            (MeetingLine(her.id, repayment=RepaymentLine(300_00)), MeetingLine(other.id, False)),
+        )
+        record_meeting(session, ADMIN, sheet, met_on)
+        others = session.scalar(select(MemberLoan.id).where(MemberLoan.member_id == other.id))
+        assert others is not None
+        loans.write_off_loan(session, ADMIN, others, met_on, "she moved away", met_on)
+        session.commit()
+    engine.dispose()
+    command.downgrade(alembic_config(url), "0029")
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as conn:
+        tables = [models.Base.metadata.tables[name] for name in LOAN_AND_MEETING_ROWS]
+        found = {
+            t.name: conn.execute(
+                select(t.c.state_code, func.count()).group_by(t.c.state_code)
+            ).all()
+            for t in tables
+        }
+    assert found == {
+        "loan_instalments": [("JH", 8)],
+        "loan_repayments": [("JH", 1)],
+        "loan_write_offs": [("JH", 1)],
+        "meetings": [("JH", 1)],
+        "meeting_attendance": [("JH", 2)],
+        "meeting_entries": [("JH", 1)],
+    }
+    foreign_key = r"(?i)foreign key"  # SQLite's message and PostgreSQL's
+    with engine.connect() as conn, pytest.raises(IntegrityError, match=foreign_key):
+        conn.execute(text("UPDATE loan_instalments SET state_code = 'OD'"))
+    with engine.connect() as conn, pytest.raises(IntegrityError, match=foreign_key):
+        conn.execute(
+            text(
+                "INSERT INTO meeting_attendance (meeting_id, state_code, member_id, present)"
+                " SELECT meeting_id, 'OD', member_id, present FROM meeting_attendance"
+            )
+        )
 
 
 def test_0020_carries_idle_rules_forward(databases):

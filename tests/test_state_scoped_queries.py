@@ -39,11 +39,7 @@ UNSCOPED_TODAY = {
     "institutions",
     "journal_entries",
     "livelihood_incomes",
-    "loan_instalments",
-    "meeting_attendance",
-    "meetings",
     "member_kyc",
-    "member_loans",
     "members",
     "postings",
 }

@@ -123,13 +123,13 @@ def month_ends(as_of: date, count: int = GRID_MONTHS) -> list[date]:
 
 
 def _loans(session: Session, member: Member, as_of: date, months: list[date]) -> list[LoanHistory]:
-    months_of = loan_months(session, MemberLoan.member_id == member.id, as_of)
+    # Her state named outright: a bank's request spans states, so its session adds no state.
+    hers = (MemberLoan.member_id == member.id) & (MemberLoan.state_code == member.state_code)
+    months_of = loan_months(session, hers, as_of)
     rows = [
         loan
         for loan in session.scalars(
-            select(MemberLoan)
-            .where(MemberLoan.member_id == member.id, MemberLoan.disbursed_on <= as_of)
-            .order_by(MemberLoan.id)
+            select(MemberLoan).where(hers, MemberLoan.disbursed_on <= as_of).order_by(MemberLoan.id)
         )
         if months_of[loan.id].standing  # a loan whose disbursement was reversed never was
     ]
@@ -219,6 +219,7 @@ def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
         select(Meeting.id)
         .where(
             Meeting.shg_id == member.shg_id,
+            Meeting.state_code == member.state_code,
             Meeting.reversed_at.is_(None),
             Meeting.meeting_date > since,
             Meeting.meeting_date <= as_of,
@@ -232,6 +233,7 @@ def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
             .select_from(MeetingAttendance)
             .where(
                 MeetingAttendance.member_id == member.id,
+                MeetingAttendance.state_code == member.state_code,
                 MeetingAttendance.present.is_(True),
                 MeetingAttendance.meeting_id.in_(select(held.c.id)),
             )
@@ -268,7 +270,8 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
     members = (
         session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg.id)) or 0
     )
-    standing = standing_where(session, MemberLoan.shg_id == shg.id, as_of)
+    in_state = MemberLoan.state_code == shg.state_code
+    standing = standing_where(session, (MemberLoan.shg_id == shg.id) & in_state, as_of)
     running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
     lent_out = sum(outstanding for outstanding, _ in standing.values() if outstanding > 0)
     book = shg.book
@@ -290,7 +293,7 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
             Institution.path.startswith(vo.path, autoescape=True), Institution.kind == "shg"
         )
         vo_shgs = session.scalar(select(func.count()).select_from(under.subquery())) or 0
-        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under), as_of)
+        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under) & in_state, as_of)
     vo_running = [dpd for outstanding, dpd in vo_standing.values() if outstanding > 0]
     return ShgStanding(
         shg.name,

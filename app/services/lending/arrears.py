@@ -54,6 +54,7 @@ def _outstanding(as_of: date) -> Select:  # type: ignore[type-arg]
     return (
         select(
             MemberLoan.id.label("loan_id"),
+            MemberLoan.state_code.label("state_code"),
             MemberLoan.shg_id.label("shg_id"),
             MemberLoan.principal_paise.label("principal"),
             func.coalesce(func.sum(Posting.delta_paise), 0).label("outstanding"),
@@ -62,7 +63,9 @@ def _outstanding(as_of: date) -> Select:  # type: ignore[type-arg]
             Posting, and_(Posting.account_id == MemberLoan.account_id, Posting.value_date <= as_of)
         )
         .where(MemberLoan.disbursed_on <= as_of)
-        .group_by(MemberLoan.id, MemberLoan.shg_id, MemberLoan.principal_paise)
+        .group_by(
+            MemberLoan.id, MemberLoan.state_code, MemberLoan.shg_id, MemberLoan.principal_paise
+        )
     )
 
 
@@ -72,7 +75,11 @@ def _arrears_since(as_of: date, outstanding: FromClause) -> Select:  # type: ign
     repaid = outstanding.c.principal - outstanding.c.outstanding
     return (
         select(LoanInstalment.loan_id, func.min(LoanInstalment.due_on).label("since"))
-        .join(outstanding, outstanding.c.loan_id == LoanInstalment.loan_id)
+        .join(
+            outstanding,
+            (outstanding.c.loan_id == LoanInstalment.loan_id)
+            & (outstanding.c.state_code == LoanInstalment.state_code),
+        )
         .where(
             overdue.overdue_since_condition(LoanInstalment.due_on, as_of),
             LoanInstalment.principal_through_paise > repaid,

@@ -84,7 +84,11 @@ def loan_months(
         select(
             LoanInstalment.loan_id, LoanInstalment.due_on, LoanInstalment.principal_through_paise
         )
-        .join(MemberLoan, MemberLoan.id == LoanInstalment.loan_id)
+        .join(
+            MemberLoan,
+            (MemberLoan.id == LoanInstalment.loan_id)
+            & (MemberLoan.state_code == LoanInstalment.state_code),
+        )
         .where(
             condition,
             MemberLoan.disbursed_on <= as_of,

@@ -121,7 +121,8 @@ def disburse_loan(
     loan = MemberLoan(**loan_values(who, new, member, account.id, facility_id, entry.id))
     session.add(loan)
     session.flush()
-    session.add_all(LoanInstalment(**row) for row in instalment_values(loan.id, new))
+    schedule = instalment_values(loan.id, loan.state_code, new)
+    session.add_all(LoanInstalment(**row) for row in schedule)
     session.flush()
     return loan
 
@@ -173,8 +174,9 @@ def loan_values(
     }
 
 
-def instalment_values(loan_id: int, new: NewLoan) -> list[dict[str, object]]:
-    """The loan's schedule as `loan_instalments` rows, each with the principal due through it."""
+def instalment_values(loan_id: int, state_code: str, new: NewLoan) -> list[dict[str, object]]:
+    """The loan's schedule as `loan_instalments` rows (in the loan's state), each with the
+    principal due through it."""
     rows: list[dict[str, object]] = []
     through = 0
     for i in build_schedule(new.terms, new.disbursed_on):
@@ -182,6 +184,7 @@ def instalment_values(loan_id: int, new: NewLoan) -> list[dict[str, object]]:
         rows.append(
             {
                 "loan_id": loan_id,
+                "state_code": state_code,
                 "number": i.number,
                 "due_on": i.due_on,
                 "principal_paise": i.principal_paise,
@@ -360,6 +363,7 @@ def write_off_loan(
     record = LoanWriteOff(
         entry_id=entry.id,
         loan_id=loan.id,
+        state_code=loan.state_code,
         value_date=value_date,
         principal_paise=outstanding,
         reason=reason,
@@ -450,6 +454,7 @@ def repayment_values(plan: RepaymentPlan, entry_id: object) -> dict[str, object]
     return {
         "entry_id": entry_id,
         "loan_id": plan.loan.id,
+        "state_code": plan.loan.state_code,
         "value_date": plan.value_date,
         "penalty_paise": plan.split["penalty"],
         "interest_paise": plan.split["interest"],

@@ -263,7 +263,7 @@ def _keep_loans(
     posted: dict[int, Lent | None],
 ) -> None:
     """The loans (one INSERT) and their schedules (one more)."""
-    rows, terms = [], {}
+    rows, terms, states = [], {}, {}
     for c in checked:
         lent = posted[c.sheet.key]
         assert lent is not None  # only kept when every group posted
@@ -272,6 +272,7 @@ def _keep_loans(
             account = accounts[line.member.id]
             rows.append(loans.loan_values(who, line.new, line.member, account, facility, entry.id))
             terms[line.member.id] = line.new
+            states[line.member.id] = line.member.state_code
     table = MemberLoan.__table__
     returned = session.connection().execute(
         insert(table).returning(table.c.member_id, table.c.id), rows
@@ -279,6 +280,6 @@ def _keep_loans(
     schedules = [
         row
         for member_id, loan_id in returned
-        for row in loans.instalment_values(loan_id, terms[member_id])
+        for row in loans.instalment_values(loan_id, states[member_id], terms[member_id])
     ]
     insert_rows(session, LoanInstalment.__table__, schedules)

@@ -51,7 +51,11 @@ class MeetingRecord:
 def _splits(session: Session, entry_ids: list[uuid.UUID]) -> list[RepaymentSplit]:
     rows = session.execute(
         select(LoanRepayment, MemberLoan.member_id)
-        .join(MemberLoan, MemberLoan.id == LoanRepayment.loan_id)
+        .join(
+            MemberLoan,
+            (MemberLoan.id == LoanRepayment.loan_id)
+            & (MemberLoan.state_code == LoanRepayment.state_code),
+        )
         .where(LoanRepayment.entry_id.in_(entry_ids))
         .order_by(MemberLoan.member_id, LoanRepayment.loan_id)
     )
@@ -74,11 +78,18 @@ def meeting_record(session: Session, meeting: Meeting) -> MeetingRecord:
     ids = [e.id for e in entries]
     attendance = session.scalars(
         select(MeetingAttendance)
-        .where(MeetingAttendance.meeting_id == meeting.id)
+        .where(
+            MeetingAttendance.meeting_id == meeting.id,
+            MeetingAttendance.state_code == meeting.state_code,
+        )
         .order_by(MeetingAttendance.member_id)
     )
     new_loans = session.scalars(
-        select(MemberLoan).where(MemberLoan.disbursement_entry_id.in_(ids)).order_by(MemberLoan.id)
+        select(MemberLoan)
+        .where(
+            MemberLoan.disbursement_entry_id.in_(ids), MemberLoan.state_code == meeting.state_code
+        )
+        .order_by(MemberLoan.id)
     )
     reversals = session.scalars(
         select(JournalEntry)

@@ -72,8 +72,12 @@ def _latest_repayments(session: Session, loan_ids: list[int]) -> dict[int, LoanR
     candidate, entry = aliased(LoanRepayment), aliased(JournalEntry)
     latest = (
         select(candidate.entry_id)
-        .join(entry, entry.id == candidate.entry_id)
-        .where(candidate.loan_id == MemberLoan.id, _not_reversed(candidate.entry_id))
+        .join(entry, (entry.id == candidate.entry_id) & (entry.state_code == candidate.state_code))
+        .where(
+            candidate.loan_id == MemberLoan.id,
+            candidate.state_code == MemberLoan.state_code,
+            _not_reversed(candidate.entry_id),
+        )
         .order_by(candidate.value_date.desc(), entry.seq.desc())
         .limit(1)
         .correlate(MemberLoan)
@@ -83,7 +87,11 @@ def _latest_repayments(session: Session, loan_ids: list[int]) -> dict[int, LoanR
         select(LoanRepayment)
         .join(
             MemberLoan,
-            and_(MemberLoan.id == LoanRepayment.loan_id, LoanRepayment.entry_id == latest),
+            and_(
+                MemberLoan.id == LoanRepayment.loan_id,
+                MemberLoan.state_code == LoanRepayment.state_code,
+                LoanRepayment.entry_id == latest,
+            ),
         )
         .where(among(session, MemberLoan.id, loan_ids))
     )

@@ -193,6 +193,7 @@ class _Planned:
     """A sheet checked against the books and turned into what it will post, not yet posted."""
 
     sheet: MeetingSheet
+    state_code: str  # the SHG's: the meeting's and its rows'
     revision: int
     members_total: int
     collections: EntryDraft | None  # savings, fines and repayments: one entry
@@ -256,7 +257,8 @@ def _plan(session: Session, who: Principal, known: _Known, sheet: MeetingSheet) 
             f"Meeting of {sheet.meeting_date.isoformat()}: savings, fines and repayments",
             (debit, *merged),
         )
-    return _Planned(sheet, revision, len(members), draft, list(plans.values()), problems)
+    plans_made = list(plans.values())
+    return _Planned(sheet, shg.state_code, revision, len(members), draft, plans_made, problems)
 
 
 def _named(where: str, error: DomainError) -> list[FieldProblem]:
@@ -284,6 +286,7 @@ def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, 
     rows = [
         {
             "shg_id": p.planned.sheet.shg_id,
+            "state_code": p.planned.state_code,
             "meeting_date": p.planned.sheet.meeting_date,
             "revision": p.planned.revision,
             "members_present": sum(1 for line in p.planned.sheet.lines if line.present),
@@ -302,15 +305,13 @@ def _keep(session: Session, who: Principal, posted: list[_Posted]) -> dict[int, 
     }
     attendance, entries, repayments = [], [], []
     for p in posted:
-        meeting_id = ids[p.planned.sheet.shg_id]
+        meeting = {"meeting_id": ids[p.planned.sheet.shg_id], "state_code": p.planned.state_code}
         attendance.extend(
-            {"meeting_id": meeting_id, "member_id": line.member_id, "present": line.present}
+            {**meeting, "member_id": line.member_id, "present": line.present}
             for line in p.planned.sheet.lines
         )
         own = [p.collections] if p.collections is not None else []
-        entries.extend(
-            {"meeting_id": meeting_id, "entry_id": e.id} for e in [*own, *p.loan_entries]
-        )
+        entries.extend({**meeting, "entry_id": e.id} for e in [*own, *p.loan_entries])
         if p.collections is not None:
             repayments.extend(
                 loans.repayment_values(plan, p.collections.id) for plan in p.planned.repayments
@@ -521,8 +522,14 @@ def meeting_entries(session: Session, meeting: Meeting) -> list[JournalEntry]:
     return list(
         session.scalars(
             select(JournalEntry)
-            .join(MeetingEntry, MeetingEntry.entry_id == JournalEntry.id)
-            .where(MeetingEntry.meeting_id == meeting.id)
+            .join(
+                MeetingEntry,
+                (MeetingEntry.entry_id == JournalEntry.id)
+                & (MeetingEntry.state_code == JournalEntry.state_code),
+            )
+            .where(
+                MeetingEntry.meeting_id == meeting.id, MeetingEntry.state_code == meeting.state_code
+            )
             .order_by(JournalEntry.seq)
         )
     )
