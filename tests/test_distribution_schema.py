@@ -145,25 +145,10 @@ credit_enquiries: (consent_id) to consents lacks state_code
 credit_enquiries: (member_id) to members lacks state_code
 credit_enquiries: no non-null state_code column
 credit_enquiries: primary key (id) lacks state_code
-drawing_powers: (facility_id) to facilities lacks state_code
-drawing_powers: no non-null state_code column
-drawing_powers: primary key (facility_id, effective_on) lacks state_code
 entry_sets: (reverses_set_id) to entry_sets lacks state_code
 entry_sets: primary key (id) lacks state_code
 entry_sets: unique (reverses_set_id) lacks state_code
-facilities: (borrower_id) to institutions lacks state_code
-facilities: (lender_id) to institutions lacks state_code
 facilities: primary key (id) lacks state_code
-facility_instalments: (facility_id) to facilities lacks state_code
-facility_instalments: no non-null state_code column
-facility_instalments: primary key (facility_id, number) lacks state_code
-facility_movements: (entry_id) to journal_entries lacks state_code
-facility_movements: (facility_id) to facilities lacks state_code
-facility_movements: no non-null state_code column
-facility_movements: primary key (entry_id) lacks state_code
-grants: (entry_id) to journal_entries lacks state_code
-grants: (giver_id) to institutions lacks state_code
-grants: (receiver_id) to institutions lacks state_code
 idle_flag_events: (flag_id) to idle_flags lacks state_code
 idle_flag_events: no non-null state_code column
 idle_flag_events: primary key (id) lacks state_code
@@ -230,10 +215,6 @@ postings: (entry_id, book_id) to journal_entries lacks state_code
 postings: no non-null state_code column
 postings: primary key (id) lacks state_code
 postings: unique (entry_id, line_no) lacks state_code
-subvention_receipts: (entry_id) to journal_entries lacks state_code
-subvention_receipts: (facility_id) to facilities lacks state_code
-subvention_receipts: no non-null state_code column
-subvention_receipts: primary key (entry_id) lacks state_code
 """.strip().splitlines()
 )
 

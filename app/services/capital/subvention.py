@@ -341,6 +341,7 @@ def receive_incentive(
         session.add(
             FacilityMovement(
                 entry_id=entry.id,
+                state_code=facility.state_code,
                 facility_id=facility.id,
                 kind="incentive",
                 value_date=new.value_date,
@@ -351,6 +352,7 @@ def receive_incentive(
         )
     receipt = SubventionReceipt(
         entry_id=entry.id,
+        state_code=facility.state_code,
         facility_id=facility.id,
         period_start=new.period_start,
         period_end=new.period_end,

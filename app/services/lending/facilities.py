@@ -49,6 +49,7 @@ def store_schedule(session: Session, facility: Facility, terms: LoanTerms, start
     session.add_all(
         FacilityInstalment(
             facility_id=facility.id,
+            state_code=facility.state_code,
             number=i.number,
             due_on=i.due_on,
             principal_paise=i.principal_paise,
@@ -151,7 +152,7 @@ def days_past_due(demands: list[Demand], paid_paise: int, as_of: date) -> int:
 def ensure_reversible(session: Session, entry: JournalEntry) -> None:
     """A facility's movements are undone newest first: each one's interest and balance run
     from the one before."""
-    movement = session.get(FacilityMovement, entry.id)
+    movement = session.get(FacilityMovement, (entry.id, entry.state_code))
     if movement is None:
         return
     facility = session.get_one(Facility, movement.facility_id)

@@ -169,6 +169,7 @@ def lend(
     session.add(
         FacilityMovement(
             entry_id=entry.id,
+            state_code=facility.state_code,
             facility_id=facility.id,
             kind="draw",
             value_date=new.disbursed_on,
@@ -275,6 +276,7 @@ def repay(
     )
     movement = FacilityMovement(
         entry_id=entry.id,
+        state_code=facility.state_code,
         facility_id=facility.id,
         kind="repay",
         value_date=value_date,
