@@ -303,6 +303,7 @@ def receive_incentive(
     earlier = session.scalar(
         select(SubventionReceipt.entry_id).where(
             SubventionReceipt.facility_id == facility.id,
+            SubventionReceipt.state_code == facility.state_code,
             SubventionReceipt.period_start <= new.period_end,
             SubventionReceipt.period_end >= new.period_start,
             ~reversed_clause(SubventionReceipt.entry_id),

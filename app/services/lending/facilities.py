@@ -64,7 +64,10 @@ def schedule_of(session: Session, facility: Facility) -> list[FacilityInstalment
     return list(
         session.scalars(
             select(FacilityInstalment)
-            .where(FacilityInstalment.facility_id == facility.id)
+            .where(
+                FacilityInstalment.facility_id == facility.id,
+                FacilityInstalment.state_code == facility.state_code,
+            )
             .order_by(FacilityInstalment.number)
         )
     )
@@ -76,12 +79,17 @@ def movements(
     """Standing movements (their entries not reversed), in the order they were recorded."""
     query = select(FacilityMovement).where(
         FacilityMovement.facility_id == facility.id,
+        FacilityMovement.state_code == facility.state_code,
         ~reversed_clause(FacilityMovement.entry_id),
     )
     if through is not None:
         query = query.where(FacilityMovement.value_date <= through)
     # Within a day, the order they were posted in (the borrower's book sequence).
-    query = query.join(JournalEntry, JournalEntry.id == FacilityMovement.entry_id)
+    query = query.join(
+        JournalEntry,
+        (JournalEntry.id == FacilityMovement.entry_id)
+        & (JournalEntry.state_code == FacilityMovement.state_code),
+    )
     return list(session.scalars(query.order_by(FacilityMovement.value_date, JournalEntry.seq)))
 
 

@@ -186,7 +186,9 @@ def disbursement(session: Session, facility: Facility) -> Posted:
     """Where the lending posted (a linked set in both books), reversed or not."""
     entry_id = session.scalar(
         select(FacilityMovement.entry_id).where(
-            FacilityMovement.facility_id == facility.id, FacilityMovement.kind == "draw"
+            FacilityMovement.facility_id == facility.id,
+            FacilityMovement.state_code == facility.state_code,
+            FacilityMovement.kind == "draw",
         )
     )
     assert entry_id is not None, "a federation loan is lent when it is recorded"
