@@ -27,6 +27,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -43,6 +44,11 @@ FACILITY_FUNDS = ("cif", "vrf", "bank")
 FACILITY_KINDS = ("term", "cash_credit")
 MOVEMENT_KINDS = ("draw", "repay", "interest", "incentive")
 
+# Composite foreign keys' targets: a row names its parent with the parent's state (issue 18).
+_INSTITUTION = ["institutions.id", "institutions.state_code"]
+_ENTRY = ["journal_entries.id", "journal_entries.state_code"]
+_FACILITY = ["facilities.id", "facilities.state_code"]
+
 
 class Grant(Base):
     """Capital support given once; ignored in every figure once its entry is reversed."""
@@ -52,6 +58,9 @@ class Grant(Base):
         CheckConstraint(one_of("fund", GRANT_FUNDS), name="fund"),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint("giver_id IS NULL OR giver_id <> receiver_id", name="not_to_itself"),
+        ForeignKeyConstraint(["giver_id", "state_code"], _INSTITUTION),
+        ForeignKeyConstraint(["receiver_id", "state_code"], _INSTITUTION),
+        ForeignKeyConstraint(["entry_id", "state_code"], _ENTRY),
         Index("ix_grants_receiver", "receiver_id", "fund"),
         Index("ix_grants_giver", "giver_id", "fund"),
     )
@@ -60,14 +69,14 @@ class Grant(Base):
     state_code: Mapped[str] = mapped_column(String(4))
     fund: Mapped[str] = mapped_column(String(20))
     # None: from the state mission, which keeps no books here.
-    giver_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
-    receiver_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    giver_id: Mapped[int | None] = mapped_column(BigId)
+    receiver_id: Mapped[int] = mapped_column(BigId)
     amount_paise: Mapped[int] = mapped_column(BigInteger)
     value_date: Mapped[date] = mapped_column(Date)
     tranche: Mapped[int] = mapped_column(Integer, default=1)
     reference: Mapped[str | None] = mapped_column(String(100))
     # The receiver's entry: reversing the grant reverses it (and the giver's, as a set).
-    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("journal_entries.id"))
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120))
 
@@ -78,6 +87,8 @@ class Facility(Base):
     __tablename__ = "facilities"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
+        ForeignKeyConstraint(["borrower_id", "state_code"], _INSTITUTION),
+        ForeignKeyConstraint(["lender_id", "state_code"], _INSTITUTION),
         CheckConstraint(one_of("fund", FACILITY_FUNDS), name="fund"),
         CheckConstraint(one_of("kind", FACILITY_KINDS), name="kind"),
         CheckConstraint(
@@ -104,8 +115,8 @@ class Facility(Base):
     state_code: Mapped[str] = mapped_column(String(4))
     fund: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(12))
-    borrower_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
-    lender_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"))
+    borrower_id: Mapped[int] = mapped_column(BigId)
+    lender_id: Mapped[int | None] = mapped_column(BigId)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("bank_branches.id"))
     account_number: Mapped[str | None] = mapped_column(String(40))
     dose: Mapped[int | None] = mapped_column(Integer)
@@ -137,10 +148,12 @@ class Facility(Base):
 class FacilityInstalment(Base):
     __tablename__ = "facility_instalments"
     __table_args__ = (
+        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
         CheckConstraint("principal_paise >= 0 AND interest_paise >= 0", name="amounts"),
     )
 
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)
     number: Mapped[int] = mapped_column(Integer, primary_key=True)
     due_on: Mapped[date] = mapped_column(Date)
     principal_paise: Mapped[int] = mapped_column(BigInteger)
@@ -153,6 +166,8 @@ class FacilityMovement(Base):
 
     __tablename__ = "facility_movements"
     __table_args__ = (
+        ForeignKeyConstraint(["entry_id", "state_code"], _ENTRY),
+        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
         CheckConstraint(one_of("kind", MOVEMENT_KINDS), name="kind"),
         CheckConstraint(
             "principal_paise >= 0 AND interest_paise >= 0 AND interest_unpaid_paise >= 0"
@@ -164,10 +179,9 @@ class FacilityMovement(Base):
     )
 
     # The borrower's entry (of the linked set, for a federation loan).
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("journal_entries.id"), primary_key=True
-    )
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"))
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(BigId)
     kind: Mapped[str] = mapped_column(String(10))
     value_date: Mapped[date] = mapped_column(Date)
     principal_paise: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -185,9 +199,13 @@ class DrawingPower(Base):
     """A cash credit's drawing power from a day on (banks reset it yearly, by dose)."""
 
     __tablename__ = "drawing_powers"
-    __table_args__ = (CheckConstraint("amount_paise >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
+        CheckConstraint("amount_paise >= 0", name="amount_not_negative"),
+    )
 
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)
     effective_on: Mapped[date] = mapped_column(Date, primary_key=True)
     amount_paise: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

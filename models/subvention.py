@@ -20,10 +20,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, Uuid
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, utcnow
 from models.money import parse_rupees
 
 YEARS = Path(__file__).parent / "subvention_years"
@@ -123,16 +131,21 @@ class SubventionReceipt(Base):
 
     __tablename__ = "subvention_receipts"
     __table_args__ = (
+        ForeignKeyConstraint(
+            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
+        ),
+        ForeignKeyConstraint(
+            ["facility_id", "state_code"], ["facilities.id", "facilities.state_code"]
+        ),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint("period_start <= period_end", name="period"),
         CheckConstraint("credited_to IN ('loan_account','bank')", name="credited_to"),
         Index("ix_subvention_receipts_facility", "facility_id", "period_start"),
     )
 
-    entry_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("journal_entries.id"), primary_key=True
-    )
-    facility_id: Mapped[int] = mapped_column(ForeignKey("facilities.id"))
+    entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    facility_id: Mapped[int] = mapped_column(BigId)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     amount_paise: Mapped[int] = mapped_column(BigInteger)

@@ -110,10 +110,10 @@ JOIN (VALUES ('vo', 'cif', 200000000, 1), ('shg', 'cif', 10000000, 2),
              ('shg', 'vrf', 2000000, 5)) AS f(kind, fund, amount, every)
   ON f.kind = i.kind AND i.id % f.every = 0
 WHERE i.id > :base AND (i.id % 10 <> 0 OR f.kind = 'shg');
-INSERT INTO facility_movements (entry_id, facility_id, kind, value_date, principal_paise,
-    interest_paise, interest_through, interest_unpaid_paise, penalty_unpaid_paise, created_at,
-    created_by)
-SELECT gen_random_uuid(), f.id, CASE WHEN m = 0 THEN 'draw' ELSE 'repay' END,
+INSERT INTO facility_movements (entry_id, state_code, facility_id, kind, value_date,
+    principal_paise, interest_paise, interest_through, interest_unpaid_paise,
+    penalty_unpaid_paise, created_at, created_by)
+SELECT gen_random_uuid(), f.state_code, f.id, CASE WHEN m = 0 THEN 'draw' ELSE 'repay' END,
     (f.disbursed_on + make_interval(months => m))::date,
     CASE WHEN m = 0 THEN f.limit_paise ELSE f.limit_paise / 24 END, 0,
     (f.disbursed_on + make_interval(months => m))::date, 0, 0, now(), 'bench'

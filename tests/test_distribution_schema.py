@@ -135,22 +135,7 @@ credit_enquiries: (consent_id) to consents lacks state_code
 credit_enquiries: (member_id) to members lacks state_code
 credit_enquiries: no non-null state_code column
 credit_enquiries: primary key (id) lacks state_code
-drawing_powers: (facility_id) to facilities lacks state_code
-drawing_powers: no non-null state_code column
-drawing_powers: primary key (facility_id, effective_on) lacks state_code
-facilities: (borrower_id) to institutions lacks state_code
-facilities: (lender_id) to institutions lacks state_code
 facilities: primary key (id) lacks state_code
-facility_instalments: (facility_id) to facilities lacks state_code
-facility_instalments: no non-null state_code column
-facility_instalments: primary key (facility_id, number) lacks state_code
-facility_movements: (entry_id) to journal_entries lacks state_code
-facility_movements: (facility_id) to facilities lacks state_code
-facility_movements: no non-null state_code column
-facility_movements: primary key (entry_id) lacks state_code
-grants: (entry_id) to journal_entries lacks state_code
-grants: (giver_id) to institutions lacks state_code
-grants: (receiver_id) to institutions lacks state_code
 institutions: primary key (id) lacks state_code
 journal_entries: primary key (id) lacks state_code
 livelihood_incomes: (member_id) to members lacks state_code
@@ -163,10 +148,6 @@ member_kyc: no non-null state_code column
 member_kyc: primary key (id) lacks state_code
 member_kyc: unique (member_id, version) lacks state_code
 members: primary key (id) lacks state_code
-subvention_receipts: (entry_id) to journal_entries lacks state_code
-subvention_receipts: (facility_id) to facilities lacks state_code
-subvention_receipts: no non-null state_code column
-subvention_receipts: primary key (entry_id) lacks state_code
 """.strip().splitlines()
 )
 

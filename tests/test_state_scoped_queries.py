@@ -35,7 +35,6 @@ UNSCOPED_TODAY = {
     "books",
     "consents",
     "credit_enquiries",
-    "facilities",
     "institutions",
     "journal_entries",
     "livelihood_incomes",

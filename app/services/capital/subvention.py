@@ -303,6 +303,7 @@ def receive_incentive(
     earlier = session.scalar(
         select(SubventionReceipt.entry_id).where(
             SubventionReceipt.facility_id == facility.id,
+            SubventionReceipt.state_code == facility.state_code,
             SubventionReceipt.period_start <= new.period_end,
             SubventionReceipt.period_end >= new.period_start,
             ~reversed_clause(SubventionReceipt.entry_id),
@@ -341,6 +342,7 @@ def receive_incentive(
         session.add(
             FacilityMovement(
                 entry_id=entry.id,
+                state_code=facility.state_code,
                 facility_id=facility.id,
                 kind="incentive",
                 value_date=new.value_date,
@@ -351,6 +353,7 @@ def receive_incentive(
         )
     receipt = SubventionReceipt(
         entry_id=entry.id,
+        state_code=facility.state_code,
         facility_id=facility.id,
         period_start=new.period_start,
         period_end=new.period_end,

@@ -136,7 +136,11 @@ def _facility_sums(parties: Parties, side: str, kind: str, as_of: date) -> Selec
     party = Facility.borrower_id if side == "borrower" else Facility.lender_id
     return (
         _sums(party, Facility.fund, FacilityMovement.principal_paise, FacilityMovement.value_date)
-        .join(Facility, Facility.id == FacilityMovement.facility_id)
+        .join(
+            Facility,
+            (Facility.id == FacilityMovement.facility_id)
+            & (Facility.state_code == FacilityMovement.state_code),
+        )
         .where(parties(party), FacilityMovement.kind == kind)
         .where(FacilityMovement.value_date <= as_of, ~reversed_clause(FacilityMovement.entry_id))
     )

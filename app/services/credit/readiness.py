@@ -198,7 +198,11 @@ def _suggested_loan(history: CreditHistory, score: int | None) -> tuple[int, str
 def _subvention(session: Session, history: CreditHistory) -> list[str]:
     shg = session.get_one(Institution, history.member.shg_id)
     loans = session.scalars(
-        select(Facility).where(Facility.borrower_id == shg.id, Facility.fund == "bank")
+        select(Facility).where(
+            Facility.borrower_id == shg.id,
+            Facility.state_code == shg.state_code,
+            Facility.fund == "bank",
+        )
     ).all()
     if not loans:
         return ["her SHG has no bank loan on these books"]

@@ -94,7 +94,10 @@ def drawing_powers(session: Session, facility: Facility) -> list[DrawingPower]:
     return list(
         session.scalars(
             select(DrawingPower)
-            .where(DrawingPower.facility_id == facility.id)
+            .where(
+                DrawingPower.facility_id == facility.id,
+                DrawingPower.state_code == facility.state_code,
+            )
             .order_by(DrawingPower.effective_on)
         )
     )

@@ -189,6 +189,7 @@ def _post(
     interest = kind == "interest"
     movement = FacilityMovement(
         entry_id=entry.id,
+        state_code=facility.state_code,
         facility_id=facility.id,
         kind=kind,
         value_date=value_date,
@@ -270,10 +271,11 @@ def set_drawing_power(
         raise Invalid.field("amount", "must not be negative")
     if effective_on < facility.sanctioned_on:
         raise Invalid.field("effective_on", f"is before the sanction ({facility.sanctioned_on})")
-    if session.get(DrawingPower, (facility.id, effective_on)) is not None:
+    if session.get(DrawingPower, (facility.id, facility.state_code, effective_on)) is not None:
         raise Conflict(f"a drawing power from {effective_on} is already set")
     power = DrawingPower(
         facility_id=facility.id,
+        state_code=facility.state_code,
         effective_on=effective_on,
         amount_paise=amount_paise,
         created_by=who.label,

@@ -49,6 +49,7 @@ def store_schedule(session: Session, facility: Facility, terms: LoanTerms, start
     session.add_all(
         FacilityInstalment(
             facility_id=facility.id,
+            state_code=facility.state_code,
             number=i.number,
             due_on=i.due_on,
             principal_paise=i.principal_paise,
@@ -63,7 +64,10 @@ def schedule_of(session: Session, facility: Facility) -> list[FacilityInstalment
     return list(
         session.scalars(
             select(FacilityInstalment)
-            .where(FacilityInstalment.facility_id == facility.id)
+            .where(
+                FacilityInstalment.facility_id == facility.id,
+                FacilityInstalment.state_code == facility.state_code,
+            )
             .order_by(FacilityInstalment.number)
         )
     )
@@ -75,12 +79,17 @@ def movements(
     """Standing movements (their entries not reversed), in the order they were recorded."""
     query = select(FacilityMovement).where(
         FacilityMovement.facility_id == facility.id,
+        FacilityMovement.state_code == facility.state_code,
         ~reversed_clause(FacilityMovement.entry_id),
     )
     if through is not None:
         query = query.where(FacilityMovement.value_date <= through)
     # Within a day, the order they were posted in (the borrower's book sequence).
-    query = query.join(JournalEntry, JournalEntry.id == FacilityMovement.entry_id)
+    query = query.join(
+        JournalEntry,
+        (JournalEntry.id == FacilityMovement.entry_id)
+        & (JournalEntry.state_code == FacilityMovement.state_code),
+    )
     return list(session.scalars(query.order_by(FacilityMovement.value_date, JournalEntry.seq)))
 
 
@@ -151,7 +160,7 @@ def days_past_due(demands: list[Demand], paid_paise: int, as_of: date) -> int:
 def ensure_reversible(session: Session, entry: JournalEntry) -> None:
     """A facility's movements are undone newest first: each one's interest and balance run
     from the one before."""
-    movement = session.get(FacilityMovement, entry.id)
+    movement = session.get(FacilityMovement, (entry.id, entry.state_code))
     if movement is None:
         return
     facility = session.get_one(Facility, movement.facility_id)

@@ -169,6 +169,7 @@ def lend(
     session.add(
         FacilityMovement(
             entry_id=entry.id,
+            state_code=facility.state_code,
             facility_id=facility.id,
             kind="draw",
             value_date=new.disbursed_on,
@@ -185,7 +186,9 @@ def disbursement(session: Session, facility: Facility) -> Posted:
     """Where the lending posted (a linked set in both books), reversed or not."""
     entry_id = session.scalar(
         select(FacilityMovement.entry_id).where(
-            FacilityMovement.facility_id == facility.id, FacilityMovement.kind == "draw"
+            FacilityMovement.facility_id == facility.id,
+            FacilityMovement.state_code == facility.state_code,
+            FacilityMovement.kind == "draw",
         )
     )
     assert entry_id is not None, "a federation loan is lent when it is recorded"
@@ -275,6 +278,7 @@ def repay(
     )
     movement = FacilityMovement(
         entry_id=entry.id,
+        state_code=facility.state_code,
         facility_id=facility.id,
         kind="repay",
         value_date=value_date,
