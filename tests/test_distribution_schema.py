@@ -126,25 +126,6 @@ audit_runs: no non-null state_code column
 audit_runs: primary key (id) lacks state_code
 audit_runs: unique (slot) lacks state_code
 books: unique (institution_id) lacks state_code
-bureau_file_members: (file_id) to bureau_files lacks state_code
-bureau_file_members: (member_id) to members lacks state_code
-bureau_file_members: (shg_id) to institutions lacks state_code
-bureau_file_members: no non-null state_code column
-bureau_file_members: primary key (file_id, member_id) lacks state_code
-bureau_file_shgs: (file_id) to bureau_files lacks state_code
-bureau_file_shgs: (shg_id) to institutions lacks state_code
-bureau_file_shgs: no non-null state_code column
-bureau_file_shgs: primary key (file_id, shg_id) lacks state_code
-bureau_files: no non-null state_code column
-bureau_files: primary key (id) lacks state_code
-bureau_files: unique (bank_id, as_of) lacks state_code
-consents: (member_id) to members lacks state_code
-consents: no non-null state_code column
-consents: primary key (id) lacks state_code
-credit_enquiries: (consent_id) to consents lacks state_code
-credit_enquiries: (member_id) to members lacks state_code
-credit_enquiries: no non-null state_code column
-credit_enquiries: primary key (id) lacks state_code
 drawing_powers: (facility_id) to facilities lacks state_code
 drawing_powers: no non-null state_code column
 drawing_powers: primary key (facility_id, effective_on) lacks state_code
@@ -185,11 +166,6 @@ journal_entries: primary key (id) lacks state_code
 journal_entries: unique (book_id, seq) lacks state_code
 journal_entries: unique (id, book_id) lacks state_code
 journal_entries: unique (reverses_entry_id) lacks state_code
-livelihood_incomes: (member_id) to members lacks state_code
-livelihood_incomes: (replaces_id) to livelihood_incomes lacks state_code
-livelihood_incomes: no non-null state_code column
-livelihood_incomes: primary key (id) lacks state_code
-livelihood_incomes: unique (replaces_id) lacks state_code
 loan_instalments: (loan_id) to member_loans lacks state_code
 loan_instalments: no non-null state_code column
 loan_instalments: primary key (loan_id, number) lacks state_code
@@ -213,10 +189,6 @@ meetings: (shg_id) to institutions lacks state_code
 meetings: no non-null state_code column
 meetings: primary key (id) lacks state_code
 meetings: unique (shg_id, meeting_date, revision) lacks state_code
-member_kyc: (member_id) to members lacks state_code
-member_kyc: no non-null state_code column
-member_kyc: primary key (id) lacks state_code
-member_kyc: unique (member_id, version) lacks state_code
 member_loans: (account_id) to accounts lacks state_code
 member_loans: (disbursement_entry_id) to journal_entries lacks state_code
 member_loans: (facility_id) to facilities lacks state_code
