@@ -42,7 +42,6 @@ UNSCOPED_TODAY = {
     "loan_instalments",
     "meeting_attendance",
     "meetings",
-    "member_kyc",
     "member_loans",
     "members",
     "postings",

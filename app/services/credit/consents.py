@@ -89,6 +89,7 @@ def record_consent(session: Session, who: Principal, new: NewConsent) -> Consent
     require_no_problems(problems, "the consent cannot be recorded")
     consent = Consent(
         member_id=member.id,
+        state_code=member.state_code,
         bank_id=new.bank_id,
         purpose=new.purpose,
         starts_on=new.starts_on,
@@ -226,6 +227,7 @@ def _record_enquiry(session: Session, who: Principal, consent: Consent, today: d
         return
     enquiry = CreditEnquiry(
         member_id=consent.member_id,
+        state_code=consent.state_code,
         bank_id=consent.bank_id,
         consent_id=consent.id,
         purpose=consent.purpose,

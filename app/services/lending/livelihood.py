@@ -131,6 +131,7 @@ def record_income(session: Session, who: Principal, new: NewIncome) -> Livelihoo
     require_no_problems(problems, "the income cannot be recorded")
     income = LivelihoodIncome(
         member_id=member.id,
+        state_code=member.state_code,
         activity=new.activity.strip(),
         period_start=new.period_start,
         period_end=new.period_end,
