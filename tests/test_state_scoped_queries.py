@@ -33,12 +33,9 @@ from tests.state_scope import StatementLog, is_scoped, logging_statements
 UNSCOPED_TODAY = {
     "accounts",
     "books",
-    "consents",
-    "credit_enquiries",
     "facilities",
     "institutions",
     "journal_entries",
-    "livelihood_incomes",
     "loan_instalments",
     "meeting_attendance",
     "meetings",

@@ -150,11 +150,16 @@ def active_consent(
 ) -> Consent:
     """The consent that lets this bank read her today, or 404 as if she did not exist."""
     bank_id = _bank_of(who)
-    consent = session.scalar(
-        _active(bank_id, today or today_in_india())
-        .where(Consent.member_id == member_id)
-        .order_by(Consent.expires_on.desc())
-    )
+    # Her state first (a bank's request spans states), so that her consents are read where
+    # her state's rows are (docs/scaling.md); she is usually in the session already.
+    member = session.get(Member, member_id)
+    consent = None
+    if member is not None:
+        consent = session.scalar(
+            _active(bank_id, today or today_in_india())
+            .where(Consent.member_id == member.id, Consent.state_code == member.state_code)
+            .order_by(Consent.expires_on.desc())
+        )
     if consent is None:
         raise NotFound(f"member {member_id} not found")
     return consent
@@ -220,6 +225,7 @@ def _record_enquiry(session: Session, who: Principal, consent: Consent, today: d
     counted = select(CreditEnquiry.id).where(
         CreditEnquiry.bank_id == consent.bank_id,
         CreditEnquiry.member_id == consent.member_id,
+        CreditEnquiry.state_code == consent.state_code,
         CreditEnquiry.consent_id == consent.id,
         CreditEnquiry.on_day == today,
     )
