@@ -27,8 +27,8 @@ STATE_KEY = "bahi.state_code"
 
 @cache
 def _state_owned() -> frozenset[Mapper[Any]]:
-    """Mapped classes whose non-null `state_code` is their distribution column (a KYC record's
-    `state_code` is her address's, not this)."""
+    """Mapped classes of distributed tables with a non-null `state_code`, their distribution
+    column (a table still without it, or with a nullable one, is left alone)."""
     owned = set()
     for mapper in Base.registry.mappers:
         table = mapper.local_table

@@ -6,6 +6,10 @@ again byte for byte), their SHA-256, who made it and when, and its counts. Per f
 each member it covered (reported, or rejected for incomplete KYC with what is missing), which
 her passbook reads, and one for each SHG with a loan from the bank: the reconciliation of
 what was reported with the SHG's books. All three tables are append-only (triggers).
+
+Distributed by state (issue 18, models/distribution.py): a file is national (a reference
+table: one row per bank and date, written twice a month); its member and SHG rows carry the
+state of their member and SHG, keyed to them by (id, state_code).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -76,12 +81,18 @@ class BureauFileMember(Base):
         CheckConstraint(one_of("outcome", MEMBER_OUTCOMES), name="outcome"),
         CheckConstraint("(outcome = 'rejected') = (missing IS NOT NULL)", name="missing"),
         CheckConstraint("accounts > 0 AND outstanding_paise >= 0", name="figures"),
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        ForeignKeyConstraint(
+            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
         Index("ix_bureau_file_members_member", "member_id", "file_id"),
     )
 
     file_id: Mapped[int] = mapped_column(ForeignKey("bureau_files.id"), primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
-    shg_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    member_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # The member's (her SHG's), for distribution: the file itself is national.
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    shg_id: Mapped[int] = mapped_column(BigId)
     outcome: Mapped[str] = mapped_column(String(10))
     accounts: Mapped[int] = mapped_column(Integer)
     outstanding_paise: Mapped[int] = mapped_column(BigInteger)
@@ -94,9 +105,15 @@ class BureauFileShg(Base):
     funded by the bank's loans, against what was reported, and why they differ."""
 
     __tablename__ = "bureau_file_shgs"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
+        ),
+    )
 
     file_id: Mapped[int] = mapped_column(ForeignKey("bureau_files.id"), primary_key=True)
-    shg_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"), primary_key=True)
+    shg_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    state_code: Mapped[str] = mapped_column(String(4), primary_key=True)  # the SHG's
     facility_limit_paise: Mapped[int] = mapped_column(BigInteger)
     books_outstanding_paise: Mapped[int] = mapped_column(BigInteger)
     reported_outstanding_paise: Mapped[int] = mapped_column(BigInteger)  # whole rupees x 100

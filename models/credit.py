@@ -28,6 +28,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -50,12 +51,15 @@ class Consent(Base):
         CheckConstraint("expires_on >= starts_on", name="period"),
         CheckConstraint("data_months BETWEEN 1 AND 36", name="data_months"),
         CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revocation"),
+        UniqueConstraint("id", "state_code"),  # what an enquiry's composite key refers to
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
         Index("ix_consents_bank", "bank_id", "member_id"),
         Index("ix_consents_member", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the member's, for distribution
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
     purpose: Mapped[str] = mapped_column(String(30))
     starts_on: Mapped[date] = mapped_column(Date)
@@ -81,12 +85,17 @@ class CreditEnquiry(Base):
 
     __tablename__ = "credit_enquiries"
     __table_args__ = (
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        ForeignKeyConstraint(["consent_id", "state_code"], ["consents.id", "consents.state_code"]),
         Index("ix_credit_enquiries_member", "member_id", "id"),
-        # One enquiry per bank, member, consent and day, even when two views race.
+        # One enquiry per bank, member, consent and day, even when two views race. The state
+        # changes nothing (a member is in one state); a unique index of a distributed table
+        # must hold it.
         Index(
             "uq_credit_enquiries_daily",
             "bank_id",
             "member_id",
+            "state_code",
             "consent_id",
             "on_day",
             unique=True,
@@ -94,9 +103,10 @@ class CreditEnquiry(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the member's, for distribution
     bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"))
-    consent_id: Mapped[int] = mapped_column(ForeignKey("consents.id"))
+    consent_id: Mapped[int] = mapped_column(BigId)
     purpose: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     by: Mapped[str] = mapped_column(String(120))
@@ -164,17 +174,23 @@ class LivelihoodIncome(Base):
     __table_args__ = (
         CheckConstraint("period_end >= period_start", name="period"),
         CheckConstraint("income_paise >= 0", name="income"),
+        UniqueConstraint("id", "state_code"),  # what a replacement's composite key refers to
+        UniqueConstraint("replaces_id", "state_code"),  # a record is replaced once
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        ForeignKeyConstraint(
+            ["replaces_id", "state_code"],
+            ["livelihood_incomes.id", "livelihood_incomes.state_code"],
+        ),
         Index("ix_livelihood_incomes_member", "member_id", "period_end"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the member's, for distribution
     activity: Mapped[str] = mapped_column(String(100))  # "paddy, kharif", "dairy", "shop"
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     income_paise: Mapped[int] = mapped_column(BigInteger)  # net, for the whole household
-    replaces_id: Mapped[int | None] = mapped_column(
-        ForeignKey("livelihood_incomes.id"), unique=True
-    )
+    replaces_id: Mapped[int | None] = mapped_column(BigId)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(120))

@@ -3,10 +3,12 @@
 A state's books never touch another state's, so the state is the shard. Each table is:
 
 - **distributed** by `state_code`, all in one co-location group (the state's SHGs, their books,
-  loans, meetings, flags and files sit on one node, so a request joins them locally);
+  loans, meetings, flags and bureau file rows sit on one node, so a request joins them
+  locally);
 - **reference**: national, small and read far more than written (banks and their branches,
-  rules, audit runs, scoring models, tokens and people): copied to every node, so distributed
-  rows may refer to them;
+  rules, scoring models, tokens and people), or a national record written rarely (an audit
+  run's slot, a bank's bureau file twice a month): copied to every node, so distributed rows
+  may refer to them;
 - **local**: kept on the coordinator only, never joined with a state's rows (the migration
   stamp, the scheduler's job store, per-token rate and idempotency counters, the access log,
   the queue of import jobs).
@@ -69,9 +71,8 @@ DISTRIBUTED: dict[str, str] = {
     "credit_enquiries": "an enquiry on one member",
     "credit_scores": "one member's score",
     "livelihood_incomes": "one member's income",
-    "bureau_files": "a bank's bureau file for the SHGs of one state",
-    "bureau_file_shgs": "an SHG in one state's file",
-    "bureau_file_members": "a member in one state's file",
+    "bureau_file_shgs": "an SHG's reconciliation in a file, in the SHG's state",
+    "bureau_file_members": "a member's line in a file, in the member's state",
 }
 
 # table -> why it is national
@@ -85,6 +86,11 @@ REFERENCE: dict[str, str] = {
         " (idle flags refer to the runs that opened, saw and closed them)"
     ),
     "scoring_models": "readiness scoring models, trained and activated nationally",
+    "bureau_files": (
+        "a bank's file for one reporting date, a national record of what was sent: one row"
+        " per bank and date, written twice a month; its rows (bureau_file_shgs,"
+        " bureau_file_members) are distributed with their SHG and member"
+    ),
     "api_tokens": "checked on every request before its state is known",
     "people": "people who sign in, checked before their state is known (issue 16)",
 }

@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, one_of, utcnow
@@ -35,7 +43,8 @@ class MemberKyc(Base):
 
     __tablename__ = "member_kyc"
     __table_args__ = (
-        UniqueConstraint("member_id", "version"),
+        UniqueConstraint("member_id", "state_code", "version"),
+        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
         CheckConstraint("version >= 1", name="version"),
         CheckConstraint(f"gender IS NULL OR {one_of('gender', GENDERS)}", name="gender"),
         CheckConstraint(
@@ -55,7 +64,8 @@ class MemberKyc(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    member_id: Mapped[int] = mapped_column(BigId)
+    state_code: Mapped[str] = mapped_column(String(4))  # the member's, for distribution
     version: Mapped[int] = mapped_column(Integer)
     full_name: Mapped[str | None] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
@@ -69,7 +79,9 @@ class MemberKyc(Base):
     address_line: Mapped[str | None] = mapped_column(String(200))
     village_or_town: Mapped[str | None] = mapped_column(String(100))
     district_name: Mapped[str | None] = mapped_column(String(100))
-    state_code: Mapped[str | None] = mapped_column(String(4))
+    # Her address's state, as the bureau format has it (nullable until recorded). The KYC
+    # record's field is `state_code` to the API, the form and the reject report.
+    address_state_code: Mapped[str | None] = mapped_column(String(4))
     pin_code: Mapped[str | None] = mapped_column(String(6))
     phone: Mapped[str | None] = mapped_column(String(10))
     voter_id: Mapped[str | None] = mapped_column(String(20))

@@ -90,10 +90,10 @@ SELECT s.id * 100 + k, s.id, 'BI', 'Member ' || (s.id * 100 + k), 'M' || (s.id *
     DATE '2024-01-01', 'active', now(), 'bench', now(), 'bench'
 FROM institutions AS s CROSS JOIN generate_series(1, :members) AS k
 WHERE s.kind = 'shg' AND s.id > :base;
-INSERT INTO member_kyc (member_id, version, full_name, date_of_birth, gender, marital_status,
-    key_person_name, key_person_relation, address_line, village_or_town, district_name,
-    state_code, pin_code, phone, voter_id, recorded_at, recorded_by)
-SELECT m.id, 1, m.name, DATE '1975-01-01' + (m.id % 9000)::int, 'female', 'married',
+INSERT INTO member_kyc (member_id, state_code, version, full_name, date_of_birth, gender,
+    marital_status, key_person_name, key_person_relation, address_line, village_or_town,
+    district_name, address_state_code, pin_code, phone, voter_id, recorded_at, recorded_by)
+SELECT m.id, m.state_code, 1, m.name, DATE '1975-01-01' + (m.id % 9000)::int, 'female', 'married',
     'Husband of ' || m.id, 'husband', 'Ward ' || (m.id % 20), 'Village', 'District', 'JH',
     CASE WHEN {H.format("m.id")} % 20 = 3 THEN NULL ELSE '834001' END,
     '98' || lpad((m.id % 100000000)::text, 8, '0'), 'VID' || m.id, now(), 'bench'

@@ -81,11 +81,19 @@ def _kyc(session: Session, member: Member, **fields: object) -> None:
         "address_line": "Ward 4",
         "village_or_town": "Kanke",
         "district_name": "Ranchi",
-        "state_code": "JH",
+        "address_state_code": "JH",
         "pin_code": "834006",
         **fields,
     }
-    session.add(MemberKyc(member_id=member.id, version=1, recorded_by="test", **values))
+    session.add(
+        MemberKyc(
+            member_id=member.id,
+            state_code=member.state_code,
+            version=1,
+            recorded_by="test",
+            **values,
+        )
+    )
 
 
 def flat(rupees: float, instalments: int, rate_bp: int = 100) -> LoanTerms:

@@ -141,6 +141,7 @@ def test_an_expired_consent_reads_nothing(session, ledger):
     session.add(
         Consent(
             member_id=member.id,
+            state_code=member.state_code,
             bank_id=bank.id,
             purpose="individual_loan",
             starts_on=today - timedelta(days=100),

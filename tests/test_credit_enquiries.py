@@ -50,6 +50,7 @@ def test_views_recorded_before_the_rule_count_once_a_day(session, ledger):  # no
         session.add(
             CreditEnquiry(
                 member_id=member.id,
+                state_code=member.state_code,
                 bank_id=bank.id,
                 consent_id=given.id,
                 purpose=given.purpose,

@@ -116,37 +116,9 @@ def violations(conn: Connection) -> set[str]:
 NOT_YET = set(
     """
 accounts: primary key (id) lacks state_code
-bureau_file_members: (file_id) to bureau_files lacks state_code
-bureau_file_members: (member_id) to members lacks state_code
-bureau_file_members: (shg_id) to institutions lacks state_code
-bureau_file_members: no non-null state_code column
-bureau_file_members: primary key (file_id, member_id) lacks state_code
-bureau_file_shgs: (file_id) to bureau_files lacks state_code
-bureau_file_shgs: (shg_id) to institutions lacks state_code
-bureau_file_shgs: no non-null state_code column
-bureau_file_shgs: primary key (file_id, shg_id) lacks state_code
-bureau_files: no non-null state_code column
-bureau_files: primary key (id) lacks state_code
-bureau_files: unique (bank_id, as_of) lacks state_code
-consents: (member_id) to members lacks state_code
-consents: no non-null state_code column
-consents: primary key (id) lacks state_code
-credit_enquiries: (consent_id) to consents lacks state_code
-credit_enquiries: (member_id) to members lacks state_code
-credit_enquiries: no non-null state_code column
-credit_enquiries: primary key (id) lacks state_code
 facilities: primary key (id) lacks state_code
 institutions: primary key (id) lacks state_code
 journal_entries: primary key (id) lacks state_code
-livelihood_incomes: (member_id) to members lacks state_code
-livelihood_incomes: (replaces_id) to livelihood_incomes lacks state_code
-livelihood_incomes: no non-null state_code column
-livelihood_incomes: primary key (id) lacks state_code
-livelihood_incomes: unique (replaces_id) lacks state_code
-member_kyc: (member_id) to members lacks state_code
-member_kyc: no non-null state_code column
-member_kyc: primary key (id) lacks state_code
-member_kyc: unique (member_id, version) lacks state_code
 members: primary key (id) lacks state_code
 """.strip().splitlines()
 )

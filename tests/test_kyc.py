@@ -449,6 +449,23 @@ def test_an_admin_records_anywhere(world):
     assert response.status_code == 201 and response.json["state_code"] == "BR"
 
 
+def test_her_address_state_is_kept_apart_from_the_state_her_row_lives_in(world, session):
+    """The API's `state_code` is her address's state, which she may not have given yet; the
+    row's own `state_code` is her SHG's state, which it always carries (issue 18)."""
+    jh, _, c = world
+    member = jh.members[0].id
+    put(c["bookkeeper"], member, {"phone": "9876543210"})
+    put(c["bookkeeper"], member, {"state_code": "JH"})
+    history = c["bookkeeper"].get(f"/api/v1/members/{member}/kyc/history").json["items"]
+    assert [v["state_code"] for v in history] == ["JH", None]
+    rows = session.execute(
+        select(MemberKyc.state_code, MemberKyc.address_state_code)
+        .where(MemberKyc.member_id == member)
+        .order_by(MemberKyc.version)
+    ).all()
+    assert [tuple(r) for r in rows] == [("JH", None), ("JH", "JH")]
+
+
 # The database keeps every version
 
 

@@ -33,12 +33,8 @@ from tests.state_scope import StatementLog, is_scoped, logging_statements
 UNSCOPED_TODAY = {
     "accounts",
     "books",
-    "consents",
-    "credit_enquiries",
     "institutions",
     "journal_entries",
-    "livelihood_incomes",
-    "member_kyc",
     "members",
     "postings",
 }

@@ -14,6 +14,8 @@ Create Date: 2026-12-03 17:10:00
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.guards import set_aside
+
 revision = "0025"
 down_revision = "0023"
 branch_labels = None
@@ -33,6 +35,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("uq_credit_enquiries_daily", table_name="credit_enquiries")
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("ALTER TABLE credit_enquiries DROP COLUMN on_day")
+        # A copy, as 0016 and 0022 do, not SQLite's own DROP COLUMN: whether that accepts a
+        # column depends on how the table's text was last written, which later migrations'
+        # copies of credit_enquiries (0034) rewrite; a copy does not depend on it.
+        with set_aside("credit_enquiries"), op.batch_alter_table("credit_enquiries") as batch_op:
+            batch_op.drop_column("on_day")
         return
     op.drop_column("credit_enquiries", "on_day")

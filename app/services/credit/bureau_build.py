@@ -35,6 +35,7 @@ class ShgFigures:
     """One SHG's reconciliation: books = reported + rounding + rejected + not reported."""
 
     shg_id: int
+    state_code: str  # the SHG's
     facility_limit_paise: int
     books_outstanding_paise: int = 0
     reported_outstanding_paise: int = 0  # whole rupees as written, in paise
@@ -52,6 +53,7 @@ class ShgFigures:
 class MemberOutcome:
     member_id: int
     shg_id: int
+    state_code: str  # her SHG's, so hers
     outcome: str  # "reported" or "rejected"
     accounts: int
     outstanding_paise: int
@@ -160,7 +162,7 @@ def _shg_records(
 
 
 def _figures(shg: ShgAtBank, accounts_of: dict[int, list[Account]], book: BankBook) -> ShgFigures:
-    figures = ShgFigures(shg.shg.id, shg.limit_paise)
+    figures = ShgFigures(shg.shg.id, shg.shg.state_code, shg.limit_paise)
     figures.books_outstanding_paise = sum(
         a.outstanding_paise for accounts in accounts_of.values() for a in accounts
     )
@@ -171,9 +173,9 @@ def _figures(shg: ShgAtBank, accounts_of: dict[int, list[Account]], book: BankBo
     return figures
 
 
-def _keep(built: Built, shg_id: int, records: list[tuple[MemberRecord, list[Account]]]) -> None:
+def _keep(built: Built, shg: ShgAtBank, records: list[tuple[MemberRecord, list[Account]]]) -> None:
     for record, chosen in records:
-        built.members.append(_outcome(record, shg_id, chosen))
+        built.members.append(_outcome(record, shg, chosen))
         if not record.problems:
             built.accounts += len(chosen)
             built.accounts_closed += sum(a.status in ("closed", "written_off") for a in chosen)
@@ -210,15 +212,16 @@ def build(
         if shg_lines and settings.group is not None:
             lines.append(_group_line(shg, settings))
         lines.extend(shg_lines)
-        _keep(built, shg_id, records)
+        _keep(built, shg, records)
     built.cdf = CdfFile(header, tuple(lines), trailer)
     return built
 
 
-def _outcome(record: MemberRecord, shg_id: int, accounts: list[Account]) -> MemberOutcome:
+def _outcome(record: MemberRecord, shg: ShgAtBank, accounts: list[Account]) -> MemberOutcome:
     return MemberOutcome(
         record.member_id,
-        shg_id,
+        shg.shg.id,
+        shg.shg.state_code,
         "rejected" if record.problems else "reported",
         len(accounts),
         sum(a.outstanding_paise for a in accounts),

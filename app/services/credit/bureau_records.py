@@ -116,7 +116,8 @@ def address_values(kyc: MemberKyc, settings: BureauSettings, text: _Texts) -> Va
     """ADRCRD: her one recorded address as both permanent and current."""
     parts = (kyc.address_line, kyc.village_or_town, kyc.district_name)
     address = text(", ".join(p.strip() for p in parts if p and p.strip()), "address_line")
-    state = settings.state_codes.get(kyc.state_code or "", kyc.state_code or "")
+    given = kyc.address_state_code or ""
+    state = settings.state_codes.get(given, given)
     pin = kyc.pin_code or ""
     return {
         "permanent_address": address,

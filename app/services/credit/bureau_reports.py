@@ -94,6 +94,7 @@ def _keep_rows(session: Session, file: BureauFile, built: Built) -> None:
             {
                 "file_id": file.id,
                 "member_id": m.member_id,
+                "state_code": m.state_code,
                 "shg_id": m.shg_id,
                 "outcome": m.outcome,
                 "accounts": m.accounts,

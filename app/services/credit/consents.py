@@ -89,6 +89,7 @@ def record_consent(session: Session, who: Principal, new: NewConsent) -> Consent
     require_no_problems(problems, "the consent cannot be recorded")
     consent = Consent(
         member_id=member.id,
+        state_code=member.state_code,
         bank_id=new.bank_id,
         purpose=new.purpose,
         starts_on=new.starts_on,
@@ -149,11 +150,16 @@ def active_consent(
 ) -> Consent:
     """The consent that lets this bank read her today, or 404 as if she did not exist."""
     bank_id = _bank_of(who)
-    consent = session.scalar(
-        _active(bank_id, today or today_in_india())
-        .where(Consent.member_id == member_id)
-        .order_by(Consent.expires_on.desc())
-    )
+    # Her state first (a bank's request spans states), so that her consents are read where
+    # her state's rows are (docs/scaling.md); she is usually in the session already.
+    member = session.get(Member, member_id)
+    consent = None
+    if member is not None:
+        consent = session.scalar(
+            _active(bank_id, today or today_in_india())
+            .where(Consent.member_id == member.id, Consent.state_code == member.state_code)
+            .order_by(Consent.expires_on.desc())
+        )
     if consent is None:
         raise NotFound(f"member {member_id} not found")
     return consent
@@ -219,6 +225,7 @@ def _record_enquiry(session: Session, who: Principal, consent: Consent, today: d
     counted = select(CreditEnquiry.id).where(
         CreditEnquiry.bank_id == consent.bank_id,
         CreditEnquiry.member_id == consent.member_id,
+        CreditEnquiry.state_code == consent.state_code,
         CreditEnquiry.consent_id == consent.id,
         CreditEnquiry.on_day == today,
     )
@@ -226,6 +233,7 @@ def _record_enquiry(session: Session, who: Principal, consent: Consent, today: d
         return
     enquiry = CreditEnquiry(
         member_id=consent.member_id,
+        state_code=consent.state_code,
         bank_id=consent.bank_id,
         consent_id=consent.id,
         purpose=consent.purpose,

@@ -327,6 +327,7 @@ def _enquiries(session: Session, member: Member) -> list[Enquiry]:
         )
         .join(Bank, Bank.id == CreditEnquiry.bank_id)
         .where(CreditEnquiry.member_id == member.id)
+        .where(CreditEnquiry.state_code == member.state_code)
         .order_by(CreditEnquiry.id.desc())
     ).all()
     seen: set[tuple[int, int, date]] = set()

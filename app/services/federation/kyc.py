@@ -30,7 +30,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.federation.kyc_rules import KYC_FIELDS, given_problems, record_problems
+from app.services.federation.kyc_rules import (
+    COLUMNS,
+    KYC_FIELDS,
+    column_of,
+    given_problems,
+    record_problems,
+)
 from app.services.federation.members import readable_member
 from app.services.shared.clock import today_in_india
 from app.services.shared.errors import Forbidden, Invalid, require_no_problems
@@ -63,7 +69,7 @@ def _present(kyc: MemberKyc, field: str) -> bool:
         )
     if field == "identity_document":
         return any((kyc.voter_id, kyc.ration_card, kyc.other_id_number, kyc.ckyc_number))
-    return bool(getattr(kyc, field))
+    return bool(getattr(kyc, column_of(field)))
 
 
 def missing_for_reporting(kyc: MemberKyc | None) -> list[str]:
@@ -105,7 +111,8 @@ def reporting_gaps(kyc: MemberKyc | None) -> list[Missing]:
     return [Missing(field, words[field]) for field in missing_for_reporting(kyc)]
 
 
-VERSION_FIELDS = (*KYC_FIELDS, "version", "recorded_at", "recorded_by")
+# By the record's field names, and by the columns' where they differ (a schema reads either).
+VERSION_FIELDS = (*KYC_FIELDS, *COLUMNS.values(), "version", "recorded_at", "recorded_by")
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ class KycReading:
     def __getattr__(self, name: str) -> Any:
         if name not in VERSION_FIELDS:
             raise AttributeError(name)
-        return None if self.latest is None else getattr(self.latest, name)
+        return None if self.latest is None else getattr(self.latest, column_of(name))
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ def _kyc_writer(session: Session, who: Principal, member_id: int) -> Member:
 
 
 def _fields_of(kyc: MemberKyc | None) -> dict[str, Any]:
-    return {field: None if kyc is None else getattr(kyc, field) for field in KYC_FIELDS}
+    return {field: None if kyc is None else getattr(kyc, column_of(field)) for field in KYC_FIELDS}
 
 
 def record_kyc(
@@ -179,10 +186,11 @@ def record_kyc(
     require_no_problems(problems, "the KYC cannot be recorded")
     kyc = MemberKyc(
         member_id=member.id,
+        state_code=member.state_code,
         version=previous.version + 1 if previous else 1,
         recorded_at=utcnow(),
         recorded_by=who.label,
-        **record,
+        **{column_of(field): value for field, value in record.items()},
     )
     session.add(kyc)
     session.flush()

@@ -54,7 +54,7 @@ MIN_AGE = 18
 MAX_AGE = 100
 
 # Every field of a version a bookkeeper writes: the columns of models/kyc.py but the version's
-# own (version, recorded_at, recorded_by).
+# own (version, recorded_at, recorded_by) and the member's state (`column_of` maps the rest).
 KYC_FIELDS: tuple[str, ...] = (
     "full_name",
     "date_of_birth",
@@ -79,6 +79,15 @@ KYC_FIELDS: tuple[str, ...] = (
     "bank_ifsc",
     "aadhaar_last4",
 )
+# The record's field `state_code`, her address's state (so the API, the form, the bureau
+# format and the reject report name it), is kept in column `address_state_code`: the table's
+# own `state_code` is the member's state, its distribution column (issue 18).
+COLUMNS = {"state_code": "address_state_code"}
+
+
+def column_of(field: str) -> str:
+    """The attribute of models.kyc.MemberKyc a field of the record is kept in."""
+    return COLUMNS.get(field, field)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from app.formats import indian_date
@@ -83,13 +83,23 @@ def _same_activity(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
+def _replacements() -> Select[tuple[int]]:
+    """The records that replace a record (correlated): in its state, as every replacement is,
+    so a distributed database answers it on the state's node."""
+    return select(_REPLACEMENT.id).where(
+        _REPLACEMENT.replaces_id == LivelihoodIncome.id,
+        _REPLACEMENT.state_code == LivelihoodIncome.state_code,
+    )
+
+
 def _overlapping(session: Session, member: Member, new: NewIncome) -> list[LivelihoodIncome]:
     """Her standing records of the same activity whose periods share a day with the new one's
     (the record it replaces aside)."""
-    replaced = select(_REPLACEMENT.id).where(_REPLACEMENT.replaces_id == LivelihoodIncome.id)
+    replaced = _replacements()
     rows = session.scalars(
         select(LivelihoodIncome).where(
             LivelihoodIncome.member_id == member.id,
+            LivelihoodIncome.state_code == member.state_code,
             LivelihoodIncome.period_start <= new.period_end,
             LivelihoodIncome.period_end >= new.period_start,
             ~replaced.exists(),
@@ -114,7 +124,10 @@ def record_income(session: Session, who: Principal, new: NewIncome) -> Livelihoo
                 FieldProblem("replaces_id", f"she has no income record {new.replaces_id}")
             )
         elif session.scalar(
-            select(LivelihoodIncome.id).where(LivelihoodIncome.replaces_id == old.id)
+            select(LivelihoodIncome.id).where(
+                LivelihoodIncome.replaces_id == old.id,
+                LivelihoodIncome.state_code == old.state_code,
+            )
         ):
             problems.append(FieldProblem("replaces_id", "that record was already replaced"))
     if not problems:
@@ -131,6 +144,7 @@ def record_income(session: Session, who: Principal, new: NewIncome) -> Livelihoo
     require_no_problems(problems, "the income cannot be recorded")
     income = LivelihoodIncome(
         member_id=member.id,
+        state_code=member.state_code,
         activity=new.activity.strip(),
         period_start=new.period_start,
         period_end=new.period_end,
@@ -146,12 +160,13 @@ def record_income(session: Session, who: Principal, new: NewIncome) -> Livelihoo
 
 def standing_incomes(session: Session, member: Member, as_of: date) -> list[LivelihoodIncome]:
     """Her records ending by `as_of` that no later record replaced, latest first."""
-    replaced = select(_REPLACEMENT.id).where(_REPLACEMENT.replaces_id == LivelihoodIncome.id)
+    replaced = _replacements()
     return list(
         session.scalars(
             select(LivelihoodIncome)
             .where(
                 LivelihoodIncome.member_id == member.id,
+                LivelihoodIncome.state_code == member.state_code,
                 LivelihoodIncome.period_end <= as_of,
                 ~replaced.exists(),
             )
