@@ -2,13 +2,13 @@
 
 After `alembic upgrade head` (the template database), every table must be placed in
 models/distribution.py, and the rules Citus enforces must hold: a distributed table has a
-non-null `state_code` in its primary key and in every unique key; a foreign key between
-distributed tables carries `state_code` on both sides, in the same place; a reference or
-local table refers to no distributed one, and a distributed table to no local one.
+non-null `state_code` in its primary key, in every unique key and in every unique index
+(partial ones included: Citus refuses them alike); a foreign key between distributed tables
+carries `state_code` on both sides, in the same place; a reference or local table refers to
+no distributed one, and a distributed table to no local one.
 
-What does not hold yet is listed in `NOT_YET` below, each line one violation: the test fails
-if a violation appears that is not listed (a new table or key that breaks the rules) and if a
-listed one has gone (fixed: strike it off, so the list only shrinks).
+Nothing is left to do: migrations 0028 to 0034 keyed every state-owned table by state (129
+violations before them), and the test fails on any violation.
 """
 
 from __future__ import annotations
@@ -64,6 +64,31 @@ def _state_column_not_null(conn: Connection) -> dict[str, bool]:
     return {table: not_null for table, not_null in conn.execute(sql, {"c": STATE})}
 
 
+# Unique indexes that back no constraint (a partial one, as the one ongoing idle flag's).
+_UNIQUE_INDEXES = text(
+    """
+    SELECT t.relname, i.relname,
+           ARRAY(SELECT a.attname FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(n, o)
+                 JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.n
+                 ORDER BY k.o)
+    FROM pg_index x
+    JOIN pg_class i ON i.oid = x.indexrelid
+    JOIN pg_class t ON t.oid = x.indrelid
+    JOIN pg_namespace s ON s.oid = t.relnamespace
+    WHERE s.nspname = current_schema() AND x.indisunique
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+    """
+)
+
+
+def _unique_index_violations(conn: Connection) -> set[str]:
+    found = set()
+    for table, name, columns in conn.execute(_UNIQUE_INDEXES):
+        if placement(table) is Placement.DISTRIBUTED and STATE not in columns:
+            found.add(f"{table}: unique index {name} ({', '.join(columns)}) lacks {STATE}")
+    return found
+
+
 def _keys(conn: Connection) -> list[Key]:
     rows = conn.execute(_KEYS)
     return [Key(t, n, k, tuple(c), rt, tuple(rc or ())) for t, n, k, c, rt, rc in rows]
@@ -108,20 +133,7 @@ def violations(conn: Connection) -> set[str]:
         problem = _unique_violation(key) or _foreign_violation(key)
         if problem:
             found.add(problem)
-    return found
-
-
-# What the schema does not do yet, one line per violation (docs/scaling.md, "Before
-# distributing").
-NOT_YET = set(
-    """
-accounts: primary key (id) lacks state_code
-facilities: primary key (id) lacks state_code
-institutions: primary key (id) lacks state_code
-journal_entries: primary key (id) lacks state_code
-members: primary key (id) lacks state_code
-""".strip().splitlines()
-)
+    return found | _unique_index_violations(conn)
 
 
 @pytest.fixture
@@ -161,13 +173,13 @@ def test_every_table_is_placed_and_keyed_by_state(connection):
     """The live schema, after the primary keys' promotion (rolled back with the test)."""
     promote_primary_keys(connection)
     found = violations(connection)
-    assert sorted(found - NOT_YET) == [], "new violations of distribution by state"
-    assert sorted(NOT_YET - found) == [], "fixed: strike these off NOT_YET"
+    assert sorted(found) == [], "violations of distribution by state"
 
 
 def test_the_check_is_not_blind(connection):
     """An unplaced table is caught, and so is a foreign key between distributed tables that
-    leaves the state out (members to their SHG, made single-column here and rolled back)."""
+    leaves the state out (members to their SHG, made single-column here and rolled back), and
+    a unique index without the state."""
     connection.execute(text("CREATE TABLE stray (id integer PRIMARY KEY)"))
     connection.execute(
         text(
@@ -175,6 +187,8 @@ def test_the_check_is_not_blind(connection):
             " ADD CONSTRAINT fk_members_shg_id FOREIGN KEY (shg_id) REFERENCES institutions (id)"
         )
     )
+    connection.execute(text("CREATE UNIQUE INDEX ix_blind ON members (id) WHERE id > 0"))
     found = violations(connection)
     assert "stray: not placed in models/distribution.py" in found
+    assert "members: unique index ix_blind (id) lacks state_code" in found
     assert "members: (shg_id) to institutions lacks state_code" in found

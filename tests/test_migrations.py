@@ -99,6 +99,8 @@ def test_idle_flags_recorded_before_0033_take_their_institutions_state(databases
         ).all()
     assert sorted({row[0] for row in states}) == ["JH", "OD"]
     assert all(len(set(row)) == 1 for row in states), states
+
+
 LOAN_AND_MEETING_ROWS = (
     "loan_instalments",
     "loan_repayments",

@@ -19,7 +19,7 @@ triggers; on SQLite each is copied (foreign keys off for the run, migrations/env
 Downgrade puts the single-column keys back and drops the added columns.
 
 Revision ID: 0031
-Revises: 0029
+Revises: 0030
 Create Date: 2026-12-03 20:30:00
 """
 
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0029"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

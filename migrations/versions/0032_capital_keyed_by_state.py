@@ -21,7 +21,7 @@ other way), with foreign keys off for the run (migrations/env.py). Downgrade put
 single-column keys back and drops the added columns.
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0031
 Create Date: 2026-12-03 20:15:00
 """
 
@@ -31,7 +31,7 @@ from alembic import op
 from migrations.guards import set_aside
 
 revision = "0032"
-down_revision = "0029"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ Existing rows take their parent's state; nothing else in them changes. Downgrade
 single-column keys back and drops the columns.
 
 Revision ID: 0033
-Revises: 0029
+Revises: 0032
 Create Date: 2026-12-03 20:30:00
 """
 
@@ -31,7 +31,7 @@ from migrations.guards import set_aside
 from models.base import NAMING_CONVENTION
 
 revision = "0033"
-down_revision = "0029"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ bureau file get `state_code` in their primary keys (`(file_id, member_id, state_
 `(file_id, shg_id, state_code)`). Downgrade puts everything back.
 
 Revision ID: 0034
-Revises: 0029
+Revises: 0033
 Create Date: 2026-12-03 20:30:00
 """
 
@@ -26,7 +26,7 @@ from alembic import op
 from migrations.guards import set_aside
 
 revision = "0034"
-down_revision = "0029"
+down_revision = "0033"
 branch_labels = None
 depends_on = None
 
