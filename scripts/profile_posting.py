@@ -35,6 +35,7 @@ from app import create_app  # noqa: E402
 from app.cli import alembic_config  # noqa: E402
 from app.db import make_engine  # noqa: E402
 from app.services.access import tokens  # noqa: E402
+from app.services.ledger.posting import post_entry  # noqa: E402
 from models import Institution, InstitutionKind, Role  # noqa: E402
 from scripts.bench_common import admin_url, database_name, parse_args, scratch_database  # noqa: E402
 from scripts.bench_ledger import ADMIN, DAY, build_federation, draft, entry_body  # noqa: E402
@@ -68,8 +69,6 @@ def prepare(url: str) -> tuple[str, list[tuple[int, int, int]]]:
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     shgs = build_federation(factory, 1)
-    from app.services.ledger.posting import post_entry
-
     with factory() as s:
         book, cash, rf = shgs[0]
         post_entry(s, ADMIN, draft(book, cash, rf, 10**9), today=DAY)
@@ -97,6 +96,26 @@ def cpu_per_posting(client, secret: str, body: dict[str, object], count: int) ->
     start = time.process_time()
     for _ in range(count):
         post(client, secret, body)
+    return (time.process_time() - start) * 1000 / count
+
+
+def service_cpu_per_posting(url: str, shg: tuple[int, int, int], count: int) -> float:
+    """Milliseconds of CPU per posting through the service layer alone (`post_entry` and a
+    commit per entry, as bench_ledger's service clients post)."""
+    engine = make_engine(url, pool_size=1)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def post_one() -> None:
+        with factory() as s:
+            post_entry(s, ADMIN, draft(*shg, 100), today=DAY)
+            s.commit()
+
+    for _ in range(max(count // 5, 1)):
+        post_one()
+    start = time.process_time()
+    for _ in range(count):
+        post_one()
+    engine.dispose()
     return (time.process_time() - start) * 1000 / count
 
 
@@ -149,8 +168,10 @@ def main() -> None:
         profiled = cpu_per_posting(client, secret, body, args.postings)
         profiler.disable()
         app.extensions["bahi.sessions"].kw["bind"].dispose()
+        service = service_cpu_per_posting(url, shgs[0], args.postings)
     print(f"POST /api/v1/journal-entries in-process, PostgreSQL, {args.postings} postings")
     print(f"  CPU per posting: {plain:.2f} ms ({profiled:.2f} ms under the profiler)")
+    print(f"  service layer alone (post_entry, commit): {service:.2f} ms CPU per posting")
     print(f"  statements per posting: {len(statements)}")
     for sql in statements:
         print(f"    {' '.join(sql.split())[:110]}")

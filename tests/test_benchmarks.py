@@ -76,6 +76,7 @@ FIGURES = {
     "profile_posting": [
         r"^POST /api/v1/journal-entries in-process, PostgreSQL, 10 postings$",
         rf"^  CPU per posting: {NUMBER} ms \({NUMBER} ms under the profiler\)$",
+        rf"^  service layer alone \(post_entry, commit\): {NUMBER} ms CPU per posting$",
         # Each statement is a round trip and a few tenths of a millisecond of Python (issue 17).
         r"^  statements per posting: 9$",
         rf"^    sqlalchemy +{NUMBER}%$",

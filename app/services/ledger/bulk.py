@@ -28,8 +28,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.types import TypeEngine
 
 
 def _on_postgresql(session: Session) -> bool:
@@ -85,10 +87,23 @@ def _arrays(session: Session, table: Table, names: list[str], rows: Sequence[Map
     dialect = session.get_bind().dialect
     arrays = {}
     for name in names:
-        process = table.c[name].type.bind_processor(dialect)
+        process = _bind_processor(dialect, table.c[name].type)
         column = [row[name] for row in rows]
         arrays[name] = array_literal(map(process, column) if process else column)
     return arrays
+
+
+# A column type's bind processor, asked for once per driver (a type builds it anew on every
+# request). Keyed by the type object itself: those of the tables' columns live as long as the
+# process.
+_processors: dict[tuple[str, str, TypeEngine], Callable[[object], object] | None] = {}
+
+
+def _bind_processor(dialect: Dialect, type_: TypeEngine) -> Callable[[object], object] | None:
+    key = (dialect.name, dialect.driver, type_)
+    if key not in _processors:
+        _processors[key] = type_.bind_processor(dialect)
+    return _processors[key]
 
 
 def _unnest(session: Session, table: Table, names: Sequence[str]) -> str:

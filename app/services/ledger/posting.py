@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, inspect, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -91,8 +91,20 @@ class EntryDraft:
         )
 
 
-# What the lock reads of a book's institution, beside the book's own columns.
+# What the locks read: the columns the rules and the chain use (each column read costs every
+# posting its description and conversion), and of a book its institution's.
+_BOOK_COLUMNS = ("id", "state_code", "last_seq", "head_hash", "closed_through")
 _BOOK_EXTRAS = (Institution.path, Institution.status, Institution.formed_on)
+_ACCOUNT_COLUMNS = (
+    "id",
+    "book_id",
+    "name",
+    "normal_side",
+    "allow_negative",
+    "postable",
+    "status",
+    "balance_paise",
+)
 
 
 @cache
@@ -104,14 +116,14 @@ def _lock_statements(dialect: str, scoped: bool) -> tuple[Select[Any], Select[An
     ORM statements of a scoped request do."""
     books, accounts = Book.__table__, Account.__table__
     lock_books = (
-        select(books, *_BOOK_EXTRAS)
+        select(*(books.c[name] for name in _BOOK_COLUMNS), *_BOOK_EXTRAS)
         .join(Institution.__table__, Institution.id == books.c.institution_id)
         .where(among_parameter(books.c.id, "book_ids", dialect))
         .order_by(books.c.id)
         .with_for_update(of=books)
     )
     lock_accounts = (
-        select(accounts)
+        select(*(accounts.c[name] for name in _ACCOUNT_COLUMNS))
         .where(
             among_parameter(accounts.c.id, "account_ids", dialect),
             among_parameter(accounts.c.book_id, "open_book_ids", dialect),
@@ -451,6 +463,7 @@ def _move_balances(session: Session, change: dict[int, int], locked: _Locked, ro
     _refresh_in_session(
         session,
         Account,
+        _ACCOUNT_COLUMNS,
         locked.accounts,
         {
             key: {"balance_paise": locked.accounts[key].balance_paise + d}
@@ -460,6 +473,7 @@ def _move_balances(session: Session, change: dict[int, int], locked: _Locked, ro
     _refresh_in_session(
         session,
         Book,
+        _BOOK_COLUMNS,
         locked.books,
         {key: {"last_seq": seq, "head_hash": digest} for key, (seq, digest) in rows.heads.items()},
     )
@@ -468,6 +482,7 @@ def _move_balances(session: Session, change: dict[int, int], locked: _Locked, ro
 def _refresh_in_session(
     session: Session,
     model: type[Book] | type[Account],
+    columns: Sequence[str],
     locked: Mapping[int, Row[Any]],
     moved: Mapping[int, Mapping[str, object]],
 ) -> None:
@@ -475,14 +490,12 @@ def _refresh_in_session(
     read under the lock and what the posting moved, as if loaded again: a caller holding it
     sees the posting. (The lock reads tuples; only objects already loaded are touched.)"""
     identity_map = session.identity_map
-    columns = inspect(model).column_attrs
     for key, row in locked.items():
         held = identity_map.get(identity_key(model, key))
         if held is None:
             continue
-        values = row._mapping
-        for attribute in columns:
-            set_committed_value(held, attribute.key, values[attribute.columns[0]])
+        for name in columns:
+            set_committed_value(held, name, getattr(row, name))
         for name, value in moved.get(key, {}).items():
             set_committed_value(held, name, value)
 
