@@ -486,9 +486,10 @@ def _refresh_in_session(
     locked: Mapping[int, Row[Any]],
     moved: Mapping[int, Mapping[str, object]],
 ) -> None:
-    """A locked book or account that the session already holds as an object takes the values
-    read under the lock and what the posting moved, as if loaded again: a caller holding it
-    sees the posting. (The lock reads tuples; only objects already loaded are touched.)"""
+    """A locked book or account that the session already holds as an object takes the
+    `columns` read under the lock and what the posting moved: a caller holding it sees the
+    posting, as when the lock loaded objects. (The lock reads tuples; objects not already
+    loaded are not made.)"""
     identity_map = session.identity_map
     for key, row in locked.items():
         held = identity_map.get(identity_key(model, key))
