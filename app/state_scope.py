@@ -19,10 +19,11 @@ from sqlalchemy import Delete, Select, Update, event, select
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from app.services.shared.principal import Principal
+from app.services.shared.scoped_state import STATE_KEY
 from models import Base, Institution
 from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN
 
-STATE_KEY = "bahi.state_code"
+__all__ = ["STATE_KEY", "install", "scope_to_state"]
 
 
 @cache
@@ -39,10 +40,13 @@ def _state_owned() -> frozenset[Mapper[Any]]:
 
 
 def scope_to_state(session: Session, who: Principal) -> None:
-    """Remember the state of the principal's scope for the rest of the session."""
+    """Remember the state of the principal's scope for the rest of the session (read with
+    the token when it was authenticated, else looked up by the scope's path)."""
     if who.scope_path is None:
         return
-    state = session.scalar(select(Institution.state_code).where(Institution.path == who.scope_path))
+    state = who.scope_state or session.scalar(
+        select(Institution.state_code).where(Institution.path == who.scope_path)
+    )
     if state is not None:
         session.info[STATE_KEY] = state
 

@@ -73,6 +73,14 @@ FIGURES = {
             else [r"^  pgbench TPC-B: +not run: pgbench not found"]
         ),
     ],
+    "profile_posting": [
+        r"^POST /api/v1/journal-entries in-process, PostgreSQL, 10 postings$",
+        rf"^  CPU per posting: {NUMBER} ms \({NUMBER} ms under the profiler\)$",
+        rf"^  service layer alone \(post_entry, commit\): {NUMBER} ms CPU per posting$",
+        # Each statement is a round trip and a few tenths of a millisecond of Python (issue 17).
+        r"^  statements per posting: 9$",
+        rf"^    sqlalchemy +{NUMBER}%$",
+    ],
     "bench_idle": [
         rf"^  audit run as of {day}: {NUMBER} s  \({NUMBER} funds scanned; opened {NUMBER},"
         rf" continued {NUMBER}, closed {NUMBER}; {NUMBER} flags open\)$"

@@ -14,6 +14,7 @@ from app.services.ledger.posting import EntryDraft, PostingDraft, post_entry, po
 from app.services.lending.reversals import reverse_entry, reverse_set
 from app.services.shared.errors import Conflict, Forbidden, Invalid
 from app.services.shared.principal import Principal
+from app.services.shared.scoped_state import STATE_KEY
 from models import Account, JournalEntry, Posting, Role, Side
 from tests.factories import ADMIN, make_federation, transfer
 
@@ -144,6 +145,24 @@ def test_a_bookkeeper_writes_only_in_her_clf(session, fed):
     )
     with pytest.raises(Invalid, match="no book"):
         transfer(session, other_book, o_cash.id, o_rf.id, 100, DAY, who=bookkeeper)
+
+
+def test_the_locks_name_the_sessions_state(session, fed):
+    """The book and account locks are Core statements: they name the state of a session scoped
+    to one (app/state_scope.py) themselves, so a book of another state is not found, as the ORM
+    statements of such a session would not find it."""
+    book = fed.book_id(session, fed.shg)
+    cash = fed.account(session, fed.shg, "cash")
+    rf = fed.account(session, fed.shg, "revolving_fund")
+    session.info[STATE_KEY] = "OD"
+    try:
+        with pytest.raises(Invalid, match="no book"):
+            transfer(session, book, cash.id, rf.id, 100, DAY)
+        session.info[STATE_KEY] = "JH"
+        assert transfer(session, book, cash.id, rf.id, 100, DAY).seq == 1
+    finally:
+        session.info.pop(STATE_KEY)
+    assert (cash.balance_paise, rf.balance_paise) == (100, 100)
 
 
 class TestDatabaseGuards:

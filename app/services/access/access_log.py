@@ -25,16 +25,21 @@ def record_access(
     idempotency_key: str | None,
     remote_addr: str | None,
 ) -> None:
-    # A Core INSERT, not the unit of work: every write and every bank read comes here.
+    # A Core INSERT built once, not the unit of work: every write and every bank read comes
+    # here.
     session.connection().execute(
-        insert(AccessLogEntry.__table__).values(
-            token_id=who.token_id if who else None,
-            person_id=who.person_id if who else None,
-            role=who.role.value if who else None,
-            method=method,
-            path=mask_aadhaar(path)[:400],
-            status_code=status_code,
-            idempotency_key=idempotency_key,
-            remote_addr=remote_addr,
-        )
+        _RECORD,
+        {
+            "token_id": who.token_id if who else None,
+            "person_id": who.person_id if who else None,
+            "role": who.role.value if who else None,
+            "method": method,
+            "path": mask_aadhaar(path)[:400],
+            "status_code": status_code,
+            "idempotency_key": idempotency_key,
+            "remote_addr": remote_addr,
+        },
     )
+
+
+_RECORD = insert(AccessLogEntry.__table__)

@@ -13,7 +13,7 @@ adapter examines every element and measured several times slower, most of a batc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 
 from sqlalchemy import (
@@ -29,7 +29,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.types import TypeEngine
 
 
 def _on_postgresql(session: Session) -> bool:
@@ -65,23 +68,62 @@ def among(session: Session, column: ColumnElement, keys: Sequence[object]) -> Co
     return column.in_(keys)
 
 
+def among_parameter(column: ColumnElement, name: str, dialect: str) -> ColumnElement[bool]:
+    """`among` for a statement built once and sent many times: the keys are the parameter
+    `name`, given by `among_value` (on SQLite an expanding IN)."""
+    if dialect == "postgresql":
+        literal = bindparam(name, type_=String)
+        return column.in_(select(func.unnest(cast(literal, ARRAY(column.type)))))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def among_value(keys: Sequence[object], dialect: str) -> object:
+    """The value of an `among_parameter` parameter."""
+    return array_literal(keys) if dialect == "postgresql" else list(keys)
+
+
 def _arrays(session: Session, table: Table, names: list[str], rows: Sequence[Mapping]) -> dict:
     """Each column's values as one array literal, through the column type's own bind
     processing."""
     dialect = session.get_bind().dialect
     arrays = {}
     for name in names:
-        process = table.c[name].type.bind_processor(dialect)
+        process = _bind_processor(dialect, table.c[name].type)
         column = [row[name] for row in rows]
         arrays[name] = array_literal(map(process, column) if process else column)
     return arrays
 
 
-def _unnest(session: Session, table: Table, names: list[str]) -> str:
+# A column type's bind processor, asked for once per driver (a type builds it anew on every
+# request). Keyed by the type object itself: those of the tables' columns live as long as the
+# process.
+_processors: dict[tuple[str, str, TypeEngine], Callable[[object], object] | None] = {}
+
+
+def _bind_processor(dialect: Dialect, type_: TypeEngine) -> Callable[[object], object] | None:
+    key = (dialect.name, dialect.driver, type_)
+    if key not in _processors:
+        _processors[key] = type_.bind_processor(dialect)
+    return _processors[key]
+
+
+def _unnest(session: Session, table: Table, names: Sequence[str]) -> str:
     dialect = session.get_bind().dialect
     return ", ".join(
         f"CAST(:{name} AS {table.c[name].type.compile(dialect=dialect)}[])" for name in names
     )
+
+
+# Built once per table and columns: parsing a text() statement's parameters costs more than
+# sending it, and the posting path sends the same few thousands of times.
+_built: dict[tuple[str, ...], TextClause] = {}
+
+
+def _statement(key: tuple[str, ...], build: Callable[[], str]) -> TextClause:
+    statement = _built.get(key)
+    if statement is None:
+        statement = _built[key] = text(build())
+    return statement
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, object]]) -> None:
@@ -93,11 +135,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Mapping[str, obje
         return
     names = list(rows[0])
     # Only the table's own names are formatted in; every value travels as a parameter.
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(names)})"  # noqa: S608
-        f" SELECT * FROM unnest({_unnest(session, table, names)})"
+    statement = _statement(
+        ("insert", table.name, *names),
+        lambda: (
+            f"INSERT INTO {table.name} ({', '.join(names)})"  # noqa: S608
+            f" SELECT * FROM unnest({_unnest(session, table, names)})"
+        ),
     )
-    session.connection().execute(text(statement), _arrays(session, table, names, rows))
+    session.connection().execute(statement, _arrays(session, table, names, rows))
 
 
 def add_to_column(
@@ -130,10 +175,13 @@ def _add_in_state(
             [{"moved_id": row["id"], "delta": row[target]} for row in rows],
         )
         return
-    statement = (
-        f"UPDATE {table.name} SET {target} = {table.name}.{target} + moved.{target}"  # noqa: S608
-        f" FROM unnest({_unnest(session, table, ['id', target])}) AS moved (id, {target})"
-        f" WHERE {table.name}.id = moved.id AND {table.name}.state_code = :moved_state"
+    statement = _statement(
+        ("add", table.name, target),
+        lambda: (
+            f"UPDATE {table.name} SET {target} = {table.name}.{target} + moved.{target}"  # noqa: S608
+            f" FROM unnest({_unnest(session, table, ['id', target])}) AS moved (id, {target})"
+            f" WHERE {table.name}.id = moved.id AND {table.name}.state_code = :moved_state"
+        ),
     )
     parameters = {**_arrays(session, table, ["id", target], rows), "moved_state": state}
-    session.connection().execute(text(statement), parameters)
+    session.connection().execute(statement, parameters)

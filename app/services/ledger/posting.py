@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, Select, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.formats import indian_date
-from app.services.ledger.bulk import add_to_column, among, insert_rows
+from app.services.ledger.bulk import add_to_column, among_parameter, among_value, insert_rows
 from app.services.ledger.chain import ChainedEntry, ChainedPosting, entry_hash
 from app.services.ledger.running_balances import RunningBalances, running_balances
 from app.services.shared.clock import today_in_india
@@ -35,6 +38,7 @@ from app.services.shared.errors import (
     require_no_problems,
 )
 from app.services.shared.principal import Principal
+from app.services.shared.scoped_state import scoped_state
 from models.base import utcnow
 from models.institutions import Institution, Status
 from models.ledger import Account, Book, EntrySet, JournalEntry, Posting, Side
@@ -87,10 +91,59 @@ class EntryDraft:
         )
 
 
+# What the locks read: the columns the rules and the chain use (each column read costs every
+# posting its description and conversion), and of a book its institution's.
+_BOOK_COLUMNS = ("id", "state_code", "last_seq", "head_hash", "closed_through")
+_BOOK_EXTRAS = (Institution.path, Institution.status, Institution.formed_on)
+_ACCOUNT_COLUMNS = (
+    "id",
+    "book_id",
+    "name",
+    "normal_side",
+    "allow_negative",
+    "postable",
+    "status",
+    "balance_paise",
+    "state_code",
+)
+
+
+@cache
+def _lock_statements(dialect: str, scoped: bool) -> tuple[Select[Any], Select[Any]]:
+    """The two locking SELECTs, built once per dialect and scoping: on the path of every
+    posting, building a statement (and its cache key) each time cost more than sending it.
+    Core, not ORM: rows as tuples, with no identity map or loader events to run through.
+    `scoped`: the request's state is known (app/state_scope.py), and each names it, as the
+    ORM statements of a scoped request do."""
+    books, accounts = Book.__table__, Account.__table__
+    lock_books = (
+        select(*(books.c[name] for name in _BOOK_COLUMNS), *_BOOK_EXTRAS)
+        .join(Institution.__table__, Institution.id == books.c.institution_id)
+        .where(among_parameter(books.c.id, "book_ids", dialect))
+        .order_by(books.c.id)
+        .with_for_update(of=books)
+    )
+    lock_accounts = (
+        select(*(accounts.c[name] for name in _ACCOUNT_COLUMNS))
+        .where(
+            among_parameter(accounts.c.id, "account_ids", dialect),
+            among_parameter(accounts.c.book_id, "open_book_ids", dialect),
+        )
+        .order_by(accounts.c.id)
+        .with_for_update()
+    )
+    if scoped:
+        lock_books = lock_books.where(books.c.state_code == bindparam("state"))
+        lock_accounts = lock_accounts.where(accounts.c.state_code == bindparam("state"))
+    return lock_books, lock_accounts
+
+
 @dataclass
 class _Locked:
-    books: dict[int, Book] = field(default_factory=dict)
-    accounts: dict[int, Account] = field(default_factory=dict)
+    """The locked rows, as tuples read by column name (`book.last_seq`, `account.name`)."""
+
+    books: dict[int, Row[Any]] = field(default_factory=dict)
+    accounts: dict[int, Row[Any]] = field(default_factory=dict)
     formed_on: dict[int, date] = field(default_factory=dict)  # by book id, where known
     # Books the principal may read but not post to, with why (kept, not raised, so a batch
     # of independent entries refuses only the entries that touch them).
@@ -144,40 +197,34 @@ def shape_problems(draft: EntryDraft, today: date, at: str = "") -> list[FieldPr
 
 def _lock(session: Session, who: Principal, drafts: Sequence[EntryDraft]) -> _Locked:
     locked = _Locked()
+    dialect = session.get_bind().dialect.name
+    state = scoped_state(session)
+    lock_books, lock_accounts = _lock_statements(dialect, state is not None)
+    connection = session.connection()
     book_ids = sorted({d.book_id for d in drafts})
-    rows = session.execute(
-        select(Book, Institution.path, Institution.status, Institution.formed_on)
-        .join(Institution, Institution.id == Book.institution_id)
-        .where(Book.id.in_(book_ids))
-        .order_by(Book.id)
-        .with_for_update(of=Book)
-        .execution_options(populate_existing=True)
-    ).all()
-    for book, path, status, formed_on in rows:
-        if formed_on is not None:
-            locked.formed_on[book.id] = formed_on
-        if not who.can_read(path):
+    for book in connection.execute(
+        lock_books, {"book_ids": among_value(book_ids, dialect), "state": state}
+    ):
+        if book.formed_on is not None:
+            locked.formed_on[book.id] = book.formed_on
+        if not who.can_read(book.path):
             continue  # reported as not found below: existence must not leak
-        if not who.can_write(path):
+        if not who.can_write(book.path):
             locked.refused[book.id] = Forbidden(
                 f"{who.role.value} tokens may not post to book {book.id}"
             )
-        elif status == Status.CLOSED.value:
+        elif book.status == Status.CLOSED.value:
             locked.refused[book.id] = Conflict(f"book {book.id} belongs to a closed institution")
         else:
             locked.books[book.id] = book
     account_ids = sorted({p.account_id for d in drafts for p in d.postings})
-    states = sorted({book.state_code for book in locked.books.values()})
-    accounts = session.scalars(
-        select(Account)
-        .where(
-            among(session, Account.id, account_ids),
-            Account.book_id.in_(list(locked.books)),
-            Account.state_code.in_(states),
-        )
-        .order_by(Account.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    accounts = connection.execute(
+        lock_accounts,
+        {
+            "account_ids": among_value(account_ids, dialect),
+            "open_book_ids": among_value(sorted(locked.books), dialect),
+            "state": state,
+        },
     )
     locked.accounts = {a.id: a for a in accounts}
     return locked
@@ -277,6 +324,17 @@ def _check_rules(
     return problems, change
 
 
+# Move a book's chain head: built once (every posting sends it).
+_MOVE_HEAD = (
+    update(Book.__table__)
+    .where(
+        Book.__table__.c.id == bindparam("head_id"),
+        Book.__table__.c.state_code == bindparam("state"),
+    )
+    .values(last_seq=bindparam("seq"), head_hash=bindparam("digest"))
+)
+
+
 @dataclass
 class _Rows:
     """Rows of entries checked and chained, written together: postings first, then the
@@ -284,16 +342,18 @@ class _Rows:
 
     postings: list[dict[str, object]] = field(default_factory=list)
     entries: list[dict[str, object]] = field(default_factory=list)
-    heads: dict[int, Book] = field(default_factory=dict)
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)  # book id: (seq, hash)
+    states: dict[int, str] = field(default_factory=dict)  # book id: its state
 
     def chain(
-        self, who: Principal, draft: EntryDraft, book: Book, set_id: uuid.UUID | None
+        self, who: Principal, draft: EntryDraft, book: Row[Any], set_id: uuid.UUID | None
     ) -> JournalEntry:
         """Number and hash the entry after the book's head, and move the head (in memory until
         `write`): entries of one book in one batch chain one after another."""
         entry_id = uuid.uuid4()
         recorded_at = utcnow()
-        seq = book.last_seq + 1
+        last_seq, head_hash = self.heads.get(book.id, (book.last_seq, book.head_hash))
+        seq = last_seq + 1
         postings = [
             ChainedPosting(
                 line_no=i + 1,
@@ -304,7 +364,7 @@ class _Rows:
             for i, p in enumerate(draft.postings)
         ]
         digest = entry_hash(
-            book.head_hash,
+            head_hash,
             ChainedEntry(
                 entry_id=entry_id,
                 book_id=book.id,
@@ -344,30 +404,32 @@ class _Rows:
             "posting_count": len(postings),
             "recorded_at": recorded_at,
             "recorded_by": who.label,
-            "prev_hash": book.head_hash,
+            "prev_hash": head_hash,
             "hash": digest,
         }
         self.entries.append(row)
-        set_committed_value(book, "last_seq", seq)
-        set_committed_value(book, "head_hash", digest)
-        self.heads[book.id] = book
+        self.heads[book.id] = (seq, digest)
+        self.states[book.id] = book.state_code
         return JournalEntry(**row)
 
     def write(self, session: Session) -> None:
         """Core statements, not the unit of work: this is the hot path of every write. Each
-        is one executemany, which psycopg pipelines."""
+        is one statement (postings and entries as arrays on PostgreSQL, app/services/ledger/
+        bulk.py), or one executemany, which psycopg pipelines."""
         if not self.entries:
             return
         insert_rows(session, Posting.__table__, self.postings)
         insert_rows(session, JournalEntry.__table__, self.entries)
-        books = Book.__table__
         session.connection().execute(
-            update(books)
-            .where(books.c.id == bindparam("head_id"), books.c.state_code == bindparam("state"))
-            .values(last_seq=bindparam("seq"), head_hash=bindparam("digest")),
+            _MOVE_HEAD,
             [
-                {"head_id": b.id, "state": b.state_code, "seq": b.last_seq, "digest": b.head_hash}
-                for b in self.heads.values()
+                {
+                    "head_id": book_id,
+                    "state": self.states[book_id],
+                    "seq": seq,
+                    "digest": digest,
+                }
+                for book_id, (seq, digest) in self.heads.items()
             ],
         )
 
@@ -402,18 +464,54 @@ def _post(
     rows = _Rows()
     entries = [rows.chain(who, d, locked.books[d.book_id], set_id) for d in drafts]
     rows.write(session)
-    _move_balances(session, balances.pending, locked)
+    _move_balances(session, balances.pending, locked, rows)
     return entries
 
 
-def _move_balances(session: Session, change: dict[int, int], locked: _Locked) -> None:
+def _move_balances(session: Session, change: dict[int, int], locked: _Locked, rows: _Rows) -> None:
     """One UPDATE for every account the drafts touch. (An UPDATE per account, even
     pipelined, measured several times slower for a batch of meetings.)"""
     states = {account_id: locked.accounts[account_id].state_code for account_id in change}
     add_to_column(session, Account.__table__, "balance_paise", change, states)
-    for account_id, delta in change.items():
-        account = locked.accounts[account_id]
-        set_committed_value(account, "balance_paise", account.balance_paise + delta)
+    _refresh_in_session(
+        session,
+        Account,
+        _ACCOUNT_COLUMNS,
+        locked.accounts,
+        {
+            key: {"balance_paise": locked.accounts[key].balance_paise + d}
+            for key, d in change.items()
+        },
+    )
+    _refresh_in_session(
+        session,
+        Book,
+        _BOOK_COLUMNS,
+        locked.books,
+        {key: {"last_seq": seq, "head_hash": digest} for key, (seq, digest) in rows.heads.items()},
+    )
+
+
+def _refresh_in_session(
+    session: Session,
+    model: type[Book] | type[Account],
+    columns: Sequence[str],
+    locked: Mapping[int, Row[Any]],
+    moved: Mapping[int, Mapping[str, object]],
+) -> None:
+    """A locked book or account that the session already holds as an object takes the
+    `columns` read under the lock and what the posting moved: a caller holding it sees the
+    posting, as when the lock loaded objects. (The lock reads tuples; objects not already
+    loaded are not made.)"""
+    identity_map = session.identity_map
+    for key, row in locked.items():
+        held = identity_map.get(identity_key(model, key))
+        if held is None:
+            continue
+        for name in columns:
+            set_committed_value(held, name, getattr(row, name))
+        for name, value in moved.get(key, {}).items():
+            set_committed_value(held, name, value)
 
 
 def post_entries(
@@ -460,7 +558,7 @@ def post_entries(
     for i in sorted(accepted):
         results[i] = rows.chain(who, drafts[i], locked.books[drafts[i].book_id], None)
     rows.write(session)
-    _move_balances(session, balances.pending, locked)
+    _move_balances(session, balances.pending, locked, rows)
     return [r for r in results if r is not None]
 
 

@@ -101,14 +101,18 @@ def remember(
     A Core INSERT, not the unit of work (on every write's path). Raises IntegrityError when
     a concurrent request with the same key kept its response first."""
     session.connection().execute(
-        insert(IdempotencyRecord.__table__).values(
-            token_id=token_id,
-            key=key,
-            fingerprint=print_,
-            status_code=status_code,
-            response_body=body,
-        )
+        _REMEMBER,
+        {
+            "token_id": token_id,
+            "key": key,
+            "fingerprint": print_,
+            "status_code": status_code,
+            "response_body": body,
+        },
     )
+
+
+_REMEMBER = insert(IdempotencyRecord.__table__)  # built once: every write sends it
 
 
 def purge_expired(session: Session, now: datetime, retention: timedelta) -> int:

@@ -25,6 +25,7 @@ class Principal:
     bank_id: int | None = None
     person_id: int | None = None  # the person signed in, or the one the token was issued to
     name: str | None = None  # her name, for page headers
+    scope_state: str | None = None  # the state of the scope's institution, when read with it
 
     @property
     def is_admin(self) -> bool:
