@@ -47,6 +47,7 @@ class ApiToken(Base):
             name="scope_matches_role",
         ),
         CheckConstraint("person_id IS NOT NULL OR NOT for_pages", name="page_token_person"),
+        CheckConstraint("(institution_id IS NULL) = (scope_state IS NULL)", name="scope_state"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -59,6 +60,8 @@ class ApiToken(Base):
     # No foreign key: tokens are national (a reference table when distributed by state) and
     # may not refer to institutions, which are distributed; tokens.check_scope checks it.
     institution_id: Mapped[int | None] = mapped_column(BigId)
+    # Its institution's state, so the check joins the institution by (id, state) (issue 18).
+    scope_state: Mapped[str | None] = mapped_column(String(4))
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("banks.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.services.federation import banks
 from models import AccessLogEntry, Role
+from models.access import ApiToken
 from tests.conftest import make_test_app
 from tests.factories import ADMIN, ApiCaller, make_federation, token
 
@@ -153,3 +154,21 @@ def test_unknown_paths_and_methods_are_problems(world):
     assert admin.get("/api/v1/nothing-here").content_type == "application/problem+json"
     response = admin.write("DELETE", "/api/v1/institutions")
     assert response.status_code == 405 and response.content_type == "application/problem+json"
+
+
+def test_a_token_names_its_scopes_state_and_a_mismatch_finds_no_scope(session, client, world):
+    """A scoped token keeps its institution's state, and the check joins the institution by
+    both (issue 18): a token whose state is not its institution's has no scope, so it reads
+    nothing of the tree rather than another state's."""
+    _jh, br, _bank, _callers = world
+    secret = token(session, Role.BOOKKEEPER, br.clf)
+    row = session.scalars(select(ApiToken).where(ApiToken.institution_id == br.clf.id)).one()
+    assert row.scope_state == "BR"
+    assert session.scalars(
+        select(ApiToken.scope_state).where(ApiToken.role == Role.ADMIN.value)
+    ).all() == [None]
+    caller = ApiCaller(client, secret)
+    assert caller.get(f"/api/v1/institutions/{br.clf.id}").status_code == 200
+    row.scope_state = "JH"  # as if the state were written wrong
+    session.flush()
+    assert caller.get(f"/api/v1/institutions/{br.clf.id}").status_code in (401, 403, 404)

@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 
 from app.services.access import one_time_codes as codes
 from app.services.access.passwords import HashCost, temporary_password, weakness
-from app.services.access.tokens import IssuedToken, check_scope, hash_secret, issue_token
+from app.services.access.tokens import (
+    IssuedToken,
+    check_scope,
+    hash_secret,
+    issue_token,
+    scope_state_of,
+)
 from app.services.shared.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.services.shared.principal import Principal
 from models.access import ApiToken, Role
@@ -374,6 +380,7 @@ def page_token(session: Session, person: Person) -> int:
         prefix="pages",
         role=person.role,
         institution_id=person.institution_id,
+        scope_state=scope_state_of(session, person.institution_id),
         bank_id=person.bank_id,
         created_by=f"person:{person.id} {person.name}"[:120],
     )

@@ -44,12 +44,15 @@ def hash_secret(secret: str) -> str:
 
 def check_scope(
     session: Session, role: Role, institution_id: int | None, bank_id: int | None
-) -> None:
+) -> str | None:
+    """Refuse a scope that does not suit the role; the state of its institution, if any."""
+    state = None
     if role in SCOPE_KINDS:
         institution = session.get(Institution, institution_id) if institution_id else None
         if institution is None or institution.kind not in SCOPE_KINDS[role]:
             kinds = " or ".join(sorted(SCOPE_KINDS[role]))
             raise Invalid.field("institution_id", f"a {role.value} token is scoped to a {kinds}")
+        state = institution.state_code
     elif institution_id is not None:
         raise Invalid.field("institution_id", f"a {role.value} token has no institution scope")
     if role is Role.BANK_PARTNER:
@@ -57,6 +60,14 @@ def check_scope(
             raise Invalid.field("bank_id", "a bank_partner token needs an existing bank")
     elif bank_id is not None:
         raise Invalid.field("bank_id", f"a {role.value} token has no bank")
+    return state
+
+
+def scope_state_of(session: Session, institution_id: int | None) -> str | None:
+    """The state a token scoped to this institution names when it is checked."""
+    if institution_id is None:
+        return None
+    return session.scalar(select(Institution.state_code).where(Institution.id == institution_id))
 
 
 def issue_token(
@@ -73,7 +84,7 @@ def issue_token(
     """A token with this role and scope; issued to a person, it must have hers."""
     if not who.is_admin:
         raise Forbidden("only an admin may issue tokens")
-    check_scope(session, role, institution_id, bank_id)
+    scope_state = check_scope(session, role, institution_id, bank_id)
     if person_id is not None:
         _check_person(session, person_id, role, institution_id, bank_id)
     secret = f"bahi_{secrets.token_urlsafe(32)}"
@@ -84,6 +95,7 @@ def issue_token(
         prefix=secret[:12],
         role=role.value,
         institution_id=institution_id,
+        scope_state=scope_state,
         bank_id=bank_id,
         created_by=who.label,
         expires_at=expires_at,
@@ -158,7 +170,13 @@ _TOKEN = (
         Person.name.label("person_name"),
         Person.disabled_at.label("person_disabled_at"),
     )
-    .outerjoin(Institution, Institution.id == ApiToken.institution_id)
+    # The scope's state with its id: on a deployment distributed by state the join goes to
+    # that state's node only (docs/scaling.md).
+    .outerjoin(
+        Institution,
+        (Institution.id == ApiToken.institution_id)
+        & (Institution.state_code == ApiToken.scope_state),
+    )
     .outerjoin(Person, Person.id == ApiToken.person_id)
 )
 
