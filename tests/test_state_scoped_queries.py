@@ -21,7 +21,7 @@ off). With BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,10 +29,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.federation import banks
+from app.services.lending import loans
 from app.services.shared.clock import today_in_india
+from app.services.shared.scoped_state import in_state
 from app.state_scope import STATE_KEY, install
 from models import Member, Role
-from tests.factories import ADMIN, ApiCaller, make_federation, token
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, ApiCaller, make_federation, token, transfer
 from tests.state_scope import StatementLog, is_scoped, logging_statements
 
 # Read without state_code by the requests below (see the module's docstring).
@@ -141,12 +144,18 @@ def test_a_bookkeepers_ledger_requests_name_their_state(connection, session, wor
     assert sorted(log.unscoped_tables() & LEDGER) == []
 
 
-def test_a_banks_credit_profile_names_her_state_once_she_is_read(connection, world):
+def test_a_banks_credit_profile_names_her_state_once_she_is_read(connection, session, world):
     """A bank spans states, so its session names none; the credit profile reads the member by
-    id (all its URL has), then names her state in every statement: her savings and their
-    postings, her SHG, its VO and district, its members, books, cash and bank, and the VO's
-    SHGs."""
-    _fed, bank, bookkeeper, partner, _book_id, member, _account = world
+    id (all its URL has), then names her state in every statement: her loan (its account,
+    schedule, repayments, write-offs, reversal), her savings and their postings, her SHG, its
+    VO and district, its members, books, cash and bank, and the VO's SHGs."""
+    fed, bank, bookkeeper, partner, book_id, member, cash = world
+    revolving_fund = fed.account(session, fed.shg, "revolving_fund")
+    transfer(session, book_id, cash.id, revolving_fund.id, 50_000_00, date(2025, 12, 1))
+    terms = LoanTerms(12_000_00, 0, RateBasis.PER_MONTH, Method.FLAT, 12, Frequency.MONTHLY)
+    lent = loans.disburse_loan(session, ADMIN, loans.NewLoan(member.id, terms, date(2026, 1, 10)))
+    loans.repay_loan(session, ADMIN, lent.id, 1_000_00, date(2026, 2, 10))
+    session.flush()
     expires = (today_in_india() + timedelta(days=180)).isoformat()
     consent = bookkeeper.post(
         f"/api/v1/members/{member.id}/consents",
@@ -161,3 +170,13 @@ def test_a_banks_credit_profile_names_her_state_once_she_is_read(connection, wor
     sql, tables = unscoped[0]
     assert tables == {"members"} and "FROM members WHERE members.id = " in " ".join(sql.split())
     assert log.scoped > 10
+
+
+def test_in_state_reads_by_id_in_that_state_only(session):
+    """`in_state` on a load by id: a Jharkhand member is not found in Odisha, and is in
+    Jharkhand (read again, not taken from the session)."""
+    member_id = make_federation(session, state_code="JH").members[0].id
+    session.flush()
+    session.expunge_all()
+    assert session.get(Member, member_id, options=[in_state(Member, "OD")]) is None
+    assert session.get(Member, member_id, options=[in_state(Member, "JH")]) is not None
