@@ -24,6 +24,7 @@ from app.services.lending.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.lending.loan_months import loan_months
 from app.services.lending.savings import savings_account
 from app.services.shared.clock import INDIA
+from app.services.shared.scoped_state import in_state
 from models import overdue
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
@@ -276,12 +277,10 @@ def _member_count(session: Session, shg: Institution) -> int:
 def shg_of(session: Session, member: Member) -> Institution:
     """Her SHG, read by its state as well as its id: a bank's request spans states, so its
     session names none (app/state_scope.py), and this statement then goes to her state's rows
-    only (docs/scaling.md)."""
-    return session.scalars(
-        select(Institution).where(
-            Institution.id == member.shg_id, Institution.state_code == member.state_code
-        )
-    ).one()
+    only (docs/scaling.md). One the session holds is taken from it, as `Session.get` does."""
+    return session.get_one(
+        Institution, member.shg_id, options=[in_state(Institution, member.state_code)]
+    )
 
 
 def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) -> ShgStanding:
@@ -289,18 +288,11 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
     # Every statement below names her state, the SHG's and its VO's (no transaction, nor
     # federation, spans two states: DOMAIN.md).
     state = shg.state_code
-    vo = (
-        session.scalar(
-            select(Institution).where(
-                Institution.id == shg.parent_id, Institution.state_code == state
-            )
-        )
-        if shg.parent_id
-        else None
-    )
+    in_its_state = [in_state(Institution, state)]
+    vo = session.get(Institution, shg.parent_id, options=in_its_state) if shg.parent_id else None
     members = _member_count(session, shg)
-    in_state = MemberLoan.state_code == state
-    standing = standing_where(session, (MemberLoan.shg_id == shg.id) & in_state, as_of)
+    its_loans = MemberLoan.state_code == state
+    standing = standing_where(session, (MemberLoan.shg_id == shg.id) & its_loans, as_of)
     running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
     lent_out = sum(outstanding for outstanding, _ in standing.values() if outstanding > 0)
     book = shg.book
@@ -327,7 +319,7 @@ def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) 
             Institution.kind == "shg",
         )
         vo_shgs = session.scalar(select(func.count()).select_from(under.subquery())) or 0
-        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under) & in_state, as_of)
+        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under) & its_loans, as_of)
     vo_running = [dpd for outstanding, dpd in vo_standing.values() if outstanding > 0]
     return ShgStanding(
         shg.name,
