@@ -5,17 +5,23 @@ Method: a `before_cursor_execute` listener on the test's connection logs every s
 representative API requests send (a bookkeeper reading books, statements and reports, and
 recording a consent; a bank reading a consented credit profile); tests/state_scope.py says
 whether each one on a distributed table names a state. ORM statements of a request scoped to
-one state get `state_code = :state` from app/state_scope.py; what is still sent without it
-(Core statements, relationship loads, the token check, tables not yet carrying the column, a
-bank's requests, which span states) is listed by table in `UNSCOPED_TODAY`: the test fails if
-another table joins them (a new unscoped path), and if one leaves (strike it off). With
-BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out for review.
+one state get `state_code = :state` from app/state_scope.py; a bank's session spans states and
+gets none, so the credit profile's services name her state themselves once she is read. What
+is still sent without it is listed by table in `UNSCOPED_TODAY`, and is two statements' worth:
+
+- institutions: the token check, `api_tokens` joined to `institutions` by id (one a request).
+  The token row does not carry its institution's state yet; that is a schema change.
+- members: the credit profile's first read of the member, by id. A bank's URL names only her
+  id, so nothing can name her state before she is read; every later statement names hers.
+
+The test fails if another table joins them (a new unscoped path), and if one leaves (strike it
+off). With BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out for review.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,21 +29,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.federation import banks
+from app.services.lending import loans
 from app.services.shared.clock import today_in_india
+from app.services.shared.scoped_state import in_state
 from app.state_scope import STATE_KEY, install
 from models import Member, Role
-from tests.factories import ADMIN, ApiCaller, make_federation, token
+from models.schedule import Frequency, LoanTerms, Method, RateBasis
+from tests.factories import ADMIN, ApiCaller, make_federation, token, transfer
 from tests.state_scope import StatementLog, is_scoped, logging_statements
 
 # Read without state_code by the requests below (see the module's docstring).
-UNSCOPED_TODAY = {
-    "accounts",
-    "books",
-    "institutions",
-    "journal_entries",
-    "members",
-    "postings",
-}
+UNSCOPED_TODAY = {"institutions", "members"}
 
 
 def test_the_check_tells_scoped_from_unscoped():
@@ -118,8 +120,8 @@ def test_a_bookkeepers_ledger_requests_name_their_state(connection, session, wor
     """A bookkeeper reading her books and posting entries, one and a batch, names the state in
     every statement on the ledger's tables: the ORM's through app/state_scope.py, and the
     posting path's Core statements (entries and postings written, books' heads and accounts'
-    balances moved) and relationship loads (a member's accounts) themselves. The tables stay in
-    UNSCOPED_TODAY for a bank's credit profile, which spans states."""
+    balances moved) and relationship loads (a member's accounts) themselves. `members` stays in
+    UNSCOPED_TODAY for a bank's first read of a member, by the id in its URL."""
     fed, _bank, bookkeeper, _partner, book_id, member, account = world
     revolving_fund = fed.account(session, fed.shg, "revolving_fund")
     entry = {
@@ -140,3 +142,41 @@ def test_a_bookkeepers_ledger_requests_name_their_state(connection, session, wor
         assert batch.status_code == 200, batch.json
     assert log.scoped > 0
     assert sorted(log.unscoped_tables() & LEDGER) == []
+
+
+def test_a_banks_credit_profile_names_her_state_once_she_is_read(connection, session, world):
+    """A bank spans states, so its session names none; the credit profile reads the member by
+    id (all its URL has), then names her state in every statement: her loan (its account,
+    schedule, repayments, write-offs, reversal), her savings and their postings, her SHG, its
+    VO and district, its members, books, cash and bank, and the VO's SHGs."""
+    fed, bank, bookkeeper, partner, book_id, member, cash = world
+    revolving_fund = fed.account(session, fed.shg, "revolving_fund")
+    transfer(session, book_id, cash.id, revolving_fund.id, 50_000_00, date(2025, 12, 1))
+    terms = LoanTerms(12_000_00, 0, RateBasis.PER_MONTH, Method.FLAT, 12, Frequency.MONTHLY)
+    lent = loans.disburse_loan(session, ADMIN, loans.NewLoan(member.id, terms, date(2026, 1, 10)))
+    loans.repay_loan(session, ADMIN, lent.id, 1_000_00, date(2026, 2, 10))
+    session.flush()
+    expires = (today_in_india() + timedelta(days=180)).isoformat()
+    consent = bookkeeper.post(
+        f"/api/v1/members/{member.id}/consents",
+        {"bank_id": bank.id, "purpose": "individual_loan", "expires_on": expires},
+    )
+    assert consent.status_code == 201, consent.json
+    with logging_statements(connection) as log:
+        profile = partner.get(f"/api/v1/bank/members/{member.id}/credit-profile")
+        assert profile.status_code == 200, profile.json
+    unscoped = [(sql, tables) for sql, tables in log.unscoped if "api_tokens" not in sql]
+    assert len(unscoped) == 1, unscoped
+    sql, tables = unscoped[0]
+    assert tables == {"members"} and "FROM members WHERE members.id = " in " ".join(sql.split())
+    assert log.scoped > 10
+
+
+def test_in_state_reads_by_id_in_that_state_only(session):
+    """`in_state` on a load by id: a Jharkhand member is not found in Odisha, and is in
+    Jharkhand (read again, not taken from the session)."""
+    member_id = make_federation(session, state_code="JH").members[0].id
+    session.flush()
+    session.expunge_all()
+    assert session.get(Member, member_id, options=[in_state(Member, "OD")]) is None
+    assert session.get(Member, member_id, options=[in_state(Member, "JH")]) is not None

@@ -85,7 +85,9 @@ def district_code(session: Session, shg: Institution) -> str | None:
     ids = [int(part) for part in shg.path.strip("/").split("/")]
     district = session.scalar(
         select(Institution).where(
-            Institution.id.in_(ids), Institution.kind == InstitutionKind.DISTRICT.value
+            Institution.id.in_(ids),
+            Institution.state_code == shg.state_code,
+            Institution.kind == InstitutionKind.DISTRICT.value,
         )
     )
     return district.code if district else None

@@ -198,10 +198,11 @@ def funds_of(session: Session, parties: Parties, as_of: date) -> dict[Key, FundU
 
 
 def cash_and_bank(
-    session: Session, parties: Parties, as_of: date
+    session: Session, parties: Parties, as_of: date, state_code: str | None = None
 ) -> dict[int, tuple[int, date | None, date | None]]:
-    """Per institution: cash and bank held, the last payment out, the first money in."""
-    rows = session.execute(
+    """Per institution: cash and bank held, the last payment out, the first money in; with
+    `state_code` (the parties' state, when one), the statement names it on every table."""
+    query = (
         select(
             Book.institution_id,
             func.sum(Posting.delta_paise),
@@ -216,7 +217,14 @@ def cash_and_bank(
             Posting.value_date <= as_of,
         )
         .group_by(Book.institution_id)
-    ).all()
+    )
+    if state_code is not None:
+        query = query.where(
+            Posting.state_code == state_code,
+            Account.state_code == state_code,
+            Book.state_code == state_code,
+        )
+    rows = session.execute(query).all()
     return {i: (int(held or 0), last_out, first_in) for i, held, last_out, first_in in rows}
 
 

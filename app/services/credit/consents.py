@@ -17,7 +17,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.services.credit.credit_history import CreditHistory, credit_history
+from app.services.credit.credit_history import CreditHistory, credit_history, shg_of
 from app.services.credit.readiness import Readiness, readiness
 from app.services.federation.members import readable_member, writable_member
 from app.services.shared.clock import today_in_india
@@ -191,10 +191,11 @@ def mask(session: Session, member: Member) -> MaskedIdentity:
     name = " ".join([parts[0], *(f"{p[0]}." for p in parts[1:])]) if parts else ""
     code = member.member_code
     masked_code = f"{'*' * max(len(code) - 4, 0)}{code[-4:]}" if code else None
-    shg = session.get_one(Institution, member.shg_id)
+    shg = shg_of(session, member)
     district = session.scalar(
         select(Institution.name).where(
             Institution.kind == "district",
+            Institution.state_code == shg.state_code,
             Institution.id.in_([int(p) for p in shg.path.strip("/").split("/")]),
         )
     )
@@ -211,8 +212,12 @@ def credit_profile(
     """Her profile for a bank with her consent; the day's first pull is recorded as an
     enquiry."""
     today = today or today_in_india()
+    # The one statement that cannot name her state (a bank's URL has only her id). Held here,
+    # she stays in the session (its map of objects is weak), so the consent check finds her
+    # without reading her again, and every later statement names her state.
+    member = session.get(Member, member_id)
     consent = active_consent(session, who, member_id, today)
-    member = session.get_one(Member, member_id)
+    assert member is not None  # active_consent has raised NotFound otherwise
     _record_enquiry(session, who, consent, today)
     history = credit_history(session, member, as_of or today, consent.data_months)
     return CreditProfile(

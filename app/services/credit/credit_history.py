@@ -24,6 +24,7 @@ from app.services.lending.livelihood import LakhpatiStatus, lakhpati_status
 from app.services.lending.loan_months import loan_months
 from app.services.lending.savings import savings_account
 from app.services.shared.clock import INDIA
+from app.services.shared.scoped_state import in_state
 from models import overdue
 from models.credit import CreditEnquiry
 from models.institutions import Bank, Institution, Member
@@ -179,6 +180,7 @@ def _savings(session: Session, member: Member, as_of: date, months: list[date]) 
     deposits = session.scalars(
         select(Posting.value_date).where(
             Posting.account_id == account.id,
+            Posting.state_code == member.state_code,
             Posting.delta_paise < 0,  # a credit to her savings: money saved
             Posting.value_date <= as_of,
             Posting.value_date > months[0].replace(day=1) - timedelta(days=1),
@@ -187,7 +189,9 @@ def _savings(session: Session, member: Member, as_of: date, months: list[date]) 
     balance = -int(
         session.scalar(
             select(func.coalesce(func.sum(Posting.delta_paise), 0)).where(
-                Posting.account_id == account.id, Posting.value_date <= as_of
+                Posting.account_id == account.id,
+                Posting.state_code == member.state_code,
+                Posting.value_date <= as_of,
             )
         )
         or 0
@@ -243,16 +247,18 @@ def _attendance(session: Session, member: Member, as_of: date) -> Attendance:
     return Attendance(meetings, present)
 
 
-def _group_saving(session: Session, shg_id: int, as_of: date) -> tuple[int, int]:
+def _group_saving(session: Session, shg: Institution, as_of: date) -> tuple[int, int]:
     """(member-months with a deposit, member-months) over the last 12 months."""
     since = month_ends(as_of, 12)[0].replace(day=1)
     year, month = extract("year", Posting.value_date), extract("month", Posting.value_date)
+    state = shg.state_code
     saved = session.execute(
         select(Account.member_id, year, month)
-        .join(Posting, Posting.account_id == Account.id)
-        .join(Member, Member.id == Account.member_id)
+        .join(Posting, (Posting.account_id == Account.id) & (Posting.state_code == state))
+        .join(Member, (Member.id == Account.member_id) & (Member.state_code == state))
         .where(
-            Member.shg_id == shg_id,
+            Member.shg_id == shg.id,
+            Account.state_code == state,
             Account.normal_side == "C",  # her savings, not her loans
             Posting.delta_paise < 0,
             Posting.value_date >= since,
@@ -260,40 +266,60 @@ def _group_saving(session: Session, shg_id: int, as_of: date) -> tuple[int, int]
         )
         .group_by(Account.member_id, year, month)
     ).all()
-    active = session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg_id))
-    return len(saved), 12 * int(active or 0)
+    return len(saved), 12 * _member_count(session, shg)
+
+
+def _member_count(session: Session, shg: Institution) -> int:
+    in_shg = (Member.shg_id == shg.id) & (Member.state_code == shg.state_code)
+    return session.scalar(select(func.count()).select_from(Member).where(in_shg)) or 0
+
+
+def shg_of(session: Session, member: Member) -> Institution:
+    """Her SHG, read by its state as well as its id: a bank's request spans states, so its
+    session names none (app/state_scope.py), and this statement then goes to her state's rows
+    only (docs/scaling.md). One the session holds is taken from it, as `Session.get` does."""
+    return session.get_one(
+        Institution, member.shg_id, options=[in_state(Institution, member.state_code)]
+    )
 
 
 def _shg(session: Session, member: Member, as_of: date, attendance: Attendance) -> ShgStanding:
-    shg = session.get_one(Institution, member.shg_id)
-    vo = session.get(Institution, shg.parent_id) if shg.parent_id else None
-    members = (
-        session.scalar(select(func.count()).select_from(Member).where(Member.shg_id == shg.id)) or 0
-    )
-    in_state = MemberLoan.state_code == shg.state_code
-    standing = standing_where(session, (MemberLoan.shg_id == shg.id) & in_state, as_of)
+    shg = shg_of(session, member)
+    # Every statement below names her state, the SHG's and its VO's (no transaction, nor
+    # federation, spans two states: DOMAIN.md).
+    state = shg.state_code
+    in_its_state = [in_state(Institution, state)]
+    vo = session.get(Institution, shg.parent_id, options=in_its_state) if shg.parent_id else None
+    members = _member_count(session, shg)
+    its_loans = MemberLoan.state_code == state
+    standing = standing_where(session, (MemberLoan.shg_id == shg.id) & its_loans, as_of)
     running = [dpd for outstanding, dpd in standing.values() if outstanding > 0]
     lent_out = sum(outstanding for outstanding, _ in standing.values() if outstanding > 0)
     book = shg.book
     last_entry = (
         session.scalar(
             select(func.max(JournalEntry.value_date)).where(
-                JournalEntry.book_id == book.id, JournalEntry.value_date <= as_of
+                JournalEntry.book_id == book.id,
+                JournalEntry.state_code == state,
+                JournalEntry.value_date <= as_of,
             )
         )
         if book is not None
         else None
     )
-    held = cash_and_bank(session, one_institution(shg.id), as_of).get(shg.id, (0, None, None))[0]
-    saved, member_months = _group_saving(session, shg.id, as_of)
+    cash = cash_and_bank(session, one_institution(shg.id), as_of, state)
+    held = cash.get(shg.id, (0, None, None))[0]
+    saved, member_months = _group_saving(session, shg, as_of)
     vo_standing: dict[int, tuple[int, int]] = {}
     vo_shgs = 0
     if vo is not None:
         under = select(Institution.id).where(
-            Institution.path.startswith(vo.path, autoescape=True), Institution.kind == "shg"
+            Institution.path.startswith(vo.path, autoescape=True),
+            Institution.state_code == state,
+            Institution.kind == "shg",
         )
         vo_shgs = session.scalar(select(func.count()).select_from(under.subquery())) or 0
-        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under) & in_state, as_of)
+        vo_standing = standing_where(session, MemberLoan.shg_id.in_(under) & its_loans, as_of)
     vo_running = [dpd for outstanding, dpd in vo_standing.values() if outstanding > 0]
     return ShgStanding(
         shg.name,

@@ -23,13 +23,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.services.capital import subvention
-from app.services.credit.credit_history import CreditHistory
+from app.services.credit.credit_history import CreditHistory, shg_of
 from app.services.shared.errors import DomainError
 from app.services.shared.model_store import active_model
 from models.base import utcnow
 from models.capital import Facility
 from models.credit import CreditScore
-from models.institutions import Institution
 from models.loans import LoanInstalment
 from models.money import format_inr
 from scoring import expert
@@ -154,7 +153,11 @@ def instalments_due(session: Session, history: CreditHistory) -> int:
         session.scalar(
             select(func.count())
             .select_from(LoanInstalment)
-            .where(LoanInstalment.loan_id.in_(loan_ids), LoanInstalment.due_on <= history.as_of)
+            .where(
+                LoanInstalment.loan_id.in_(loan_ids),
+                LoanInstalment.state_code == history.member.state_code,
+                LoanInstalment.due_on <= history.as_of,
+            )
         )
         or 0
     )
@@ -196,7 +199,7 @@ def _suggested_loan(history: CreditHistory, score: int | None) -> tuple[int, str
 
 
 def _subvention(session: Session, history: CreditHistory) -> list[str]:
-    shg = session.get_one(Institution, history.member.shg_id)
+    shg = shg_of(session, history.member)
     loans = session.scalars(
         select(Facility).where(
             Facility.borrower_id == shg.id,

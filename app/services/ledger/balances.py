@@ -30,10 +30,15 @@ def _sign(account: Account) -> int:
 
 
 def _posting_scope(account: Account) -> ColumnElement[bool]:
+    # The account's state named: its postings are in its book, and a bank's request, which
+    # spans states, gets no state from its session (app/state_scope.py).
+    state = account.state_code
     if account.postable:
-        return Posting.account_id == account.id
-    children = select(Account.id).where(Account.parent_id == account.id)
-    return Posting.account_id.in_(children)
+        return (Posting.account_id == account.id) & (Posting.state_code == state)
+    children = select(Account.id).where(
+        Account.parent_id == account.id, Account.state_code == state
+    )
+    return Posting.account_id.in_(children) & (Posting.state_code == state)
 
 
 def _sum(session: Session, account: Account, *conditions: ColumnElement[bool]) -> int:

@@ -32,10 +32,15 @@ class EntryView:
 _REVERSAL = aliased(JournalEntry, name="reversal")
 
 
-def reversed_clause(entry_id: object) -> object:
+def reversed_clause(entry_id: object, state_code: object = None) -> object:
     """Whether the entry has been reversed. Uses its own alias of the journal so that it never
-    correlates with a journal the outer query joins."""
-    return exists().where(_REVERSAL.reverses_entry_id == entry_id)
+    correlates with a journal the outer query joins. With `state_code` (a value, or the outer
+    row's column), the reversal is looked for in that state only: a reversal is in its entry's
+    book, and so its state."""
+    reversal = _REVERSAL.reverses_entry_id == entry_id
+    if state_code is not None:
+        reversal = reversal & (_REVERSAL.state_code == state_code)
+    return exists().where(reversal)
 
 
 def book_path(session: Session, book_id: int) -> str | None:

@@ -80,7 +80,7 @@ def movements(
     query = select(FacilityMovement).where(
         FacilityMovement.facility_id == facility.id,
         FacilityMovement.state_code == facility.state_code,
-        ~reversed_clause(FacilityMovement.entry_id),
+        ~reversed_clause(FacilityMovement.entry_id, facility.state_code),
     )
     if through is not None:
         query = query.where(FacilityMovement.value_date <= through)

@@ -29,6 +29,7 @@ from app.services.lending.arrears import days_past_due
 from app.services.lending.loan_funding import funding_facility
 from app.services.shared.errors import Conflict, Invalid, NotFound, renamed
 from app.services.shared.principal import Principal
+from app.services.shared.scoped_state import in_state
 from models.institutions import Member
 from models.interest import InterestBasis, InterestTerms
 from models.ledger import Account, JournalEntry, Side
@@ -206,7 +207,7 @@ def schedule_of(session: Session, loan: MemberLoan) -> list[LoanInstalment]:
     return list(
         session.scalars(
             select(LoanInstalment)
-            .where(LoanInstalment.loan_id == loan.id)
+            .where(LoanInstalment.loan_id == loan.id, LoanInstalment.state_code == loan.state_code)
             .order_by(LoanInstalment.number)
         )
     )
@@ -215,8 +216,11 @@ def schedule_of(session: Session, loan: MemberLoan) -> list[LoanInstalment]:
 def active_repayments(
     session: Session, loan: MemberLoan, through: date | None = None
 ) -> list[LoanRepayment]:
+    # The loan's state named (a bank's request spans states and its session names none).
     query = select(LoanRepayment).where(
-        LoanRepayment.loan_id == loan.id, ~reversed_clause(LoanRepayment.entry_id)
+        LoanRepayment.loan_id == loan.id,
+        LoanRepayment.state_code == loan.state_code,
+        ~reversed_clause(LoanRepayment.entry_id, loan.state_code),
     )
     if through is not None:
         query = query.where(LoanRepayment.value_date <= through)
@@ -226,7 +230,9 @@ def active_repayments(
 
 
 def is_cancelled(session: Session, loan: MemberLoan) -> bool:
-    return bool(session.scalar(select(reversed_clause(loan.disbursement_entry_id))))
+    return bool(
+        session.scalar(select(reversed_clause(loan.disbursement_entry_id, loan.state_code)))
+    )
 
 
 def interest_terms(loan: MemberLoan, basis: InterestBasis | None = None) -> InterestTerms:
@@ -291,7 +297,9 @@ def compute_dues(
 
 def dues(session: Session, loan: MemberLoan, as_of: date) -> Dues:
     """What she owes on `as_of`: principal outstanding, interest and penalty due."""
-    outstanding = balance_as_of(session, session.get_one(Account, loan.account_id), as_of)
+    in_its_state = [in_state(Account, loan.state_code)]
+    account = session.get_one(Account, loan.account_id, options=in_its_state)
+    outstanding = balance_as_of(session, account, as_of)
     scheduled = sum(i.interest_paise for i in schedule_of(session, loan) if i.due_on <= as_of)
     paid = Paid.of(active_repayments(session, loan, as_of))
     return compute_dues(loan, as_of, outstanding, paid, scheduled)
@@ -325,7 +333,9 @@ def _status(session: Session, loan: MemberLoan, outstanding: int, interest: int)
 def active_write_off(session: Session, loan: MemberLoan) -> LoanWriteOff | None:
     return session.scalar(
         select(LoanWriteOff).where(
-            LoanWriteOff.loan_id == loan.id, ~reversed_clause(LoanWriteOff.entry_id)
+            LoanWriteOff.loan_id == loan.id,
+            LoanWriteOff.state_code == loan.state_code,
+            ~reversed_clause(LoanWriteOff.entry_id, loan.state_code),
         )
     )
 

@@ -43,21 +43,27 @@ _CONTROL = aliased(Account, name="control")  # built once: see journal.reversed_
 
 def savings_account(session: Session, member: Member) -> Account:
     """The member's savings sub-account, under the members' savings control account."""
-    return savings_accounts(session, [member.id])[member.id]
+    return savings_accounts(session, [member.id], member.state_code)[member.id]
 
 
-def savings_accounts(session: Session, member_ids: list[int]) -> dict[int, Account]:
-    """Each member's savings sub-account, in one query.
+def savings_accounts(
+    session: Session, member_ids: list[int], state_code: str | None = None
+) -> dict[int, Account]:
+    """Each member's savings sub-account, in one query; with `state_code` (the members'
+    state), the statement names it on both accounts it reads.
 
     Raises:
         NotFound: a member has none (every member gets one on joining, so this is a bug).
     """
-    rows = session.scalars(
+    query = (
         select(Account)
         .join(_CONTROL, Account.parent_id == _CONTROL.id)
         .where(among(session, Account.member_id, member_ids), _CONTROL.role == "member_savings")
         .order_by(Account.id.desc())
     )
+    if state_code is not None:
+        query = query.where(Account.state_code == state_code, _CONTROL.state_code == state_code)
+    rows = session.scalars(query)
     found = {account.member_id: account for account in rows if account.member_id is not None}
     missing = [m for m in member_ids if m not in found]
     if missing:
