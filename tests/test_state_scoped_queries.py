@@ -7,12 +7,12 @@ recording a consent; a bank reading a consented credit profile); tests/state_sco
 whether each one on a distributed table names a state. ORM statements of a request scoped to
 one state get `state_code = :state` from app/state_scope.py; a bank's session spans states and
 gets none, so the credit profile's services name her state themselves once she is read. What
-is still sent without it is listed by table in `UNSCOPED_TODAY`, and is two statements' worth:
+is still sent without it is listed by table in `UNSCOPED_TODAY`, and is one statement:
 
-- institutions: the token check, `api_tokens` joined to `institutions` by id (one a request).
-  The token row does not carry its institution's state yet; that is a schema change.
 - members: the credit profile's first read of the member, by id. A bank's URL names only her
   id, so nothing can name her state before she is read; every later statement names hers.
+
+(The token check names its scope's state since migration 0035: `api_tokens.scope_state`.)
 
 The test fails if another table joins them (a new unscoped path), and if one leaves (strike it
 off). With BAHI_STATE_SCOPE_LOG=<file>, the unscoped statements are written out for review.
@@ -39,7 +39,7 @@ from tests.factories import ADMIN, ApiCaller, make_federation, token, transfer
 from tests.state_scope import StatementLog, is_scoped, logging_statements
 
 # Read without state_code by the requests below (see the module's docstring).
-UNSCOPED_TODAY = {"institutions", "members"}
+UNSCOPED_TODAY = {"members"}
 
 
 def test_the_check_tells_scoped_from_unscoped():
