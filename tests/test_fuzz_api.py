@@ -22,7 +22,7 @@ from app.services.shared.clock import today_in_india
 from models import Role
 from tests.factories import ADMIN, make_federation, token, transfer
 
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 4
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
