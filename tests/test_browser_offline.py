@@ -84,9 +84,26 @@ def _sign_in_with(browser, key: tuple[str, str]) -> None:
     from selenium.webdriver.common.by import By
 
     mobile, password = key
-    browser.find_element(By.NAME, "mobile").send_keys(mobile)
-    browser.find_element(By.NAME, "password").send_keys(password)
+    _type_into(browser, By.NAME, "mobile", mobile)
+    _type_into(browser, By.NAME, "password", password)
     _submit(browser, "main button[type=submit]")
+
+
+def _type_into(browser, by: str, name: str, text: str) -> None:
+    """Type into a field of the page once it has settled. Found once in CI: the field found
+    was gone from the document by the time keys were sent (the page still being replaced
+    after `get`), so the field is found again and typed afresh, a few times at most."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    for attempt in range(3):
+        try:
+            field = browser.find_element(by, name)
+            field.clear()
+            field.send_keys(text)
+            return
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2:
+                raise
 
 
 def _open_register(browser, service) -> str:
