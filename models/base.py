@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, ForeignKeyConstraint, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -52,3 +52,9 @@ class Base(DeclarativeBase):
 def one_of(column: str, values: tuple[str, ...]) -> str:
     """A CHECK constraint's text: the column holds one of the values."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def state_key(column: str, parent: str) -> ForeignKeyConstraint:
+    """`column` refers to `parent`'s row by (id, state_code): a row is in its parent's state,
+    and on a deployment distributed by state the reference stays on one node (issue 18)."""
+    return ForeignKeyConstraint([column, "state_code"], [f"{parent}.id", f"{parent}.state_code"])

@@ -21,7 +21,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 
 SOURCES = ("api", "cli", "schedule")
 MEMBER_OUTCOMES = ("reported", "rejected")
@@ -81,10 +80,8 @@ class BureauFileMember(Base):
         CheckConstraint(one_of("outcome", MEMBER_OUTCOMES), name="outcome"),
         CheckConstraint("(outcome = 'rejected') = (missing IS NOT NULL)", name="missing"),
         CheckConstraint("accounts > 0 AND outstanding_paise >= 0", name="figures"),
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("member_id", "members"),
+        state_key("shg_id", "institutions"),
         Index("ix_bureau_file_members_member", "member_id", "file_id"),
     )
 
@@ -105,11 +102,7 @@ class BureauFileShg(Base):
     funded by the bank's loans, against what was reported, and why they differ."""
 
     __tablename__ = "bureau_file_shgs"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
-    )
+    __table_args__ = (state_key("shg_id", "institutions"),)
 
     file_id: Mapped[int] = mapped_column(ForeignKey("bureau_files.id"), primary_key=True)
     shg_id: Mapped[int] = mapped_column(BigId, primary_key=True)

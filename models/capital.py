@@ -27,7 +27,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -36,18 +35,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 from models.money import parse_rupees
 
 GRANT_FUNDS = ("revolving_fund", "startup_fund", "cif_corpus", "vrf_corpus", "other_grants")
 FACILITY_FUNDS = ("cif", "vrf", "bank")
 FACILITY_KINDS = ("term", "cash_credit")
 MOVEMENT_KINDS = ("draw", "repay", "interest", "incentive")
-
-# Composite foreign keys' targets: a row names its parent with the parent's state (issue 18).
-_INSTITUTION = ["institutions.id", "institutions.state_code"]
-_ENTRY = ["journal_entries.id", "journal_entries.state_code"]
-_FACILITY = ["facilities.id", "facilities.state_code"]
 
 
 class Grant(Base):
@@ -58,9 +52,9 @@ class Grant(Base):
         CheckConstraint(one_of("fund", GRANT_FUNDS), name="fund"),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint("giver_id IS NULL OR giver_id <> receiver_id", name="not_to_itself"),
-        ForeignKeyConstraint(["giver_id", "state_code"], _INSTITUTION),
-        ForeignKeyConstraint(["receiver_id", "state_code"], _INSTITUTION),
-        ForeignKeyConstraint(["entry_id", "state_code"], _ENTRY),
+        state_key("giver_id", "institutions"),
+        state_key("receiver_id", "institutions"),
+        state_key("entry_id", "journal_entries"),
         Index("ix_grants_receiver", "receiver_id", "fund"),
         Index("ix_grants_giver", "giver_id", "fund"),
     )
@@ -87,8 +81,8 @@ class Facility(Base):
     __tablename__ = "facilities"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(["borrower_id", "state_code"], _INSTITUTION),
-        ForeignKeyConstraint(["lender_id", "state_code"], _INSTITUTION),
+        state_key("borrower_id", "institutions"),
+        state_key("lender_id", "institutions"),
         CheckConstraint(one_of("fund", FACILITY_FUNDS), name="fund"),
         CheckConstraint(one_of("kind", FACILITY_KINDS), name="kind"),
         CheckConstraint(
@@ -148,7 +142,7 @@ class Facility(Base):
 class FacilityInstalment(Base):
     __tablename__ = "facility_instalments"
     __table_args__ = (
-        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
+        state_key("facility_id", "facilities"),
         CheckConstraint("principal_paise >= 0 AND interest_paise >= 0", name="amounts"),
     )
 
@@ -166,8 +160,8 @@ class FacilityMovement(Base):
 
     __tablename__ = "facility_movements"
     __table_args__ = (
-        ForeignKeyConstraint(["entry_id", "state_code"], _ENTRY),
-        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
+        state_key("entry_id", "journal_entries"),
+        state_key("facility_id", "facilities"),
         CheckConstraint(one_of("kind", MOVEMENT_KINDS), name="kind"),
         CheckConstraint(
             "principal_paise >= 0 AND interest_paise >= 0 AND interest_unpaid_paise >= 0"
@@ -200,7 +194,7 @@ class DrawingPower(Base):
 
     __tablename__ = "drawing_powers"
     __table_args__ = (
-        ForeignKeyConstraint(["facility_id", "state_code"], _FACILITY),
+        state_key("facility_id", "facilities"),
         CheckConstraint("amount_paise >= 0", name="amount_not_negative"),
     )
 

@@ -22,7 +22,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -33,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 
 PURPOSES = {
     "individual_loan": "Appraisal of an individual loan application",
@@ -52,7 +51,7 @@ class Consent(Base):
         CheckConstraint("data_months BETWEEN 1 AND 36", name="data_months"),
         CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revocation"),
         UniqueConstraint("id", "state_code"),  # what an enquiry's composite key refers to
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        state_key("member_id", "members"),
         Index("ix_consents_bank", "bank_id", "member_id"),
         Index("ix_consents_member", "member_id", "id"),
     )
@@ -85,8 +84,8 @@ class CreditEnquiry(Base):
 
     __tablename__ = "credit_enquiries"
     __table_args__ = (
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
-        ForeignKeyConstraint(["consent_id", "state_code"], ["consents.id", "consents.state_code"]),
+        state_key("member_id", "members"),
+        state_key("consent_id", "consents"),
         Index("ix_credit_enquiries_member", "member_id", "id"),
         # One enquiry per bank, member, consent and day, even when two views race. The state
         # changes nothing (a member is in one state); a unique index of a distributed table
@@ -120,7 +119,7 @@ class CreditScore(Base):
 
     __tablename__ = "credit_scores"
     __table_args__ = (
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        state_key("member_id", "members"),
         CheckConstraint("score IS NULL OR score BETWEEN 300 AND 900", name="range"),
         Index("ix_credit_scores_member", "member_id", "id"),
     )
@@ -176,11 +175,8 @@ class LivelihoodIncome(Base):
         CheckConstraint("income_paise >= 0", name="income"),
         UniqueConstraint("id", "state_code"),  # what a replacement's composite key refers to
         UniqueConstraint("replaces_id", "state_code"),  # a record is replaced once
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
-        ForeignKeyConstraint(
-            ["replaces_id", "state_code"],
-            ["livelihood_incomes.id", "livelihood_incomes.state_code"],
-        ),
+        state_key("member_id", "members"),
+        state_key("replaces_id", "livelihood_incomes"),
         Index("ix_livelihood_incomes_member", "member_id", "period_end"),
     )
 

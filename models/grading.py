@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 
 # The common scale (DOMAIN.md): A above 85, B 75-85, C below 75. A state using other
 # letters changes this list, its migration and the rule file together.
@@ -27,9 +27,7 @@ GRADES = ("A", "B", "C")
 class ShgGrading(Base):
     __tablename__ = "shg_gradings"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("shg_id", "institutions"),
         CheckConstraint(one_of("grade", GRADES), name="grade"),
         CheckConstraint("score IS NULL OR score BETWEEN 0 AND 100", name="score"),
         Index("ix_shg_gradings_shg", "shg_id", "graded_on"),

@@ -30,7 +30,6 @@ from sqlalchemy import (
     Date,
     Float,  # not money: the scheduler's timestamps (below)
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -43,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 from models.institutions import Audited
 
 IDLE_LEVELS = ("shg", "vo", "clf")
@@ -151,9 +150,7 @@ class IdleFlag(Base):
     __tablename__ = "idle_flags"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(
-            ["institution_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("institution_id", "institutions"),
         CheckConstraint(one_of("fund", IDLE_FUNDS), name="fund"),
         CheckConstraint(one_of("status", FLAG_STATUSES), name="status"),
         # One episode going on per institution, fund and rule (the state in the key because a
@@ -198,9 +195,7 @@ class IdleObservation(Base):
     """What one run saw of one flag: the run's export is these rows."""
 
     __tablename__ = "idle_observations"
-    __table_args__ = (
-        ForeignKeyConstraint(["flag_id", "state_code"], ["idle_flags.id", "idle_flags.state_code"]),
-    )
+    __table_args__ = (state_key("flag_id", "idle_flags"),)
 
     run_id: Mapped[int] = mapped_column(ForeignKey("audit_runs.id"), primary_key=True)
     flag_id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -216,7 +211,7 @@ class IdleFlagEvent(Base):
 
     __tablename__ = "idle_flag_events"
     __table_args__ = (
-        ForeignKeyConstraint(["flag_id", "state_code"], ["idle_flags.id", "idle_flags.state_code"]),
+        state_key("flag_id", "idle_flags"),
         Index("ix_idle_flag_events_flag", "flag_id", "id"),
     )
 

@@ -14,14 +14,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     String,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, state_key, utcnow
 
 if TYPE_CHECKING:
     from models.ledger import Account, Book
@@ -78,9 +77,7 @@ class Institution(Audited, Base):
     __tablename__ = "institutions"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(
-            ["parent_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("parent_id", "institutions"),
         CheckConstraint(_in("kind", InstitutionKind), name="kind"),
         CheckConstraint(_in("status", Status), name="status"),
         CheckConstraint("(kind = 'state') = (parent_id IS NULL)", name="root_is_state"),
@@ -118,9 +115,7 @@ class Member(Audited, Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("shg_id", "institutions"),
         CheckConstraint(_in("status", Status), name="status"),
         CheckConstraint(
             "social_category IS NULL OR social_category IN"

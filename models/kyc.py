@@ -22,7 +22,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, one_of, utcnow
+from models.base import Base, BigId, UtcDateTime, one_of, state_key, utcnow
 
 GENDERS = ("female", "male", "transgender")
 KEY_PERSON_RELATIONS = ("husband", "father", "mother", "son", "brother", "other")
@@ -44,7 +43,7 @@ class MemberKyc(Base):
     __tablename__ = "member_kyc"
     __table_args__ = (
         UniqueConstraint("member_id", "state_code", "version"),
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        state_key("member_id", "members"),
         CheckConstraint("version >= 1", name="version"),
         CheckConstraint(f"gender IS NULL OR {one_of('gender', GENDERS)}", name="gender"),
         CheckConstraint(

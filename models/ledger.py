@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, state_key, utcnow
 
 
 class AccountType(StrEnum):
@@ -66,9 +66,7 @@ class Book(Base):
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
         UniqueConstraint("institution_id", "state_code"),
-        ForeignKeyConstraint(
-            ["institution_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("institution_id", "institutions"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -91,9 +89,9 @@ class Account(Base):
         UniqueConstraint("id", "book_id", "state_code"),
         UniqueConstraint("id", "state_code"),
         UniqueConstraint("book_id", "role", "state_code"),
-        ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
-        ForeignKeyConstraint(["parent_id", "state_code"], ["accounts.id", "accounts.state_code"]),
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        state_key("book_id", "books"),
+        state_key("parent_id", "accounts"),
+        state_key("member_id", "members"),
         CheckConstraint("type IN ('asset','liability','fund','income','expense')", name="type"),
         CheckConstraint("normal_side IN ('D','C')", name="normal_side"),
         CheckConstraint("allow_negative OR balance_paise >= 0", name="not_negative"),
@@ -129,9 +127,7 @@ class EntrySet(Base):
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
         UniqueConstraint("reverses_set_id", "state_code"),
-        ForeignKeyConstraint(
-            ["reverses_set_id", "state_code"], ["entry_sets.id", "entry_sets.state_code"]
-        ),
+        state_key("reverses_set_id", "entry_sets"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -149,12 +145,9 @@ class JournalEntry(Base):
         UniqueConstraint("id", "book_id", "state_code"),
         UniqueConstraint("id", "state_code"),
         UniqueConstraint("reverses_entry_id", "state_code"),
-        ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
-        ForeignKeyConstraint(["set_id", "state_code"], ["entry_sets.id", "entry_sets.state_code"]),
-        ForeignKeyConstraint(
-            ["reverses_entry_id", "state_code"],
-            ["journal_entries.id", "journal_entries.state_code"],
-        ),
+        state_key("book_id", "books"),
+        state_key("set_id", "entry_sets"),
+        state_key("reverses_entry_id", "journal_entries"),
         Index("ix_journal_entries_book_date", "book_id", "value_date", "seq"),
     )
 
@@ -223,7 +216,7 @@ class PeriodEvent(Base):
 
     __tablename__ = "period_events"
     __table_args__ = (
-        ForeignKeyConstraint(["book_id", "state_code"], ["books.id", "books.state_code"]),
+        state_key("book_id", "books"),
         CheckConstraint("action IN ('close','reopen')", name="action"),
         Index("ix_period_events_book", "book_id", "id"),
     )

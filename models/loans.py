@@ -15,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, state_key, utcnow
 
 FUND_SOURCES = ("own", "cif", "bank_loan", "vrf")
 DEFAULT_ALLOCATION = "penalty,interest,principal"
@@ -35,18 +34,11 @@ class MemberLoan(Base):
     __table_args__ = (
         UniqueConstraint("id", "state_code"),
         UniqueConstraint("account_id", "state_code"),
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
-        ForeignKeyConstraint(["account_id", "state_code"], ["accounts.id", "accounts.state_code"]),
-        ForeignKeyConstraint(
-            ["disbursement_entry_id", "state_code"],
-            ["journal_entries.id", "journal_entries.state_code"],
-        ),
-        ForeignKeyConstraint(
-            ["facility_id", "state_code"], ["facilities.id", "facilities.state_code"]
-        ),
+        state_key("shg_id", "institutions"),
+        state_key("member_id", "members"),
+        state_key("account_id", "accounts"),
+        state_key("disbursement_entry_id", "journal_entries"),
+        state_key("facility_id", "facilities"),
         CheckConstraint("principal_paise > 0", name="principal_positive"),
         CheckConstraint("rate_bp >= 0", name="rate_not_negative"),
         CheckConstraint("rate_basis IN ('per_month','per_annum')", name="rate_basis"),
@@ -97,9 +89,7 @@ class MemberLoan(Base):
 class LoanInstalment(Base):
     __tablename__ = "loan_instalments"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
-        ),
+        state_key("loan_id", "member_loans"),
         CheckConstraint("principal_paise >= 0 AND interest_paise >= 0", name="amounts"),
         Index("ix_loan_instalments_due", "due_on"),
     )
@@ -127,12 +117,8 @@ class LoanRepayment(Base):
             name="amounts",
         ),
         Index("ix_loan_repayments_loan", "loan_id", "value_date"),
-        ForeignKeyConstraint(
-            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
-        ),
-        ForeignKeyConstraint(
-            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
-        ),
+        state_key("entry_id", "journal_entries"),
+        state_key("loan_id", "member_loans"),
     )
 
     # One meeting's entry can carry repayments of several loans: one row per loan.
@@ -156,12 +142,8 @@ class LoanWriteOff(Base):
     __tablename__ = "loan_write_offs"
     __table_args__ = (
         CheckConstraint("principal_paise > 0", name="principal_positive"),
-        ForeignKeyConstraint(
-            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
-        ),
-        ForeignKeyConstraint(
-            ["loan_id", "state_code"], ["member_loans.id", "member_loans.state_code"]
-        ),
+        state_key("entry_id", "journal_entries"),
+        state_key("loan_id", "member_loans"),
     )
 
     entry_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKeyConstraint, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, state_key, utcnow
 
 
 class Meeting(Base):
@@ -21,9 +21,7 @@ class Meeting(Base):
     __table_args__ = (
         UniqueConstraint("shg_id", "state_code", "meeting_date", "revision"),
         UniqueConstraint("id", "state_code"),
-        ForeignKeyConstraint(
-            ["shg_id", "state_code"], ["institutions.id", "institutions.state_code"]
-        ),
+        state_key("shg_id", "institutions"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -44,8 +42,8 @@ class Meeting(Base):
 class MeetingAttendance(Base):
     __tablename__ = "meeting_attendance"
     __table_args__ = (
-        ForeignKeyConstraint(["meeting_id", "state_code"], ["meetings.id", "meetings.state_code"]),
-        ForeignKeyConstraint(["member_id", "state_code"], ["members.id", "members.state_code"]),
+        state_key("meeting_id", "meetings"),
+        state_key("member_id", "members"),
     )
 
     meeting_id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -57,10 +55,8 @@ class MeetingAttendance(Base):
 class MeetingEntry(Base):
     __tablename__ = "meeting_entries"
     __table_args__ = (
-        ForeignKeyConstraint(["meeting_id", "state_code"], ["meetings.id", "meetings.state_code"]),
-        ForeignKeyConstraint(
-            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
-        ),
+        state_key("meeting_id", "meetings"),
+        state_key("entry_id", "journal_entries"),
     )
 
     meeting_id: Mapped[int] = mapped_column(BigId, primary_key=True)

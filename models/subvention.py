@@ -24,14 +24,13 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    ForeignKeyConstraint,
     Index,
     String,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, UtcDateTime, utcnow
+from models.base import Base, BigId, UtcDateTime, state_key, utcnow
 from models.money import parse_rupees
 
 YEARS = Path(__file__).parent / "subvention_years"
@@ -131,12 +130,8 @@ class SubventionReceipt(Base):
 
     __tablename__ = "subvention_receipts"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["entry_id", "state_code"], ["journal_entries.id", "journal_entries.state_code"]
-        ),
-        ForeignKeyConstraint(
-            ["facility_id", "state_code"], ["facilities.id", "facilities.state_code"]
-        ),
+        state_key("entry_id", "journal_entries"),
+        state_key("facility_id", "facilities"),
         CheckConstraint("amount_paise > 0", name="amount_positive"),
         CheckConstraint("period_start <= period_end", name="period"),
         CheckConstraint("credited_to IN ('loan_account','bank')", name="credited_to"),

@@ -18,6 +18,7 @@ from models import Role
 from models.schedule import Frequency, LoanTerms, Method, RateBasis
 from tests.factories import ADMIN, ApiCaller, bank_ready_federation, token
 from tests.state_scope import logging_statements
+from tests.test_migration_0032 import _bank_loan
 
 LATER = date(2030, 1, 1)
 CAPITAL = frozenset(
@@ -30,19 +31,6 @@ CAPITAL = frozenset(
         "subvention_receipts",
     }
 )
-
-
-def _bank_loan(fed, kind: str, account_number: str) -> bank_loans.NewBankLoan:
-    return bank_loans.NewBankLoan(
-        shg_id=fed.shg.id,
-        branch_id=fed.branch.id,
-        kind=kind,
-        dose=1,
-        sanctioned_on=date(2025, 10, 1),
-        limit_paise=120_000_00,
-        rate_bp=1100,
-        account_number=account_number,
-    )
 
 
 @pytest.fixture
