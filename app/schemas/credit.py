@@ -180,6 +180,7 @@ class EligibilitySchema(Schema):
 class ScorePointsSchema(Schema):
     characteristic = fields.String()
     words = fields.String()
+    # not money: a scorecard characteristic's value, as the model bins it
     value = fields.Float(allow_none=True, metadata={"description": "null: nothing to judge"})
     points = fields.Integer()
 

@@ -247,7 +247,7 @@ def readiness(session: Session, history: CreditHistory, by: str) -> Readiness:
 
         row = pd.DataFrame([{name: values[name] for name in FEATURE_NAMES}], dtype=float)
         score = trained[1].score(row)[0]
-        probability = float(trained[1].probability(row)[0])
+        probability = float(trained[1].probability(row)[0])  # not money: a probability
         named = trained[1].reasons(row)[0]
         reasons = [BY_NAME[name].reason for name in named]
         for_officer = [OfficerReason(BY_NAME[name].officer, None) for name in named]
