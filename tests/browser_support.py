@@ -109,10 +109,44 @@ def _click_through(browser, element) -> None:
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
+def _replaced(error: Exception) -> bool:
+    """Chromium's word for an element of a document that another has just replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    return isinstance(error, StaleElementReferenceException) or (
+        "does not belong to the document" in str(error)
+    )
+
+
 def _submit(browser, selector: str) -> None:
+    """Click the form's button and wait for the next page. Seen in CI: the page was replaced
+    between finding the button and clicking it, so the click never happened; the button is
+    found again then, a few times at most (a click that happened is never repeated)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 
-    _click_through(browser, browser.find_element(By.CSS_SELECTOR, selector))
+    for attempt in range(3):
+        try:
+            _click_through(browser, browser.find_element(By.CSS_SELECTOR, selector))
+            return
+        except WebDriverException as error:
+            if attempt == 2 or not _replaced(error):
+                raise
+
+
+def _type_into(browser, by: str, name: str, text: str) -> None:
+    """Type into a field, found again and typed afresh if the page replaced it meanwhile."""
+    from selenium.common.exceptions import WebDriverException
+
+    for attempt in range(3):
+        try:
+            field = browser.find_element(by, name)
+            field.clear()
+            field.send_keys(text)
+            return
+        except WebDriverException as error:
+            if attempt == 2 or not _replaced(error):
+                raise
 
 
 def _csp_refusals(browser) -> list[str]:
@@ -147,8 +181,8 @@ def _sign_in(browser, base: str, key: tuple[str, str], language: str | None = No
     _no_csp_refusals(browser)
     if language is not None:
         Select(browser.find_element(By.NAME, "language")).select_by_value(language)
-    browser.find_element(By.NAME, "mobile").send_keys(mobile)
-    browser.find_element(By.NAME, "password").send_keys(password)
+    _type_into(browser, By.NAME, "mobile", mobile)
+    _type_into(browser, By.NAME, "password", password)
     _submit(browser, "main button[type=submit]")
 
 

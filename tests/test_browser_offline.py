@@ -30,7 +30,13 @@ from app.demo import DEMO_PEOPLE, load_demo
 from app.services.shared.clock import today_in_india
 from models.institutions import Institution
 from models.meetings import Meeting
-from tests.browser_support import _browser_or_skip, _click_through, _no_csp_refusals, _submit
+from tests.browser_support import (
+    _browser_or_skip,
+    _click_through,
+    _no_csp_refusals,
+    _submit,
+    _type_into,
+)
 from tests.conftest import make_test_app
 from tests.web_support import Credentials, WebUser, field_value
 
@@ -87,23 +93,6 @@ def _sign_in_with(browser, key: tuple[str, str]) -> None:
     _type_into(browser, By.NAME, "mobile", mobile)
     _type_into(browser, By.NAME, "password", password)
     _submit(browser, "main button[type=submit]")
-
-
-def _type_into(browser, by: str, name: str, text: str) -> None:
-    """Type into a field of the page once it has settled. Found once in CI: the field found
-    was gone from the document by the time keys were sent (the page still being replaced
-    after `get`), so the field is found again and typed afresh, a few times at most."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    for attempt in range(3):
-        try:
-            field = browser.find_element(by, name)
-            field.clear()
-            field.send_keys(text)
-            return
-        except (StaleElementReferenceException, WebDriverException):
-            if attempt == 2:
-                raise
 
 
 def _open_register(browser, service) -> str:
